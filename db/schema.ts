@@ -1,0 +1,474 @@
+/**
+ * The whole data model of the portal, as drizzle tables over SQLite/libSQL.
+ *
+ * Conventions (README glossary):
+ * - money is integer fen in `*_fen` columns, never a float;
+ * - dates are ISO `YYYY-MM-DD` strings, timestamps ISO 8601 strings in UTC;
+ * - division codes are the official 统计用区划代码: 6-digit county, 9-digit township, 12-digit village.
+ *
+ * The ledger tables (projects, budget lines, milestones, disbursements, direct subsidies, trainings)
+ * are internal and mutable through the workflow. What the public sees is only ever a published
+ * `disclosures` row, which is immutable (enforced by triggers in the migrations).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+export const DIVISION_LEVELS = ['county', 'township', 'village'] as const;
+export const FUND_SOURCES = ['central', 'provincial', 'county', 'other'] as const;
+export const COORD_SYSTEMS = ['WGS84', 'CGCS2000', 'GCJ02', 'BD09'] as const;
+export const LOCATION_PRECISIONS = ['exact', 'village_centre'] as const;
+export const MILESTONE_KINDS = [
+  'applied',
+  'village_reviewed',
+  'township_reviewed',
+  'county_approved',
+  'started',
+  'completed',
+  'accepted',
+  'settled',
+] as const;
+export const WORKFLOW_STATES = [
+  'draft',
+  'applied',
+  'village_reviewed',
+  'township_reviewed',
+  'county_approved',
+  'returned',
+] as const;
+export const ROLES = ['county', 'township', 'village', 'inspector'] as const;
+
+const createdAt = () =>
+  text('created_at')
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+
+/** County → township → village, keyed by the official division code. */
+export const divisions = sqliteTable(
+  'divisions',
+  {
+    code: text('code').primaryKey(),
+    name: text('name').notNull(),
+    level: text('level', { enum: DIVISION_LEVELS }).notNull(),
+    parentCode: text('parent_code'),
+    /** Longitude/latitude in CGCS2000 (= WGS-84 at this precision). */
+    lon: real('lon'),
+    lat: real('lat'),
+    /** Where the coordinates came from, e.g. `sample` (generated, 示例数据) or `survey`. */
+    coordSource: text('coord_source'),
+  },
+  (t) => [
+    index('divisions_parent_idx').on(t.parentCode),
+    check('divisions_level_code_len', sql`(${t.level} = 'county' AND length(${t.code}) = 6) OR (${t.level} = 'township' AND length(${t.code}) = 9) OR (${t.level} = 'village' AND length(${t.code}) = 12)`),
+  ],
+);
+
+/** Per village with resettled migrants (移民村): its migrant figures. */
+export const resettlementVillages = sqliteTable('resettlement_villages', {
+  villageCode: text('village_code')
+    .primaryKey()
+    .references(() => divisions.code),
+  migrantPopulation: integer('migrant_population').notNull(),
+  migrantHouseholds: integer('migrant_households').notNull(),
+  /** 重点移民村 */
+  isKeyVillage: integer('is_key_village', { mode: 'boolean' }).notNull().default(false),
+  /** Supervision phone of the village (a public office line, never a private mobile). */
+  supervisionPhone: text('supervision_phone'),
+});
+
+/** Configurable project types; `indicatorGroup` says which self-evaluation count a type feeds. */
+export const projectTypes = sqliteTable('project_types', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  indicatorGroup: text('indicator_group', {
+    enum: ['beautiful_home', 'production_infrastructure', 'training', 'hazard_relief', 'other'],
+  }).notNull(),
+  sortOrder: integer('sort_order').notNull().default(0),
+});
+
+/** 指标文: a document that allocates post-support money to the county. */
+export const allocationDocuments = sqliteTable(
+  'allocation_documents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    issuer: text('issuer').notNull(),
+    /** e.g. 湘财农指〔2022〕12号 */
+    docNumber: text('doc_number').notNull(),
+    title: text('title').notNull(),
+    year: integer('year').notNull(),
+    batch: integer('batch').notNull(),
+    dateReceived: text('date_received').notNull(),
+    amountFen: integer('amount_fen').notNull(),
+    fundSource: text('fund_source', { enum: FUND_SOURCES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('allocation_documents_doc_number_uq').on(t.docNumber),
+    check('allocation_documents_amount_nonneg', sql`${t.amountFen} >= 0`),
+  ],
+);
+
+/** How a document's money is split: to a project, or to a village's direct subsidy for a year. */
+export const allocations = sqliteTable(
+  'allocations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    documentId: integer('document_id')
+      .notNull()
+      .references(() => allocationDocuments.id),
+    target: text('target', { enum: ['project', 'direct_subsidy'] }).notNull(),
+    projectId: integer('project_id').references(() => projects.id),
+    villageCode: text('village_code').references(() => divisions.code),
+    year: integer('year').notNull(),
+    amountFen: integer('amount_fen').notNull(),
+  },
+  (t) => [
+    index('allocations_document_idx').on(t.documentId),
+    index('allocations_project_idx').on(t.projectId),
+    check('allocations_amount_nonneg', sql`${t.amountFen} >= 0`),
+    check(
+      'allocations_target_ref',
+      sql`(${t.target} = 'project' AND ${t.projectId} IS NOT NULL) OR (${t.target} = 'direct_subsidy' AND ${t.villageCode} IS NOT NULL)`,
+    ),
+  ],
+);
+
+export const projects = sqliteTable(
+  'projects',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Stable public code, printed on posters and used in `/projects/<code>/`. */
+    code: text('code').notNull(),
+    year: integer('year').notNull(),
+    villageCode: text('village_code')
+      .notNull()
+      .references(() => divisions.code),
+    /** Optional 组 (villager group) within the village. */
+    groupName: text('group_name'),
+    typeCode: text('type_code')
+      .notNull()
+      .references(() => projectTypes.code),
+    name: text('name').notNull(),
+    /** 建设内容及规模, e.g. 硬化道路1.2公里 */
+    contentScale: text('content_scale').notNull(),
+    implementingUnit: text('implementing_unit').notNull(),
+    lon: real('lon'),
+    lat: real('lat'),
+    locationPrecision: text('location_precision', { enum: LOCATION_PRECISIONS })
+      .notNull()
+      .default('village_centre'),
+    /** The coordinate system the location was captured in; stored lon/lat are converted to CGCS2000. */
+    sourceCoordSystem: text('source_coord_system', { enum: COORD_SYSTEMS }).notNull().default('CGCS2000'),
+    workflowState: text('workflow_state', { enum: WORKFLOW_STATES }).notNull().default('draft'),
+    /** 验收结果: null until inspected. */
+    acceptanceResult: text('acceptance_result', { enum: ['pass', 'fail'] }),
+    beneficiaries: integer('beneficiaries').notNull().default(0),
+    beneficiaryHouseholds: integer('beneficiary_households').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: createdAt().$onUpdate(() => new Date().toISOString()),
+  },
+  (t) => [
+    uniqueIndex('projects_code_uq').on(t.code),
+    index('projects_village_year_idx').on(t.villageCode, t.year),
+    index('projects_year_idx').on(t.year),
+  ],
+);
+
+/** Approved budget of a project, per fund source. */
+export const projectBudgets = sqliteTable(
+  'project_budgets',
+  {
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    fundSource: text('fund_source', { enum: FUND_SOURCES }).notNull(),
+    amountFen: integer('amount_fen').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.fundSource] }),
+    check('project_budgets_amount_nonneg', sql`${t.amountFen} >= 0`),
+  ],
+);
+
+/** Dated lifecycle milestones (申请, 复核, 审核, 审批, 开工, 完工, 验收, 决算). */
+export const projectMilestones = sqliteTable(
+  'project_milestones',
+  {
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: MILESTONE_KINDS }).notNull(),
+    date: text('date').notNull(),
+    /** Public role label of who took the step, e.g. 常宁市库区移民事务中心 (never a private person's full name). */
+    actorUnit: text('actor_unit'),
+    note: text('note'),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.kind] })],
+);
+
+/** 拨付: a payment of project money. */
+export const disbursements = sqliteTable(
+  'disbursements',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id),
+    date: text('date').notNull(),
+    amountFen: integer('amount_fen').notNull(),
+    fundSource: text('fund_source', { enum: FUND_SOURCES }).notNull().default('central'),
+    voucherNumber: text('voucher_number').notNull(),
+    /** The receiving unit or contractor; a private person's name is masked before publication. */
+    payee: text('payee').notNull(),
+    payeeIsPerson: integer('payee_is_person', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('disbursements_project_idx').on(t.projectId),
+    uniqueIndex('disbursements_voucher_uq').on(t.voucherNumber),
+    check('disbursements_amount_pos', sql`${t.amountFen} > 0`),
+  ],
+);
+
+/** 直补: the direct subsidy paid to a village's migrants for a year (the aggregate that is published). */
+export const directSubsidies = sqliteTable(
+  'direct_subsidies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    villageCode: text('village_code')
+      .notNull()
+      .references(() => divisions.code),
+    year: integer('year').notNull(),
+    beneficiaries: integer('beneficiaries').notNull(),
+    /** 600 元/人/年 by default = 60000 fen. */
+    standardFenPerPerson: integer('standard_fen_per_person').notNull().default(60000),
+    amountFen: integer('amount_fen').notNull(),
+    dueDate: text('due_date').notNull(),
+    paymentDate: text('payment_date'),
+    channel: text('channel').notNull().default('一卡通'),
+  },
+  (t) => [
+    uniqueIndex('direct_subsidies_village_year_uq').on(t.villageCode, t.year),
+    check('direct_subsidies_amount_nonneg', sql`${t.amountFen} >= 0 AND ${t.beneficiaries} >= 0`),
+  ],
+);
+
+/** Internal roster: households of registered migrants. Identifying fields never leave the internal side. */
+export const households = sqliteTable(
+  'households',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    villageCode: text('village_code')
+      .notNull()
+      .references(() => divisions.code),
+    /** 户编号, e.g. 430482105003-0012 */
+    householdNumber: text('household_number').notNull(),
+    headName: text('head_name').notNull(),
+    /** Bank / 一卡通 account: internal only. */
+    accountNumber: text('account_number'),
+  },
+  (t) => [uniqueIndex('households_number_uq').on(t.householdNumber), index('households_village_idx').on(t.villageCode)],
+);
+
+export const persons = sqliteTable(
+  'persons',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    householdId: integer('household_id')
+      .notNull()
+      .references(() => households.id),
+    name: text('name').notNull(),
+    /** 18-character resident ID number: internal only. */
+    idNumber: text('id_number').notNull(),
+    relation: text('relation').notNull().default('户主'),
+    registered: integer('registered', { mode: 'boolean' }).notNull().default(true),
+  },
+  (t) => [uniqueIndex('persons_id_number_uq').on(t.idNumber), index('persons_household_idx').on(t.householdId)],
+);
+
+/** Per-household direct-subsidy payment for a year (the detail behind `direct_subsidies`). */
+export const householdPayments = sqliteTable(
+  'household_payments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    householdId: integer('household_id')
+      .notNull()
+      .references(() => households.id),
+    year: integer('year').notNull(),
+    persons: integer('persons').notNull(),
+    amountFen: integer('amount_fen').notNull(),
+    paymentDate: text('payment_date'),
+    status: text('status', { enum: ['paid', 'failed', 'pending'] }).notNull(),
+    failureReason: text('failure_reason'),
+  },
+  (t) => [uniqueIndex('household_payments_hh_year_uq').on(t.householdId, t.year)],
+);
+
+/** 技能培训: a training course for migrant labour. */
+export const trainings = sqliteTable(
+  'trainings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    year: integer('year').notNull(),
+    course: text('course').notNull(),
+    organizer: text('organizer').notNull(),
+    startDate: text('start_date').notNull(),
+    endDate: text('end_date').notNull(),
+    /** Township the course served, or null for county-wide. */
+    townshipCode: text('township_code').references(() => divisions.code),
+    trainees: integer('trainees').notNull(),
+    passed: integer('passed').notNull(),
+  },
+  (t) => [check('trainings_passed_le_trainees', sql`${t.passed} >= 0 AND ${t.passed} <= ${t.trainees}`)],
+);
+
+/** Who took which workflow step on which object, when, with what comment. */
+export const workflowSteps = sqliteTable(
+  'workflow_steps',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    subjectType: text('subject_type', { enum: ['project', 'direct_subsidy', 'allocation_document'] }).notNull(),
+    subjectId: integer('subject_id').notNull(),
+    fromState: text('from_state').notNull(),
+    toState: text('to_state').notNull(),
+    action: text('action').notNull(),
+    actorId: integer('actor_id').references(() => users.id),
+    actorUnit: text('actor_unit').notNull(),
+    comment: text('comment'),
+    at: text('at').notNull(),
+  },
+  (t) => [index('workflow_steps_subject_idx').on(t.subjectType, t.subjectId)],
+);
+
+/**
+ * 公示: a published snapshot for a scope (a village or the county) and a year. Immutable once
+ * inserted (triggers reject UPDATE and DELETE); a correction is a new version with a reason.
+ */
+export const disclosures = sqliteTable(
+  'disclosures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    scopeType: text('scope_type', { enum: ['county', 'village'] }).notNull(),
+    scopeCode: text('scope_code')
+      .notNull()
+      .references(() => divisions.code),
+    year: integer('year').notNull(),
+    version: integer('version').notNull(),
+    periodStart: text('period_start').notNull(),
+    periodEnd: text('period_end').notNull(),
+    issuingUnit: text('issuing_unit').notNull(),
+    publishedAt: text('published_at').notNull(),
+    /** Canonical JSON of the published content (see src/domain/disclosure-content.ts). */
+    contentJson: text('content_json').notNull(),
+    /** sha256 hex of `previousHash + contentJson` (chained). */
+    contentHash: text('content_hash').notNull(),
+    previousHash: text('previous_hash'),
+    /** Short code printed on posters (扫码核验). */
+    verificationCode: text('verification_code').notNull(),
+    correctionReason: text('correction_reason'),
+    isSample: integer('is_sample', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('disclosures_scope_version_uq').on(t.scopeType, t.scopeCode, t.year, t.version),
+    uniqueIndex('disclosures_verification_code_uq').on(t.verificationCode),
+    uniqueIndex('disclosures_content_hash_uq').on(t.contentHash),
+  ],
+);
+
+/** Append-only, hash-chained record of every write (triggers reject UPDATE and DELETE). */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    actorId: integer('actor_id'),
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id'),
+    detailJson: text('detail_json').notNull().default('{}'),
+    requestId: text('request_id'),
+    previousHash: text('previous_hash'),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId)],
+);
+
+/** Staff identities with a role and a scope (division code). */
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
+  scopeCode: text('scope_code')
+    .notNull()
+    .references(() => divisions.code),
+  createdAt: createdAt(),
+});
+
+/** Bearer tokens, stored as sha256 hashes only. */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text('token_hash').notNull(),
+    label: text('label').notNull(),
+    createdAt: createdAt(),
+    revokedAt: text('revoked_at'),
+    lastUsedAt: text('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash)],
+);
+
+/** Processed uploads, for idempotency (same content hash or Idempotency-Key changes nothing). */
+export const uploads = sqliteTable(
+  'uploads',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    contentHash: text('content_hash').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    userId: integer('user_id').references(() => users.id),
+    rows: integer('rows').notNull(),
+    resultJson: text('result_json').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('uploads_kind_hash_uq').on(t.kind, t.contentHash),
+    uniqueIndex('uploads_idempotency_uq').on(t.idempotencyKey),
+  ],
+);
+
+/** 意见/异议: questions and objections from the public, with the official answer. */
+export const feedback = sqliteTable(
+  'feedback',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['question', 'objection'] }).notNull(),
+    subjectType: text('subject_type', { enum: ['project', 'disclosure', 'village'] }).notNull(),
+    subjectRef: text('subject_ref').notNull(),
+    villageCode: text('village_code').references(() => divisions.code),
+    disclosureId: integer('disclosure_id').references(() => disclosures.id),
+    body: text('body').notNull(),
+    /** Optional reply phone: internal only, never published. */
+    contactPhone: text('contact_phone'),
+    status: text('status', { enum: ['received', 'handling', 'answered', 'closed'] })
+      .notNull()
+      .default('received'),
+    responsibleUnit: text('responsible_unit'),
+    answer: text('answer'),
+    answeredAt: text('answered_at'),
+    receivedAt: text('received_at').notNull(),
+  },
+  (t) => [index('feedback_village_idx').on(t.villageCode), index('feedback_status_idx').on(t.status)],
+);
