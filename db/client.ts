@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
+import type { Database } from './database.ts';
 import * as schema from './schema.ts';
 
-export type Database = ReturnType<typeof drizzle<typeof schema>>;
+export type { Database };
 
 /** The default embedded database file, relative to the project root (gitignored). */
 export const DEFAULT_DATABASE_URL = 'file:data/portal.db';
@@ -29,22 +30,20 @@ export interface OpenDatabase {
 }
 
 /**
- * Opens a database. For `file:` URLs the parent folder is created and SQLite is set to WAL mode
- * with foreign keys on and a busy timeout, so a concurrent reader (the build) and writer (the API)
- * do not fail each other.
+ * Opens a database. For `file:` URLs the parent folder is created and the file is put in WAL
+ * mode (persistent in the file), so the build can read while the API writes. The client keeps a
+ * pool of connections: settings that are per connection are passed as client options (`timeout`
+ * is SQLite's busy timeout on every pooled connection); libSQL turns foreign keys on by default.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
   const { url } = options;
-  if (url.startsWith('file:')) {
+  const isFile = url.startsWith('file:');
+  if (isFile) {
     const path = url.slice('file:'.length);
     if (path !== ':memory:' && path !== '') mkdirSync(dirname(resolve(path)), { recursive: true });
   }
-  const client = createClient({ url, authToken: options.authToken });
-  if (url.startsWith('file:')) {
-    await client.execute('PRAGMA journal_mode = WAL');
-    await client.execute('PRAGMA busy_timeout = 5000');
-  }
-  await client.execute('PRAGMA foreign_keys = ON');
+  const client = createClient({ url, authToken: options.authToken, timeout: 5000 });
+  if (isFile) await client.execute('PRAGMA journal_mode = WAL');
   const db = drizzle(client, { schema });
   return { db, client, close: () => client.close() };
 }

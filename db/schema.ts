@@ -46,10 +46,8 @@ export const WORKFLOW_STATES = [
 ] as const;
 export const ROLES = ['county', 'township', 'village', 'inspector'] as const;
 
-const createdAt = () =>
-  text('created_at')
-    .notNull()
-    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+const createdAt = () => text('created_at').notNull().default(nowIso);
 
 /** County → township → village, keyed by the official division code. */
 export const divisions = sqliteTable(
@@ -173,7 +171,7 @@ export const projects = sqliteTable(
     beneficiaries: integer('beneficiaries').notNull().default(0),
     beneficiaryHouseholds: integer('beneficiary_households').notNull().default(0),
     createdAt: createdAt(),
-    updatedAt: createdAt().$onUpdate(() => new Date().toISOString()),
+    updatedAt: text('updated_at').notNull().default(nowIso),
   },
   (t) => [
     uniqueIndex('projects_code_uq').on(t.code),

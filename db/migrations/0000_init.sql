@@ -223,6 +223,7 @@ CREATE TABLE `projects` (
 	`beneficiaries` integer DEFAULT 0 NOT NULL,
 	`beneficiary_households` integer DEFAULT 0 NOT NULL,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
+	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	FOREIGN KEY (`village_code`) REFERENCES `divisions`(`code`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`type_code`) REFERENCES `project_types`(`code`) ON UPDATE no action ON DELETE no action
 );
