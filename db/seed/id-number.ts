@@ -1,0 +1,30 @@
+/**
+ * FAKE resident ID numbers (居民身份证号码, GB 11643-1999) for the sample roster: a 6-digit
+ * region code, the birth date, a 3-digit sequence (odd for men, even for women) and the ISO 7064
+ * MOD 11-2 check character. They are generated at run time and are well-formed but invented.
+ */
+import type { Random } from './random.ts';
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const CHECK_CHARS = '10X98765432';
+
+/** The check character for the first 17 digits. */
+export function idNumberCheckChar(first17: string): string {
+  if (!/^\d{17}$/.test(first17)) throw new RangeError('expected 17 digits');
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!;
+  return CHECK_CHARS[sum % 11]!;
+}
+
+/** Whether an 18-character ID number is well formed and its check character is right. */
+export function isValidIdNumber(id: string): boolean {
+  return /^\d{17}[\dX]$/.test(id) && idNumberCheckChar(id.slice(0, 17)) === id[17];
+}
+
+/** A made-up ID number for a person born on `birthDate` (ISO) in `regionCode`. */
+export function fakeIdNumber(rng: Random, regionCode: string, birthDate: string, sex: 'male' | 'female'): string {
+  const seq2 = rng.digits(2);
+  const last = sex === 'male' ? rng.pick([1, 3, 5, 7, 9]) : rng.pick([0, 2, 4, 6, 8]);
+  const first17 = `${regionCode}${birthDate.replaceAll('-', '')}${seq2}${last}`;
+  return `${first17}${idNumberCheckChar(first17)}`;
+}
