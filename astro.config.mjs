@@ -1,0 +1,15 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import cloudflare from '@astrojs/cloudflare';
+
+// Pages are prerendered in Node (not workerd) so they can read the embedded libSQL file;
+// the Worker serves them as static assets next to the Hono API (functions/worker.ts).
+export default defineConfig({
+  output: 'static',
+  site: process.env.SITE_URL || 'http://localhost:4321',
+  trailingSlash: 'always',
+  adapter: cloudflare({ prerenderEnvironment: 'node', imageService: 'passthrough' }),
+  build: { format: 'directory' },
+  server: { port: Number(process.env.PORT) || 4321 },
+  devToolbar: { enabled: false },
+});

@@ -1,0 +1,56 @@
+/**
+ * Builds the static site from the database by running `astro build` in a child process (so a
+ * long-running server never holds Vite's memory). The build writes into a fresh folder that is
+ * then swapped in with renames, so the served folder is never half-written.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BuildOptions {
+  /** Environment for the build (DATABASE_URL above all). */
+  env: Record<string, string | undefined>;
+  /** Final output folder; the site lands in `<outDir>/client`. Default `dist`. */
+  outDir?: string;
+  /** Print Astro's output (default true). */
+  verbose?: boolean;
+}
+
+export interface BuildResult {
+  outDir: string;
+  ms: number;
+}
+
+export class BuildFailedError extends Error {
+  override name = 'BuildFailedError';
+}
+
+export async function buildSite(options: BuildOptions): Promise<BuildResult> {
+  const started = performance.now();
+  const outDir = resolve(PROJECT_ROOT, options.outDir ?? 'dist');
+  const nextDir = `${outDir}.next`;
+  const oldDir = `${outDir}.old`;
+  rmSync(nextDir, { recursive: true, force: true });
+  const astroBin = resolve(PROJECT_ROOT, 'node_modules/astro/bin/astro.mjs');
+  await new Promise<void>((done, fail) => {
+    const child = spawn(process.execPath, [astroBin, 'build', '--outDir', nextDir], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...options.env, ASTRO_TELEMETRY_DISABLED: '1' },
+      stdio: options.verbose === false ? ['ignore', 'ignore', 'pipe'] : 'inherit',
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('exit', (code) =>
+      code === 0 ? done() : fail(new BuildFailedError(`astro build exited with ${code}\n${stderr.slice(-4000)}`)),
+    );
+  });
+  rmSync(oldDir, { recursive: true, force: true });
+  if (existsSync(outDir)) renameSync(outDir, oldDir);
+  renameSync(nextDir, outDir);
+  rmSync(oldDir, { recursive: true, force: true });
+  return { outDir, ms: performance.now() - started };
+}

@@ -1,0 +1,52 @@
+/**
+ * `npm start`: migrate the database, load the sample county if the database is empty, build the
+ * site from it and serve site + API with the Node entry. Flags: `--no-build` serves the last build.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { migrateDatabase, openDatabase } from '../../db/client.ts';
+import { startNodeServer } from '../../functions/node-server.ts';
+import { createJsonLogger } from '../../functions/logger.ts';
+import { loadConfig } from '../config.ts';
+import { ensureSampleData } from './sample-data.ts';
+import { buildSite, PROJECT_ROOT } from './site-build.ts';
+
+const config = loadConfig(process.env);
+const logger = createJsonLogger(config.LOG_LEVEL);
+const { db, close: closeDb } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+await migrateDatabase(db);
+logger.log('info', 'database migrated', { url: redactUrl(config.DATABASE_URL) });
+
+const seeded = await ensureSampleData(db);
+if (seeded) logger.log('info', 'empty database: loaded the sample county (示例数据)', { ...seeded });
+
+const siteDir = resolve(PROJECT_ROOT, config.SITE_DIR);
+if (!process.argv.includes('--no-build') || !existsSync(siteDir)) {
+  logger.log('info', 'building the site from the database');
+  const built = await buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, verbose: false });
+  logger.log('info', 'site built', { ms: Math.round(built.ms) });
+}
+
+const running = await startNodeServer({ db, config, logger, siteDir: () => siteDir });
+const shownHost = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
+logger.log('info', 'serving', { url: `http://${shownHost}:${running.port}/` });
+console.log(`\n  村上墙、县上网 正在运行：http://${shownHost}:${running.port}/\n`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.log('info', 'shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    void running.close().then(() => {
+      closeDb();
+      process.exit(0);
+    });
+  });
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

@@ -1,0 +1,75 @@
+/**
+ * Configuration, parsed once at start-up with zod. A missing or malformed value fails loudly
+ * here, with the variable's name, instead of at the first request that needs it.
+ */
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const phoneList = (fallback: string) =>
+  z
+  .string()
+  .trim()
+  .default(fallback)
+  .transform((v) =>
+    v
+      .split(/[;；]/)
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+export const configSchema = z.object({
+  /** `file:…` for the embedded SQLite file, `libsql://…` for Turso, `http(s)://…` for a libSQL server. */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default('file:data/portal.db')
+    .refine((v) => /^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/.test(v), {
+      message: 'DATABASE_URL must start with file:, libsql://, http(s):// or ws(s)://',
+    }),
+  DATABASE_AUTH_TOKEN: optionalText,
+  /** 0 picks a free port (tests). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(4321),
+  HOST: z.string().trim().default('0.0.0.0'),
+  /** Public origin of the site, used in QR codes and feeds (no trailing slash). */
+  SITE_URL: z
+    .string()
+    .trim()
+    .default('http://localhost:4321')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .pipe(z.url()),
+  /** Folder the built site is served from in Node mode. */
+  SITE_DIR: z.string().trim().default('dist/client'),
+  TIANDITU_KEY: optionalText,
+  /** 审图号 of the base map in use, shown under the map (copy it from the tile provider's terms). */
+  MAP_REVIEW_NUMBER: optionalText,
+  /** A tile URL template for OpenStreetMap-style tiles, used when no Tianditu key is set. */
+  OSM_TILE_URL: optionalText,
+  DEPLOY_HOOK_URL: optionalText,
+  ISSUING_UNIT: z.string().trim().default('常宁市库区移民事务中心'),
+  COUNTY_SUPERVISION_PHONES: phoneList('0734-7212345'),
+  SUPERVISION_ADDRESS: z.string().trim().default('常宁市库区移民事务中心（常宁市宜阳街道）'),
+  DISCLOSURE_PERIOD_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Thrown at start-up when configuration is invalid; lists every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses configuration from an environment object (process.env, or a Worker's env). */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

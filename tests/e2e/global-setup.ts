@@ -1,0 +1,43 @@
+/**
+ * End-to-end setup: a fresh database with the sample county, the site built from it, and the
+ * Node server on a free port. Tests get the base URL through `inject('baseUrl')`.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { migrateDatabase, openDatabase } from '../../db/client.ts';
+import { startNodeServer } from '../../functions/node-server.ts';
+import { createMemoryLogger } from '../../functions/logger.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadSampleCounty } from '../../src/cli/sample-data.ts';
+import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    siteDir: string;
+    databaseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const workDir = resolve(PROJECT_ROOT, 'tests/.output/e2e');
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  const databaseUrl = `file:${join(workDir, 'portal.db')}`;
+  const { db, close } = await openDatabase({ url: databaseUrl });
+  await migrateDatabase(db);
+  await loadSampleCounty(db);
+  const outDir = join(workDir, 'dist');
+  await buildSite({ env: { DATABASE_URL: databaseUrl }, outDir, verbose: false });
+  const siteDir = join(outDir, 'client');
+  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir });
+  const running = await startNodeServer({ db, config, logger: createMemoryLogger(), siteDir: () => siteDir });
+  project.provide('baseUrl', `http://127.0.0.1:${running.port}`);
+  project.provide('siteDir', siteDir);
+  project.provide('databaseUrl', databaseUrl);
+  return async () => {
+    await running.close();
+    close();
+  };
+}
