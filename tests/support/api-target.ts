@@ -1,0 +1,39 @@
+/**
+ * Where an API contract test sends its requests. The same cases run against the Hono app in Node
+ * (in-process `app.request`) and against the Worker in workerd (over HTTP), each with a handle on
+ * the same database so a case can arrange data and check what was (not) written.
+ */
+import type { Database } from '../../db/database.ts';
+import { createApp } from '../../functions/app.ts';
+import { createMemoryLogger } from '../../functions/logger.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createTempDatabase } from './temp-database.ts';
+
+export interface ApiTarget {
+  /** Runtime under test, e.g. `node` or `workerd`. */
+  runtime: string;
+  request(path: string, init?: RequestInit): Promise<Response>;
+  db: Database;
+  /** The database URL, for tools that open their own connection. */
+  databaseUrl: string;
+  dispose(): Promise<void>;
+}
+
+/** A fresh migrated database and the app in-process, as the Node entry builds it. */
+export async function createNodeTarget(options: { clock?: () => Date; env?: Record<string, string> } = {}): Promise<ApiTarget> {
+  const temp = await createTempDatabase();
+  const app = createApp({
+    db: temp.db,
+    config: loadConfig({ DATABASE_URL: temp.url, ...options.env }),
+    clock: options.clock ?? (() => new Date()),
+    logger: createMemoryLogger(),
+    runtime: 'node',
+  });
+  return {
+    runtime: 'node',
+    db: temp.db,
+    databaseUrl: temp.url,
+    request: async (path, init) => app.request(path, init),
+    dispose: async () => temp.dispose(),
+  };
+}
