@@ -1,0 +1,181 @@
+/**
+ * Every published disclosure, loaded once per build and indexed for the portal's pages (township,
+ * village, project, history, verification, map, search, open data). Reads the `disclosures` table
+ * only — the immutable published snapshots — never the internal ledger tables, so drafts cannot
+ * appear. One query, then in-memory lookups: a few thousand pages are built from one load.
+ */
+import { asc } from 'drizzle-orm';
+import type { Database } from '../../db/database.ts';
+import { disclosures } from '../../db/schema.ts';
+import type {
+  CountyDisclosureContent,
+  DisclosureContent,
+  VillageDisclosureContent,
+  VillageFigures,
+} from '../domain/disclosure-content.ts';
+import type { ProjectRecord } from '../domain/ledger.ts';
+import type { MilestoneKind } from '../domain/ledger.ts';
+import { projectStatusAsOf } from '../domain/project-status.ts';
+import type { PublishedDisclosure } from './disclosures.ts';
+import { siteDatabase } from './site-database.ts';
+
+export type VillageVersion = PublishedDisclosure<VillageDisclosureContent>;
+export type CountyVersion = PublishedDisclosure<CountyDisclosureContent>;
+
+/** One year of a village: every published version, oldest first, and the latest. */
+export interface VillageYear {
+  year: number;
+  latest: VillageVersion;
+  versions: VillageVersion[];
+}
+
+export interface PortalVillage {
+  code: string;
+  name: string;
+  townshipCode: string;
+  townshipName: string;
+  /** Migrant figures from the newest year that has them. */
+  figures: VillageFigures | null;
+  /** Newest year first. */
+  years: VillageYear[];
+  /** Mean position of the village's located projects (for the map and the small location figure). */
+  location: { lon: number; lat: number } | null;
+}
+
+export interface PortalProject {
+  project: ProjectRecord;
+  villageCode: string;
+  /** The latest published version of the project's village and year. */
+  disclosure: VillageVersion;
+  /** The cut-off day of that version. */
+  asOf: string;
+  status: MilestoneKind | null;
+}
+
+export interface PortalTownship {
+  code: string;
+  name: string;
+  /** Sorted by code. */
+  villageCodes: string[];
+}
+
+export interface PortalData {
+  countyCode: string;
+  countyName: string;
+  isSample: boolean;
+  /** Newest first. */
+  years: number[];
+  latestYear: number | null;
+  villages: PortalVillage[];
+  villageByCode: ReadonlyMap<string, PortalVillage>;
+  townships: PortalTownship[];
+  townshipByCode: ReadonlyMap<string, PortalTownship>;
+  /** Sorted by year (newest first), then code. */
+  projects: PortalProject[];
+  projectByCode: ReadonlyMap<string, PortalProject>;
+  /** County versions per year, oldest first. */
+  countyVersions: ReadonlyMap<number, CountyVersion[]>;
+  /** Every published version (village and county), in publication order. */
+  allVersions: PublishedDisclosure[];
+}
+
+type DisclosureRow = typeof disclosures.$inferSelect;
+
+function toPublished<C extends DisclosureContent>(row: DisclosureRow): PublishedDisclosure<C> {
+  return { ...row, content: JSON.parse(row.contentJson) as C };
+}
+
+const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+
+/** Builds the portal's indexes from published rows (pure apart from JSON parsing; tested directly). */
+export function indexPortalData(rows: readonly DisclosureRow[]): PortalData {
+  const allVersions = rows.map((r) => toPublished(r));
+  const countyVersions = new Map<number, CountyVersion[]>();
+  const villageVersions = new Map<string, Map<number, VillageVersion[]>>();
+  for (const d of allVersions) {
+    if (d.scopeType === 'county') {
+      const list = countyVersions.get(d.year) ?? [];
+      list.push(d as CountyVersion);
+      countyVersions.set(d.year, list);
+    } else {
+      const years = villageVersions.get(d.scopeCode) ?? new Map<number, VillageVersion[]>();
+      const list = years.get(d.year) ?? [];
+      list.push(d as VillageVersion);
+      years.set(d.year, list);
+      villageVersions.set(d.scopeCode, years);
+    }
+  }
+  for (const list of countyVersions.values()) list.sort((a, b) => a.version - b.version);
+
+  const villages: PortalVillage[] = [];
+  const projects: PortalProject[] = [];
+  for (const [code, yearMap] of villageVersions) {
+    const years: VillageYear[] = [...yearMap.entries()]
+      .map(([year, versions]) => {
+        versions.sort((a, b) => a.version - b.version);
+        return { year, versions, latest: versions[versions.length - 1]! };
+      })
+      .sort((a, b) => b.year - a.year);
+    const scope = years[0]!.latest.content.scope;
+    const figures = years.map((y) => y.latest.content.village).find((f) => f !== null) ?? null;
+    const located: Array<{ lon: number; lat: number }> = [];
+    for (const y of years) {
+      for (const p of y.latest.content.projects) {
+        projects.push({ project: p, villageCode: code, disclosure: y.latest, asOf: y.latest.content.asOf, status: projectStatusAsOf(p, y.latest.content.asOf) });
+        if (p.lon !== null && p.lat !== null) located.push({ lon: p.lon, lat: p.lat });
+      }
+    }
+    const mean = (xs: number[]) => Math.round((xs.reduce((s, x) => s + x, 0) / xs.length) * 1e6) / 1e6;
+    villages.push({
+      code,
+      name: scope.name,
+      townshipCode: scope.townshipCode ?? '',
+      townshipName: scope.townshipName ?? '',
+      figures,
+      years,
+      location: located.length ? { lon: mean(located.map((l) => l.lon)), lat: mean(located.map((l) => l.lat)) } : null,
+    });
+  }
+  villages.sort(byCode);
+  projects.sort((a, b) => b.project.year - a.project.year || byCode(a.project, b.project));
+
+  const townshipMap = new Map<string, PortalTownship>();
+  for (const v of villages) {
+    const t = townshipMap.get(v.townshipCode) ?? { code: v.townshipCode, name: v.townshipName, villageCodes: [] };
+    t.villageCodes.push(v.code);
+    townshipMap.set(v.townshipCode, t);
+  }
+  const townships = [...townshipMap.values()].sort(byCode);
+  const years = [...new Set(allVersions.map((d) => d.year))].sort((a, b) => b - a);
+  const anyCounty = [...countyVersions.values()][0]?.[0];
+  const anyVillage = villages[0]?.years[0]?.latest.content.scope;
+  return {
+    countyCode: anyCounty?.scopeCode ?? anyVillage?.code.slice(0, 6) ?? '',
+    countyName: anyCounty?.content.scope.name ?? anyVillage?.countyName ?? '',
+    isSample: allVersions.some((d) => d.isSample),
+    years,
+    latestYear: years[0] ?? null,
+    villages,
+    villageByCode: new Map(villages.map((v) => [v.code, v])),
+    townships,
+    townshipByCode: new Map(townships.map((t) => [t.code, t])),
+    projects,
+    projectByCode: new Map(projects.map((p) => [p.project.code, p])),
+    countyVersions,
+    allVersions,
+  };
+}
+
+/** Loads every published disclosure with one query and indexes it. */
+export async function loadPortalData(db: Database): Promise<PortalData> {
+  const rows = await db.select().from(disclosures).orderBy(asc(disclosures.id));
+  return indexPortalData(rows);
+}
+
+let cached: Promise<PortalData> | undefined;
+
+/** The portal data of this build process, loaded on first use and shared by every page. */
+export function portalData(): Promise<PortalData> {
+  cached ??= siteDatabase().then(({ db }) => loadPortalData(db));
+  return cached;
+}
