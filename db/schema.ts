@@ -397,7 +397,12 @@ export const auditLog = sqliteTable(
     previousHash: text('previous_hash'),
     hash: text('hash').notNull(),
   },
-  (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId)],
+  (t) => [
+    index('audit_log_subject_idx').on(t.subjectType, t.subjectId),
+    // Each entry can be the successor of at most one other: a forked chain fails to insert.
+    uniqueIndex('audit_log_previous_hash_uq').on(t.previousHash),
+    uniqueIndex('audit_log_hash_uq').on(t.hash),
+  ],
 );
 
 /** Staff identities with a role and a scope (division code). */
@@ -428,7 +433,11 @@ export const apiTokens = sqliteTable(
   (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash)],
 );
 
-/** Processed uploads, for idempotency (same content hash or Idempotency-Key changes nothing). */
+/**
+ * Processed uploads, for idempotency: the same uploader re-sending the same content (or the same
+ * Idempotency-Key) gets the stored result and changes nothing. Keyed per user, so another user's
+ * identical file is checked against that user's own scope instead of replayed.
+ */
 export const uploads = sqliteTable(
   'uploads',
   {
@@ -442,8 +451,8 @@ export const uploads = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('uploads_kind_hash_uq').on(t.kind, t.contentHash),
-    uniqueIndex('uploads_idempotency_uq').on(t.idempotencyKey),
+    uniqueIndex('uploads_user_kind_hash_uq').on(t.userId, t.kind, t.contentHash),
+    uniqueIndex('uploads_user_idempotency_uq').on(t.userId, t.idempotencyKey),
   ],
 );
 

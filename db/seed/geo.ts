@@ -4,10 +4,11 @@
  * points; it is never drawn on the public map (see PROVENANCE.md).
  */
 import { readFileSync } from 'node:fs';
+import { isInsideRing, roundCoord, type LonLat } from '../../src/domain/geo.ts';
 import type { Random } from './random.ts';
 
-/** [lon, lat] */
-export type LonLat = readonly [number, number];
+// The geometry lives in src/domain/geo.ts, where the upload checks use it too.
+export { isInsideRing, roundCoord, type LonLat };
 
 export interface CountyOutline {
   /** The outer ring, closed or not. */
@@ -36,21 +37,6 @@ export function loadCountyOutline(): CountyOutline {
     bbox: { minLon: Math.min(...lons), minLat: Math.min(...lats), maxLon: Math.max(...lons), maxLat: Math.max(...lats) },
   };
 }
-
-/** Ray-casting point-in-polygon test on a ring of [lon, lat] points. */
-export function isInsideRing(point: LonLat, ring: readonly LonLat[]): boolean {
-  const [x, y] = point;
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-/** Rounds a coordinate to 6 decimals (about 0.1 m), as stored. */
-export const roundCoord = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 /**
  * A random point inside the outline, within `radiusDeg` of `near` when given (else anywhere in

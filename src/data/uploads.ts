@@ -1,0 +1,235 @@
+/**
+ * Committing an upload: in ONE write transaction, look for an earlier identical upload by the same
+ * user (content hash or Idempotency-Key), load the context, run the checks, and either write
+ * nothing (any error, or a dry run) or write every row, the workflow steps, the upload record and
+ * the audit entry. Checks run inside the transaction, so two uploads sent at once are checked one
+ * after the other against what the first wrote: no update is lost, no budget overrun slips in.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Database } from '../../db/database.ts';
+import * as t from '../../db/schema.ts';
+import { actorUnit, type Actor, type UploadKind } from '../domain/access.ts';
+import type { FundSource } from '../domain/ledger.ts';
+import type { UploadFormat } from '../domain/upload-file.ts';
+import { checkUpload, referencesOf } from '../domain/upload-check.ts';
+import type { CheckResult, ProjectWrite, UploadContext, UploadProblem, WritePlan } from '../domain/upload-plan.ts';
+import type { ReadRows } from '../domain/upload-table.ts';
+import { appendAudit } from './audit.ts';
+import { loadUploadContext } from './upload-context.ts';
+import { writeTransaction, type WriteTx } from './write-lock.ts';
+
+export interface UploadReport {
+  status: 'committed' | 'dry_run' | 'replayed' | 'rejected';
+  uploadId: number | null;
+  kind: UploadKind;
+  format: UploadFormat;
+  encoding: string | null;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: UploadProblem[];
+  warnings: UploadProblem[];
+  /** When replayed: when the identical upload was first committed. */
+  firstCommittedAt?: string;
+}
+
+export interface UploadRequest {
+  actor: Actor;
+  kind: UploadKind;
+  format: UploadFormat;
+  encoding: string | null;
+  read: ReadRows;
+  contentHash: string;
+  idempotencyKey: string | null;
+  dryRun: boolean;
+  requestId: string | null;
+  /** Now, ISO timestamp, and today in Asia/Shanghai. */
+  at: string;
+  today: string;
+  /** The county's issuing unit, named as actor of county steps. */
+  countyUnit: string;
+}
+
+export class IdempotencyConflictError extends Error {
+  override name = 'IdempotencyConflictError';
+}
+
+const CHUNK = 400;
+const chunked = <T>(rows: readonly T[]): T[][] => Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK));
+
+export async function processUpload(db: Database, req: UploadRequest): Promise<UploadReport> {
+  const base = { kind: req.kind, format: req.format, encoding: req.encoding, rows: req.read.dataRows, warnings: req.read.warnings };
+  const rejected = (errors: UploadProblem[]): UploadReport => ({ ...base, status: 'rejected', uploadId: null, created: 0, updated: 0, unchanged: 0, errors });
+  if (req.read.errors.length > 0) return rejected(req.read.errors);
+
+  const refs = referencesOf(req.kind, req.read.rows);
+  const run = async (tx: WriteTx | Database): Promise<UploadReport> => {
+    const replay = await findEarlier(tx, req);
+    if (replay) return replay;
+    const ctx = await loadUploadContext(tx, { actor: req.actor, kind: req.kind, today: req.today, ...refs });
+    const result = checkUpload(req.kind, req.read.rows, ctx);
+    const counts = countOf(result);
+    const warnings = [...req.read.warnings, ...result.warnings];
+    if (result.errors.length > 0) return { ...rejected(result.errors), warnings };
+    if (req.dryRun) return { ...base, warnings, status: 'dry_run', uploadId: null, ...counts, errors: [] };
+    await applyPlan(tx as WriteTx, result.plan, req, ctx);
+    const report: UploadReport = { ...base, warnings, status: 'committed', uploadId: null, ...counts, errors: [] };
+    const [upload] = await tx
+      .insert(t.uploads)
+      .values({ kind: req.kind, contentHash: req.contentHash, idempotencyKey: req.idempotencyKey, userId: req.actor.userId, rows: req.read.dataRows, resultJson: JSON.stringify(report), createdAt: req.at })
+      .returning({ id: t.uploads.id });
+    report.uploadId = upload!.id;
+    await appendAudit(tx, {
+      at: req.at,
+      actorId: req.actor.userId,
+      actorLabel: req.actor.name,
+      action: `upload.${req.kind}`,
+      subjectType: 'upload',
+      subjectId: String(upload!.id),
+      detail: { kind: req.kind, format: req.format, contentHash: req.contentHash, rows: req.read.dataRows, created: counts.created, updated: counts.updated, unchanged: counts.unchanged },
+      requestId: req.requestId,
+    });
+    return report;
+  };
+  // A dry run writes nothing, so it needs no write lock.
+  return req.dryRun ? run(db) : writeTransaction(db, run);
+}
+
+async function findEarlier(tx: WriteTx | Database, req: UploadRequest): Promise<UploadReport | null> {
+  const rows = await tx
+    .select()
+    .from(t.uploads)
+    .where(and(eq(t.uploads.userId, req.actor.userId), req.idempotencyKey ? eq(t.uploads.idempotencyKey, req.idempotencyKey) : and(eq(t.uploads.kind, req.kind), eq(t.uploads.contentHash, req.contentHash))))
+    .limit(1);
+  let row = rows[0];
+  if (!row && req.idempotencyKey) {
+    [row] = await tx.select().from(t.uploads).where(and(eq(t.uploads.userId, req.actor.userId), eq(t.uploads.kind, req.kind), eq(t.uploads.contentHash, req.contentHash))).limit(1);
+  }
+  if (!row) return null;
+  if (row.kind !== req.kind || row.contentHash !== req.contentHash) {
+    throw new IdempotencyConflictError(`Idempotency-Key ${req.idempotencyKey} was used for a different upload`);
+  }
+  const stored = JSON.parse(row.resultJson) as UploadReport;
+  return { ...stored, status: 'replayed', uploadId: row.id, firstCommittedAt: row.createdAt };
+}
+
+function countOf(result: CheckResult): { created: number; updated: number; unchanged: number } {
+  const p = result.plan;
+  switch (p.kind) {
+    case 'projects':
+    case 'direct-subsidies':
+    case 'trainings':
+      return { created: p.create.length, updated: p.update.length, unchanged: result.unchanged };
+    case 'disbursements':
+      return { created: p.create.length, updated: 0, unchanged: result.unchanged };
+    case 'milestones':
+      return { created: p.upsert.length, updated: 0, unchanged: result.unchanged };
+    case 'allocations':
+      return { created: p.documents.reduce((s, d) => s + d.allocations.length, 0), updated: 0, unchanged: 0 };
+  }
+}
+
+async function applyPlan(tx: WriteTx, plan: WritePlan, req: UploadRequest, ctx: UploadContext): Promise<void> {
+  switch (plan.kind) {
+    case 'projects':
+      return writeProjects(tx, plan.create, plan.update, req, ctx);
+    case 'disbursements':
+      for (const part of chunked(plan.create)) await tx.insert(t.disbursements).values(part.map((d) => ({ ...d, createdAt: req.at })));
+      return;
+    case 'milestones':
+      for (const m of plan.upsert) {
+        await tx
+          .insert(t.projectMilestones)
+          .values({ projectId: m.projectId, kind: m.kind, date: m.date, note: m.note, actorUnit: null })
+          .onConflictDoUpdate({ target: [t.projectMilestones.projectId, t.projectMilestones.kind], set: { date: m.date, note: m.note } });
+        if (m.kind === 'accepted') await tx.update(t.projects).set({ acceptanceResult: m.acceptanceResult, updatedAt: req.at }).where(eq(t.projects.id, m.projectId));
+      }
+      return;
+    case 'direct-subsidies':
+      for (const part of chunked(plan.create)) await tx.insert(t.directSubsidies).values(part);
+      for (const { id, ...u } of plan.update) await tx.update(t.directSubsidies).set(u).where(eq(t.directSubsidies.id, id));
+      return;
+    case 'trainings':
+      for (const part of chunked(plan.create)) await tx.insert(t.trainings).values(part);
+      for (const { id, ...u } of plan.update) await tx.update(t.trainings).set(u).where(eq(t.trainings.id, id));
+      return;
+    case 'allocations':
+      for (const { existingId: _existing, allocations, docNumber, ...doc } of plan.documents) {
+        const [row] = await tx.insert(t.allocationDocuments).values({ docNumber, ...doc, createdAt: req.at }).returning({ id: t.allocationDocuments.id });
+        for (const part of chunked(allocations)) await tx.insert(t.allocations).values(part.map((a) => ({ ...a, documentId: row!.id })));
+      }
+      return;
+  }
+}
+
+function projectColumns(p: ProjectWrite, at: string) {
+  return {
+    code: p.code,
+    year: p.year,
+    villageCode: p.villageCode,
+    groupName: p.groupName,
+    typeCode: p.typeCode,
+    name: p.name,
+    contentScale: p.contentScale,
+    implementingUnit: p.implementingUnit,
+    lon: p.lon,
+    lat: p.lat,
+    locationPrecision: p.locationPrecision,
+    sourceCoordSystem: p.sourceCoordSystem,
+    beneficiaries: p.beneficiaries,
+    beneficiaryHouseholds: p.beneficiaryHouseholds,
+    updatedAt: at,
+  };
+}
+
+function budgetRows(projectId: number, p: ProjectWrite) {
+  return (Object.entries(p.budget) as Array<[FundSource, number]>).map(([fundSource, amountFen]) => ({ projectId, fundSource, amountFen }));
+}
+
+async function writeProjects(
+  tx: WriteTx,
+  create: readonly ProjectWrite[],
+  update: ReadonlyArray<ProjectWrite & { id: number; from: ProjectWrite['workflowState'] }>,
+  req: UploadRequest,
+  ctx: UploadContext,
+): Promise<void> {
+  const { villages } = ctx;
+  const uploader = actorUnit(req.actor.role, villages.get(req.actor.scopeCode)?.name ?? ctx.townships.get(req.actor.scopeCode) ?? req.actor.scopeCode, req.countyUnit);
+  const committee = (villageCode: string) => actorUnit('village', villages.get(villageCode)?.name ?? villageCode, req.countyUnit);
+  const budgets: Array<ReturnType<typeof budgetRows>[number]> = [];
+  const milestones: Array<typeof t.projectMilestones.$inferInsert> = [];
+  const steps: Array<typeof t.workflowSteps.$inferInsert> = [];
+  const step = (subjectId: number, fromState: string, toState: string, action: string, comment: string) =>
+    steps.push({ subjectType: 'project', subjectId, fromState, toState, action, actorId: req.actor.userId, actorUnit: uploader, comment, at: req.at });
+
+  for (const part of chunked(create)) {
+    const ids = await tx
+      .insert(t.projects)
+      .values(part.map((p) => ({ ...projectColumns(p, req.at), workflowState: p.workflowState, createdAt: req.at })))
+      .returning({ id: t.projects.id, code: t.projects.code });
+    const idOf = new Map(ids.map((r) => [r.code, r.id]));
+    for (const p of part) {
+      const id = idOf.get(p.code)!;
+      budgets.push(...budgetRows(id, p));
+      milestones.push({ projectId: id, kind: 'applied', date: p.appliedDate, actorUnit: committee(p.villageCode) });
+      step(id, 'draft', 'applied', 'apply', `上传申报（${req.format.toUpperCase()}）`);
+      if (p.villageReviewedDate) {
+        milestones.push({ projectId: id, kind: 'village_reviewed', date: p.villageReviewedDate, actorUnit: committee(p.villageCode) });
+        step(id, 'applied', 'village_reviewed', 'village_review', `据上传表格：村理财小组已于 ${p.villageReviewedDate} 复核`);
+      }
+    }
+  }
+  for (const p of update) {
+    await tx.update(t.projects).set({ ...projectColumns(p, req.at), workflowState: p.workflowState }).where(eq(t.projects.id, p.id));
+    await tx.delete(t.projectBudgets).where(eq(t.projectBudgets.projectId, p.id));
+    budgets.push(...budgetRows(p.id, p));
+    await tx.delete(t.projectMilestones).where(and(eq(t.projectMilestones.projectId, p.id), inArray(t.projectMilestones.kind, ['applied', 'village_reviewed'])));
+    milestones.push({ projectId: p.id, kind: 'applied', date: p.appliedDate, actorUnit: committee(p.villageCode) });
+    if (p.villageReviewedDate) milestones.push({ projectId: p.id, kind: 'village_reviewed', date: p.villageReviewedDate, actorUnit: committee(p.villageCode) });
+    if (p.from !== p.workflowState) step(p.id, p.from, p.workflowState, p.from === 'returned' ? 'resubmit' : 'apply', '修改后重新上传');
+  }
+  for (const part of chunked(budgets)) await tx.insert(t.projectBudgets).values(part);
+  for (const part of chunked(milestones)) await tx.insert(t.projectMilestones).values(part);
+  for (const part of chunked(steps)) await tx.insert(t.workflowSteps).values(part);
+}

@@ -1,0 +1,67 @@
+/**
+ * Geometry on [lon, lat] pairs and the check of an uploaded location against the county outline:
+ * converts from the declared coordinate system to CGCS2000 (= WGS-84 at this precision) and, when
+ * the point falls outside, says why it probably does (swapped columns, a phone map's GCJ-02 or
+ * Baidu's BD-09 coordinates entered as CGCS2000).
+ */
+import gcoord from 'gcoord';
+
+/** [lon, lat] */
+export type LonLat = readonly [number, number];
+
+export type CoordSystem = 'WGS84' | 'CGCS2000' | 'GCJ02' | 'BD09';
+
+/** Ray-casting point-in-polygon test on a ring of [lon, lat] points (closed or not). */
+export function isInsideRing(point: LonLat, ring: readonly LonLat[]): boolean {
+  const [x, y] = point;
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Rounds a coordinate to 6 decimals (about 0.1 m), as stored. */
+export const roundCoord = (v: number): number => Math.round(v * 1e6) / 1e6;
+
+const GCOORD_SYSTEM = { WGS84: gcoord.WGS84, CGCS2000: gcoord.WGS84, GCJ02: gcoord.GCJ02, BD09: gcoord.BD09 } as const;
+
+/** Converts a point from `system` to CGCS2000 (WGS-84), rounded as stored. */
+export function toCgcs2000(point: LonLat, system: CoordSystem): LonLat {
+  if (system === 'WGS84' || system === 'CGCS2000') return [roundCoord(point[0]), roundCoord(point[1])];
+  const [lon, lat] = gcoord.transform([point[0], point[1]], GCOORD_SYSTEM[system], gcoord.WGS84) as [number, number];
+  return [roundCoord(lon), roundCoord(lat)];
+}
+
+export type LocationCheck =
+  | { ok: true; point: LonLat }
+  | { ok: false; problem: string; hint: string | null };
+
+/**
+ * Checks that a point given in `system` lies inside the county outline; returns it in CGCS2000.
+ *
+ * @example checkLocation([26.42, 112.40], 'CGCS2000', ring) // { ok: false, hint: '经度和纬度可能填反了…' }
+ */
+export function checkLocation(point: LonLat, system: CoordSystem, ring: readonly LonLat[]): LocationCheck {
+  const [lon, lat] = point;
+  if (!Number.isFinite(lon) || !Number.isFinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90) {
+    return { ok: false, problem: '经纬度超出有效范围', hint: '经度应在 -180 到 180 之间，纬度应在 -90 到 90 之间。' };
+  }
+  const converted = toCgcs2000(point, system);
+  if (isInsideRing(converted, ring)) return { ok: true, point: converted };
+  const problem = '位置不在本县范围内';
+  if (isInsideRing(toCgcs2000([lat, lon], system), ring)) {
+    return { ok: false, problem, hint: '经度和纬度可能填反了：本县经度约 112.2–112.7，纬度约 26.1–26.7。' };
+  }
+  if (system === 'WGS84' || system === 'CGCS2000') {
+    if (isInsideRing(toCgcs2000(point, 'GCJ02'), ring)) {
+      return { ok: false, problem, hint: '这像是高德/腾讯地图取的 GCJ-02 坐标：请在“坐标系”一栏填 GCJ02。' };
+    }
+    if (isInsideRing(toCgcs2000(point, 'BD09'), ring)) {
+      return { ok: false, problem, hint: '这像是百度地图取的 BD-09 坐标：请在“坐标系”一栏填 BD09。' };
+    }
+  }
+  return { ok: false, problem, hint: '请在天地图上重新取点，或留空经纬度（将按村中心显示）。' };
+}

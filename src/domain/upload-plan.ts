@@ -1,0 +1,184 @@
+/**
+ * What checking an upload produces: every problem found (all of them, in one answer) and, when
+ * there is none, the plan of writes. Types only, shared by the per-kind checks and the data layer.
+ */
+import type { Actor, UploadKind } from './access.ts';
+import type { LonLat, CoordSystem } from './geo.ts';
+import type { FundSource, MilestoneKind } from './ledger.ts';
+import type { Fen } from './money.ts';
+import type { WorkflowState } from './workflow.ts';
+
+/** One problem, located by row (as numbered in the file: header = row 1) and column header. */
+export interface UploadProblem {
+  row?: number;
+  column?: string;
+  problem: string;
+  received?: string;
+  expected?: string;
+  hint?: string;
+}
+
+/** A row read from the file, with its row number there. */
+export interface ParsedRow {
+  row: number;
+  values: Record<string, unknown>;
+}
+
+export interface VillageInfo {
+  code: string;
+  name: string;
+  townshipCode: string;
+}
+
+export type BudgetBySource = Partial<Record<FundSource, Fen>>;
+
+export interface ExistingProject {
+  id: number;
+  code: string;
+  year: number;
+  villageCode: string;
+  workflowState: WorkflowState;
+  typeCode: string;
+  name: string;
+  contentScale: string;
+  implementingUnit: string;
+  groupName: string | null;
+  lon: number | null;
+  lat: number | null;
+  sourceCoordSystem: CoordSystem;
+  beneficiaries: number;
+  beneficiaryHouseholds: number;
+  budget: BudgetBySource;
+  paid: BudgetBySource;
+  milestones: Partial<Record<MilestoneKind, string>>;
+  acceptanceResult: 'pass' | 'fail' | null;
+}
+
+export interface ExistingDisbursement {
+  projectId: number;
+  date: string;
+  amountFen: Fen;
+  fundSource: FundSource;
+  payee: string;
+  payeeIsPerson: boolean;
+}
+
+export interface ExistingSubsidy {
+  id: number;
+  beneficiaries: number;
+  standardFenPerPerson: Fen;
+  amountFen: Fen;
+  dueDate: string;
+  paymentDate: string | null;
+  channel: string;
+}
+
+export interface ExistingTraining {
+  id: number;
+  organizer: string;
+  endDate: string;
+  trainees: number;
+  passed: number;
+}
+
+export interface ExistingDocument {
+  id: number;
+  issuer: string;
+  title: string;
+  year: number;
+  batch: number;
+  dateReceived: string;
+  amountFen: Fen;
+  fundSource: FundSource;
+  allocatedFen: Fen;
+}
+
+/** Everything the checks need to know about the database, loaded by src/data/upload-context.ts. */
+export interface UploadContext {
+  actor: Pick<Actor, 'role' | 'scopeCode'>;
+  /** Today in Asia/Shanghai, ISO date: nothing may be dated later. */
+  today: string;
+  outline: readonly LonLat[];
+  villages: ReadonlyMap<string, VillageInfo>;
+  townships: ReadonlyMap<string, string>;
+  /** Project type by code and by name → code. */
+  projectTypes: ReadonlyMap<string, string>;
+  projects: ReadonlyMap<string, ExistingProject>;
+  /** By voucher number. */
+  disbursements: ReadonlyMap<string, ExistingDisbursement>;
+  /** By `villageCode:year`. */
+  directSubsidies: ReadonlyMap<string, ExistingSubsidy>;
+  /** By `year:course:startDate:townshipCode`. */
+  trainings: ReadonlyMap<string, ExistingTraining>;
+  /** By document number. */
+  documents: ReadonlyMap<string, ExistingDocument>;
+}
+
+export interface ProjectWrite {
+  code: string;
+  year: number;
+  villageCode: string;
+  groupName: string | null;
+  typeCode: string;
+  name: string;
+  contentScale: string;
+  implementingUnit: string;
+  lon: number | null;
+  lat: number | null;
+  locationPrecision: 'exact' | 'village_centre';
+  sourceCoordSystem: CoordSystem;
+  beneficiaries: number;
+  beneficiaryHouseholds: number;
+  budget: BudgetBySource;
+  appliedDate: string;
+  villageReviewedDate: string | null;
+  /** State after the write. */
+  workflowState: WorkflowState;
+}
+
+export type WritePlan =
+  | { kind: 'projects'; create: ProjectWrite[]; update: Array<ProjectWrite & { id: number; from: WorkflowState }> }
+  | {
+      kind: 'disbursements';
+      create: Array<{ projectId: number; date: string; amountFen: Fen; fundSource: FundSource; voucherNumber: string; payee: string; payeeIsPerson: boolean }>;
+    }
+  | {
+      kind: 'milestones';
+      upsert: Array<{ projectId: number; kind: MilestoneKind; date: string; note: string | null; acceptanceResult: 'pass' | 'fail' | null }>;
+    }
+  | {
+      kind: 'direct-subsidies';
+      create: Array<{ villageCode: string; year: number; beneficiaries: number; standardFenPerPerson: Fen; amountFen: Fen; dueDate: string; paymentDate: string | null; channel: string }>;
+      update: Array<{ id: number; beneficiaries: number; standardFenPerPerson: Fen; amountFen: Fen; dueDate: string; paymentDate: string | null; channel: string }>;
+    }
+  | {
+      kind: 'trainings';
+      create: Array<{ year: number; course: string; organizer: string; startDate: string; endDate: string; townshipCode: string | null; trainees: number; passed: number }>;
+      update: Array<{ id: number; organizer: string; endDate: string; trainees: number; passed: number }>;
+    }
+  | {
+      kind: 'allocations';
+      documents: Array<{
+        existingId: number | null;
+        docNumber: string;
+        issuer: string;
+        title: string;
+        year: number;
+        batch: number;
+        dateReceived: string;
+        amountFen: Fen;
+        fundSource: FundSource;
+        allocations: Array<{ target: 'project' | 'direct_subsidy'; projectId: number | null; villageCode: string | null; year: number; amountFen: Fen }>;
+      }>;
+    };
+
+export interface CheckResult {
+  kind: UploadKind;
+  errors: UploadProblem[];
+  warnings: UploadProblem[];
+  plan: WritePlan;
+  /** Rows that are already recorded exactly so (re-sent): nothing to write for them. */
+  unchanged: number;
+}
+
+export const sumBudget = (b: BudgetBySource): Fen => Object.values(b).reduce<number>((s, v) => s + (v ?? 0), 0);

@@ -1,0 +1,15 @@
+/** The scope check every upload row goes through, with a message that names the village. */
+import { inScope } from './access.ts';
+import type { UploadContext, UploadProblem } from './upload-plan.ts';
+
+/** A problem when the division is outside the uploader's scope, else null. */
+export function scopeProblem(ctx: UploadContext, divisionCode: string, name: string): (UploadProblem & { problem: string }) | null {
+  if (inScope(ctx.actor, divisionCode)) return null;
+  const own = ctx.villages.get(ctx.actor.scopeCode)?.name ?? ctx.townships.get(ctx.actor.scopeCode) ?? ctx.actor.scopeCode;
+  return {
+    problem: `${name}（${divisionCode}）不在您的管理范围内`,
+    received: divisionCode,
+    expected: `${own}（${ctx.actor.scopeCode}）范围内的代码`,
+    hint: '只能上传本账号所管村（乡镇）的数据；其他村的数据请由其所属乡镇或县里上传。',
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * From a table (header row + data rows, as read from CSV or XLSX) or from JSON rows to checked
+ * rows: headers are matched to the kind's columns, every cell is read by the kind's zod row schema,
+ * and every problem is collected with its row number and column header.
+ */
+import type { UploadKind } from './access.ts';
+import { ROW_SCHEMAS, UPLOAD_COLUMNS, type CellIssueParams, type ColumnSpec } from './upload-columns.ts';
+import { isBlank, showReceived } from './upload-cells.ts';
+import type { ParsedRow, UploadProblem } from './upload-plan.ts';
+
+export interface ReadRows {
+  rows: ParsedRow[];
+  errors: UploadProblem[];
+  warnings: UploadProblem[];
+  /** Rows in the file (example and blank rows excluded). */
+  dataRows: number;
+}
+
+/** `预算（元）`, `预算 (元)` and `预算(元)` are the same header. */
+export function normalizeHeader(text: unknown): string {
+  return String(text ?? '')
+    .replace(/[（]/g, '(')
+    .replace(/[）]/g, ')')
+    .replace(/\s+/g, '')
+    .replace(/^\*/, '')
+    .trim();
+}
+
+/** The template's example rows start with 示例 in their first cell; they are skipped, with a warning. */
+const isExampleRow = (cells: readonly unknown[]) => typeof cells[0] === 'string' && cells[0].trim().startsWith('示例');
+
+/** Reads a table whose first non-empty row is the header. */
+export function readTable(kind: UploadKind, table: readonly (readonly unknown[])[]): ReadRows {
+  const columns = UPLOAD_COLUMNS[kind];
+  const errors: UploadProblem[] = [];
+  const warnings: UploadProblem[] = [];
+  const headerIndex = table.findIndex((r) => r.some((c) => !isBlank(c)));
+  if (headerIndex < 0) {
+    return { rows: [], errors: [{ problem: '文件是空的：没有表头，也没有数据', expected: `第一行为表头：${columns.map((c) => c.header).join('、')}` }], warnings, dataRows: 0 };
+  }
+  const header = table[headerIndex]!.map(normalizeHeader);
+  const byHeader = new Map<string, ColumnSpec>();
+  for (const c of columns) {
+    byHeader.set(normalizeHeader(c.header), c);
+    byHeader.set(c.key.toLowerCase(), c);
+  }
+  const positions = new Map<string, number>();
+  header.forEach((h, i) => {
+    const spec = byHeader.get(h) ?? byHeader.get(h.toLowerCase());
+    if (spec && !positions.has(spec.key)) positions.set(spec.key, i);
+    else if (h !== '') warnings.push({ row: headerIndex + 1, column: h, problem: '不认识这一列，已忽略' });
+  });
+  const missing = columns.filter((c) => c.required && !positions.has(c.key));
+  if (missing.length > 0) {
+    errors.push({
+      row: headerIndex + 1,
+      problem: `表头缺少必填列：${missing.map((c) => c.header).join('、')}`,
+      received: header.filter(Boolean).join('、') || '（空）',
+      expected: columns.map((c) => c.header).join('、'),
+      hint: '请下载最新模板，把数据粘贴到模板里再上传；不要修改表头文字。',
+    });
+    return { rows: [], errors, warnings, dataRows: 0 };
+  }
+
+  const rawRows: Array<{ row: number; values: Record<string, unknown> }> = [];
+  for (let i = headerIndex + 1; i < table.length; i++) {
+    const cells = table[i]!;
+    if (cells.every(isBlank)) continue;
+    if (isExampleRow(cells)) {
+      warnings.push({ row: i + 1, problem: '这是模板的示例行，已跳过' });
+      continue;
+    }
+    const values: Record<string, unknown> = {};
+    for (const c of columns) {
+      const at = positions.get(c.key);
+      const cell = at === undefined ? null : cells[at];
+      values[c.key] = cell === undefined ? null : cell;
+    }
+    rawRows.push({ row: i + 1, values });
+  }
+  if (rawRows.length === 0) {
+    errors.push({ row: headerIndex + 2, problem: '表格里没有数据行（示例行和空行不算）', expected: '至少一行数据' });
+    return { rows: [], errors, warnings, dataRows: 0 };
+  }
+  const parsed = parseRows(kind, rawRows);
+  return { rows: parsed.rows, errors: [...errors, ...parsed.errors], warnings, dataRows: rawRows.length };
+}
+
+/** Reads JSON rows (objects keyed by the JSON keys); row numbers count from 1. */
+export function readJsonRows(kind: UploadKind, rows: readonly unknown[]): ReadRows {
+  const errors: UploadProblem[] = [];
+  const raw: Array<{ row: number; values: Record<string, unknown> }> = [];
+  rows.forEach((r, i) => {
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) errors.push({ row: i + 1, problem: '这一行不是对象', received: showReceived(r), expected: '{ "字段": 值, … }' });
+    else raw.push({ row: i + 1, values: r as Record<string, unknown> });
+  });
+  if (rows.length === 0) errors.push({ problem: '没有数据行', expected: '"rows" 至少一行' });
+  const parsed = parseRows(kind, raw);
+  return { rows: parsed.rows, errors: [...errors, ...parsed.errors], warnings: [], dataRows: rows.length };
+}
+
+function parseRows(kind: UploadKind, raw: ReadonlyArray<{ row: number; values: Record<string, unknown> }>): { rows: ParsedRow[]; errors: UploadProblem[] } {
+  const schema = ROW_SCHEMAS[kind];
+  const columns = new Map(UPLOAD_COLUMNS[kind].map((c) => [c.key, c]));
+  const rows: ParsedRow[] = [];
+  const errors: UploadProblem[] = [];
+  for (const { row, values } of raw) {
+    const result = schema.safeParse(values);
+    if (result.success) {
+      rows.push({ row, values: result.data });
+      continue;
+    }
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? '');
+      const params = (issue as { params?: CellIssueParams }).params;
+      const header = params?.header ?? columns.get(key)?.header ?? key;
+      const problem: UploadProblem = { row, column: header, problem: params ? issue.message : `格式不对（${issue.message}）` };
+      problem.received = params ? showReceived(params.received) : showReceived(values[key]);
+      problem.expected = params?.expected ?? '文字、数字或日期';
+      if (params?.hint) problem.hint = params.hint;
+      errors.push(problem);
+    }
+  }
+  return { rows, errors };
+}
