@@ -12,4 +12,7 @@ export default defineConfig({
   build: { format: 'directory' },
   server: { port: Number(process.env.PORT) || 4321 },
   devToolbar: { enabled: false },
+  // The CSP allows scripts only from the site's own files ('self', no inline scripts): stop Vite
+  // from inlining small bundled scripts into the HTML (functions/middleware/security-headers.ts).
+  vite: { build: { assetsInlineLimit: (file) => (/\.m?js$/.test(file) ? false : undefined) } },
 });

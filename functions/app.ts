@@ -5,7 +5,9 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { ApiError, type ErrorBody } from './api-error.ts';
 import type { AppDeps, AppEnv } from './app-env.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
 import { healthRoutes } from './routes/health.ts';
+import { publicLookupRoutes } from './routes/public-lookup.ts';
 
 export interface CreateAppOptions extends AppDeps {
   /** Serves the built static site (file system in Node, the ASSETS binding in a Worker). */
@@ -37,7 +39,10 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
     }
   });
 
+  app.use('*', securityHeaders(deps.config));
+
   app.route('/api/v1', healthRoutes);
+  app.route('/', publicLookupRoutes);
 
   app.all('/api/*', (c) => {
     throw new ApiError(404, 'NOT_FOUND', `没有这个接口：${c.req.method} ${c.req.path}`);

@@ -1,1 +1,89 @@
-export default { fetch() { return new Response('x'); } };
+/**
+ * Cloudflare Worker entry: one Worker serves the static site from its assets binding and the Hono
+ * app for `/api/*`, over libSQL's HTTP protocol (Turso in production, the local dev server in
+ * `npm run preview`). It differs from the Node entry (functions/node-server.ts) only in what it
+ * passes to createApp: the web database client and the assets binding as the static site.
+ *
+ * The Worker runs first for every path (`run_worker_first = true` in wrangler.toml) so the site's
+ * pages get the same security and caching headers as in Node. Deploy with `wrangler deploy -c
+ * wrangler.toml` as a Worker with static assets, never with Pages commands.
+ */
+import type { Hono, MiddlewareHandler } from 'hono';
+import { openWebDatabase } from '../db/client-web.ts';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { createApp } from './app.ts';
+import type { AppEnv } from './app-env.ts';
+import { createJsonLogger } from './logger.ts';
+
+/** The assets binding (a Fetcher): answers with the built file for a request, or 404. */
+export interface AssetsBinding {
+  fetch(request: Request): Promise<Response>;
+}
+
+/** Bindings and variables the Worker receives: `[vars]` from wrangler.toml, secrets, `ASSETS`. */
+export interface WorkerEnv {
+  ASSETS: AssetsBinding;
+  DATABASE_URL?: string;
+  DATABASE_AUTH_TOKEN?: string;
+  [name: string]: unknown;
+}
+
+/** Serves the built site from the assets binding; a miss falls through to the app's 404 page. */
+export function assetsStaticSite(assets: AssetsBinding): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    const res = await assets.fetch(c.req.raw);
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return next();
+    }
+    return res;
+  };
+}
+
+let built: { env: WorkerEnv; app: Hono<AppEnv> } | undefined;
+
+/**
+ * Builds the app once per isolate (per env object): configuration is parsed and validated here,
+ * the first time a request arrives, which is a Worker's start-up.
+ */
+export function appFor(env: WorkerEnv): Hono<AppEnv> {
+  if (built?.env === env) return built.app;
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (typeof value === 'string') vars[name] = value;
+  if (!vars.DATABASE_URL || vars.DATABASE_URL.startsWith('file:')) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DATABASE_URL: the Worker needs a libsql:// or https:// database URL (a Turso database; ' +
+        'set it with `npx wrangler secret put DATABASE_URL`, or in .dev.vars locally)',
+    );
+  }
+  const config = loadConfig(vars);
+  const logger = createJsonLogger(config.LOG_LEVEL);
+  const app = createApp({
+    db: openWebDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN }),
+    config,
+    clock: () => new Date(),
+    logger,
+    runtime: 'workerd',
+    staticSite: assetsStaticSite(env.ASSETS),
+  });
+  built = { env, app };
+  return app;
+}
+
+export default {
+  fetch(request: Request, env: WorkerEnv, ctx: unknown): Response | Promise<Response> {
+    let app: Hono<AppEnv>;
+    try {
+      app = appFor(env);
+    } catch (error) {
+      // A broken deployment must be obvious: log which variable is wrong, answer 503 everywhere.
+      console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', message: 'configuration invalid', error: String(error) }));
+      return Response.json(
+        { code: 'CONFIG_INVALID', message: '网站配置有误，暂时无法访问。请联系县移民事务中心。', requestId: crypto.randomUUID() },
+        { status: 503, headers: { 'Cache-Control': 'no-store' } },
+      );
+    }
+    return app.fetch(request, env, ctx as never);
+  },
+};
