@@ -1,0 +1,50 @@
+/**
+ * A tiny FAKE roster for the villager-side API cases: one township, two villages, three households
+ * with made-up names and made-up, well-formed ID numbers (built here at run time).
+ */
+import type { Database } from '../../db/database.ts';
+import * as t from '../../db/schema.ts';
+import { idNumberCheckChar } from '../../db/seed/id-number.ts';
+
+export const VILLAGE_A = '430482105003';
+export const VILLAGE_B = '430482105004';
+
+/** A made-up, well-formed ID number: region, birth date, sequence, check character. */
+export function fakeId(birth: string, seq: string): string {
+  const first17 = `430482${birth}${seq}`;
+  return first17 + idNumberCheckChar(first17);
+}
+
+export const ROSTER = {
+  /** Household head with a failed 2024 payment and a repaid 2021 one. */
+  zhang: { name: '张守田', id: fakeId('19580312', '031'), household: `${VILLAGE_A}-0001` },
+  zhangWife: { name: '李桂英', id: fakeId('19600505', '042'), household: `${VILLAGE_A}-0001` },
+  wang: { name: '王二伢', id: fakeId('19650101', '015'), household: `${VILLAGE_A}-0002` },
+  /** Same name as a person in village A, different village. */
+  zhangB: { name: '张守田', id: fakeId('19700909', '077'), household: `${VILLAGE_B}-0001` },
+} as const;
+
+export async function seedVillagerRoster(db: Database): Promise<void> {
+  await db.insert(t.divisions).values([
+    { code: '430482', name: '常宁市', level: 'county', parentCode: null },
+    { code: '430482105', name: '柏坊镇', level: 'township', parentCode: '430482', lon: 112.5, lat: 26.3 },
+    { code: VILLAGE_A, name: '禄福村', level: 'village', parentCode: '430482105', lon: 112.51, lat: 26.31 },
+    { code: VILLAGE_B, name: '清江村', level: 'village', parentCode: '430482105', lon: 112.55, lat: 26.35 },
+  ]);
+  const [h1] = await db.insert(t.households).values({ villageCode: VILLAGE_A, householdNumber: ROSTER.zhang.household, headName: ROSTER.zhang.name, accountNumber: '8101000011112222333' }).returning();
+  const [h2] = await db.insert(t.households).values({ villageCode: VILLAGE_A, householdNumber: ROSTER.wang.household, headName: ROSTER.wang.name, accountNumber: '8101000011112222444' }).returning();
+  const [h3] = await db.insert(t.households).values({ villageCode: VILLAGE_B, householdNumber: ROSTER.zhangB.household, headName: ROSTER.zhangB.name, accountNumber: '8101000011112222555' }).returning();
+  await db.insert(t.persons).values([
+    { householdId: h1!.id, name: ROSTER.zhang.name, idNumber: ROSTER.zhang.id, relation: '户主' },
+    { householdId: h1!.id, name: ROSTER.zhangWife.name, idNumber: ROSTER.zhangWife.id, relation: '配偶' },
+    { householdId: h2!.id, name: ROSTER.wang.name, idNumber: ROSTER.wang.id, relation: '户主' },
+    { householdId: h3!.id, name: ROSTER.zhangB.name, idNumber: ROSTER.zhangB.id, relation: '户主' },
+  ]);
+  await db.insert(t.householdPayments).values([
+    { householdId: h1!.id, year: 2021, persons: 2, amountFen: 120_000, paymentDate: '2021-08-20', status: 'paid', failureReason: '账户冻结（核实后已补发）' },
+    { householdId: h1!.id, year: 2022, persons: 2, amountFen: 120_000, paymentDate: '2022-06-30', status: 'paid', failureReason: null },
+    { householdId: h1!.id, year: 2024, persons: 2, amountFen: 120_000, paymentDate: null, status: 'failed', failureReason: '账户冻结' },
+    { householdId: h2!.id, year: 2022, persons: 1, amountFen: 60_000, paymentDate: '2022-06-30', status: 'paid', failureReason: null },
+    { householdId: h3!.id, year: 2022, persons: 1, amountFen: 60_000, paymentDate: '2022-07-02', status: 'paid', failureReason: null },
+  ]);
+}
