@@ -1,0 +1,134 @@
+/**
+ * The /map/ page in the browser: Leaflet with clustered, status-shaped markers, filters kept in
+ * the URL, popups to the project and village pages, and an accessible list of the same filtered
+ * projects. Imported only from a client <script> (Leaflet needs `window`).
+ */
+import L from 'leaflet';
+import 'leaflet.markercluster';
+import 'leaflet/dist/leaflet.css';
+import 'leaflet.markercluster/dist/MarkerCluster.css';
+import './map.css';
+import { STATUS_STYLES } from '../domain/status-style.ts';
+import { FILTER_KEYS, filtersToSearch, matchesFilters, parseFilters, type MapFilters, type MapProject } from './filters.ts';
+
+interface TileConfig {
+  kind: 'tianditu' | 'osm' | 'none';
+  key?: string;
+  url?: string;
+  attribution?: string;
+}
+
+const root = document.getElementById('map')!;
+const tiles = JSON.parse(root.dataset.tiles ?? '{"kind":"none"}') as TileConfig;
+const defaults: Partial<MapFilters> = { year: root.dataset.defaultYear ?? '' };
+const form = document.getElementById('map-filters') as HTMLFormElement;
+const listEl = document.getElementById('map-list')!;
+const countEl = document.getElementById('map-count')!;
+const villageNote = document.getElementById('map-village')!;
+
+const map = L.map(root, { zoomControl: false, attributionControl: true, minZoom: 8, maxZoom: 18 }).setView([26.4, 112.4], 10);
+map.attributionControl.setPrefix(false);
+L.control.zoom({ zoomInTitle: '放大', zoomOutTitle: '缩小' }).addTo(map);
+if (tiles.kind === 'tianditu' && tiles.key) {
+  const wmts = (layer: string) =>
+    `https://t{s}.tianditu.gov.cn/${layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=${layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=${tiles.key}`;
+  const sub = ['0', '1', '2', '3', '4', '5', '6', '7'];
+  L.tileLayer(wmts('vec'), { subdomains: sub, maxZoom: 18, attribution: tiles.attribution ?? '天地图' }).addTo(map);
+  L.tileLayer(wmts('cva'), { subdomains: sub, maxZoom: 18 }).addTo(map);
+} else if (tiles.kind === 'osm' && tiles.url) {
+  L.tileLayer(tiles.url, { maxZoom: 18, attribution: tiles.attribution ?? '© OpenStreetMap contributors' }).addTo(map);
+}
+
+const cluster = L.markerClusterGroup({
+  chunkedLoading: true,
+  showCoverageOnHover: false,
+  maxClusterRadius: 45,
+  iconCreateFunction: (c) => {
+    const n = c.getChildCount();
+    const size = n < 10 ? 34 : n < 100 ? 40 : 46;
+    return L.divIcon({ className: 'pc', html: `<span>${n}</span>`, iconSize: [size, size] });
+  },
+});
+map.addLayer(cluster);
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+function marker(p: MapProject): L.Marker {
+  const style = STATUS_STYLES[p.s];
+  const icon = L.divIcon({ className: `pm pm-${p.s}`, html: `<span>${style.letter}</span>`, iconSize: [26, 26] });
+  const m = L.marker([p.lat, p.lon], { icon, title: `${p.n}（${p.sl}）`, alt: `${p.n}（${p.sl}）` });
+  m.bindPopup(
+    `<strong><a href="/projects/${p.c}/">${escapeHtml(p.n)}</a></strong><br>${p.y}年 · ${escapeHtml(p.tn)} · ${escapeHtml(p.sl)}<br>` +
+      `<a href="/villages/${p.v}/">${escapeHtml(p.vn)}</a>${p.vc ? '<br>（村部位置）' : ''}`,
+  );
+  return m;
+}
+
+let all: MapProject[] = [];
+const markers = new Map<string, L.Marker>();
+
+function readForm(): MapFilters {
+  const fd = new FormData(form);
+  const f = Object.fromEntries(FILTER_KEYS.map((k) => [k, String(fd.get(k) ?? '')])) as unknown as MapFilters;
+  return f;
+}
+
+function writeForm(f: MapFilters) {
+  for (const k of FILTER_KEYS) {
+    const el = form.elements.namedItem(k) as HTMLSelectElement | HTMLInputElement | null;
+    if (el) el.value = f[k] === 'all' ? '' : f[k];
+  }
+}
+
+function apply(f: MapFilters, fit: boolean) {
+  const shown = all.filter((p) => matchesFilters(p, f));
+  cluster.clearLayers();
+  cluster.addLayers(shown.map((p) => markers.get(p.c)!));
+  if (fit && shown.length > 0) map.fitBounds(L.latLngBounds(shown.map((p) => [p.lat, p.lon])), { padding: [24, 24], maxZoom: 15 });
+  countEl.textContent = `共 ${shown.length} 个项目`;
+  const village = f.village ? all.find((p) => p.v === f.village) : undefined;
+  villageNote.hidden = !village;
+  if (village) villageNote.querySelector('span')!.textContent = `只显示 ${village.vn} 的项目。`;
+  listEl.replaceChildren(
+    ...shown.map((p) => {
+      const li = document.createElement('li');
+      const a = document.createElement('a');
+      a.href = `/projects/${p.c}/`;
+      a.textContent = p.n;
+      const v = document.createElement('a');
+      v.href = `/villages/${p.v}/`;
+      v.textContent = p.vn;
+      li.append(a, ` ${p.y}年 · ${p.sl} · `, v);
+      return li;
+    }),
+  );
+}
+
+function update(fit: boolean) {
+  const f = readForm();
+  history.replaceState(null, '', `${location.pathname}${filtersToSearch(f, defaults)}`);
+  apply(f, fit);
+}
+
+form.addEventListener('change', () => update(true));
+form.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  update(true);
+});
+document.getElementById('map-village-clear')!.addEventListener('click', () => {
+  (form.elements.namedItem('village') as HTMLInputElement).value = '';
+  update(true);
+});
+
+fetch('/map/projects.json')
+  .then((r) => r.json())
+  .then((json: { projects: MapProject[] }) => {
+    all = json.projects;
+    for (const p of all) markers.set(p.c, marker(p));
+    const f = parseFilters(location.search, defaults);
+    writeForm(f);
+    apply(f, true);
+  })
+  .catch(() => {
+    countEl.textContent = '项目数据没有加载成功，请刷新重试。';
+  });

@@ -1,0 +1,17 @@
+/** Every located project for the map, in the compact shape of src/map/filters.ts (MapProject). */
+import type { APIRoute } from 'astro';
+import { portalData } from '../../data/portal-data.ts';
+import { statusGroup } from '../../domain/status-style.ts';
+import { statusLabel } from '../../domain/project-status.ts';
+import type { MapProject } from '../../map/filters.ts';
+
+export const GET: APIRoute = async () => {
+  const data = await portalData();
+  const projects: MapProject[] = data.projects.flatMap(({ project: p, status, villageCode }) => {
+    if (p.lon === null || p.lat === null) return [];
+    const v = data.villageByCode.get(villageCode)!;
+    const s = statusGroup(status);
+    return [{ c: p.code, n: p.name, y: p.year, t: p.typeCode, tn: p.typeName, s, sl: statusLabel(status), tw: v.townshipCode, v: v.code, vn: `${v.townshipName}${v.name}`, lon: p.lon, lat: p.lat, vc: p.locationPrecision !== 'exact' }];
+  });
+  return new Response(JSON.stringify({ isSample: data.isSample, projects }), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+};
