@@ -8,7 +8,7 @@ export default defineConfig({
   output: 'static',
   site: process.env.SITE_URL || 'http://localhost:4321',
   trailingSlash: 'always',
-  adapter: cloudflare({ prerenderEnvironment: 'node', imageService: 'passthrough' }),
+  adapter: cloudflare({ prerenderEnvironment: 'node', imageService: 'passthrough', configPath: 'wrangler.astro.toml' }),
   build: { format: 'directory' },
   server: { port: Number(process.env.PORT) || 4321 },
   devToolbar: { enabled: false },
