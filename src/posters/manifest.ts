@@ -1,0 +1,63 @@
+/**
+ * The poster manifest (`posters/manifest.json` in the site): which files belong to the current
+ * version of each village's and township's disclosure, so pages can link them. Written by
+ * generate.ts; read by `PosterLinks.astro` at build time.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+/** Site paths (`/posters/2022/…`) of one poster's files. */
+export interface VillagePosterEntry {
+  villageCode: string;
+  villageName: string;
+  townshipCode: string | null;
+  year: number;
+  version: number;
+  verificationCode: string;
+  /** Content key the files are named by. */
+  key: string;
+  pages: number;
+  a4Pdf: string;
+  a3Pdf: string;
+  /** One PNG (A4, 150 dpi) per page. */
+  png: string[];
+}
+
+export interface TownshipPosterEntry {
+  townshipCode: string;
+  townshipName: string;
+  year: number;
+  key: string;
+  villageCodes: string[];
+  a4Pdf: string;
+  a3Pdf: string;
+}
+
+export interface PosterManifest {
+  schema: 1;
+  /** Keyed `<villageCode>/<year>`. */
+  villages: Record<string, VillagePosterEntry>;
+  /** Keyed `<townshipCode>/<year>`. */
+  townships: Record<string, TownshipPosterEntry>;
+}
+
+export const emptyManifest = (): PosterManifest => ({ schema: 1, villages: {}, townships: {} });
+
+/** Reads the manifest of a posters folder; an empty manifest when there is none (or it is unreadable). */
+export function readPosterManifest(dir: string): PosterManifest {
+  const file = join(dir, MANIFEST_FILE);
+  if (!existsSync(file)) return emptyManifest();
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as PosterManifest;
+    return parsed.schema === 1 ? parsed : emptyManifest();
+  } catch {
+    return emptyManifest();
+  }
+}
+
+/** The current poster of a village for a year, or null when none was generated. */
+export function findVillagePoster(manifest: PosterManifest, villageCode: string, year: number): VillagePosterEntry | null {
+  return manifest.villages[`${villageCode}/${year}`] ?? null;
+}

@@ -1,0 +1,161 @@
+/**
+ * What a poster says, as plain strings: built from one village disclosure (published or draft) and
+ * the county's settings. Pure; the layout only places these strings, so everything printed on a
+ * poster can be checked here (and every character is known before fonts are subset).
+ */
+import type { VillageDisclosureContent } from '../domain/disclosure-content.ts';
+import { formatChineseDate } from '../domain/dates.ts';
+import { projectBudgetFen, projectDisbursedFen } from '../domain/indicators.ts';
+import { FUND_SOURCE_LABELS } from '../domain/labels.ts';
+import { formatYuan, type Fen } from '../domain/money.ts';
+import { projectStatusAsOf, statusLabel } from '../domain/project-status.ts';
+import { qrModules } from './qr.ts';
+import { DEFAULT_TITLE_TEMPLATE, posterTitle, villageDisplayName } from './title.ts';
+
+/** The published facts of a disclosure a poster needs besides its content; all null for a draft. */
+export interface PosterRelease {
+  version: number;
+  verificationCode: string;
+  periodStart: string;
+  periodEnd: string;
+  issuingUnit: string;
+}
+
+export interface PosterSettings {
+  /** Public origin without trailing slash, e.g. https://ymgs.example.cn */
+  siteUrl: string;
+  /** 公示单位 for drafts (a published poster prints the unit stored with the disclosure). */
+  issuingUnit: string;
+  countySupervisionPhones: readonly string[];
+  supervisionAddress: string;
+  /** Township supervision phones by township code, when the county keeps them. */
+  townshipSupervisionPhones?: Readonly<Record<string, string>>;
+  titleTemplate?: string;
+}
+
+export interface PosterRow {
+  index: string;
+  name: string;
+  contentScale: string;
+  fundSources: string;
+  budget: string;
+  disbursed: string;
+  status: string;
+}
+
+export interface PosterModel {
+  villageCode: string;
+  year: number;
+  title: string;
+  /** The official division, e.g. 常宁市曲潭街道书泉村委会（区划代码 430482005203） */
+  subtitle: string;
+  intro: string[];
+  projectsHeading: string;
+  rows: PosterRow[];
+  totals: { budget: string; disbursed: string } | null;
+  subsidyHeading: string;
+  subsidyText: string;
+  supervisionHeading: string;
+  supervisionLines: string[];
+  issuer: string;
+  issueDate: string;
+  qrUrl: string;
+  qr: boolean[][];
+  /** Printed beside the QR code. */
+  verifyLines: string[];
+  /** Large faint diagonal word behind the content, e.g. 示例数据 or 草稿. */
+  watermark: string | null;
+  /** Boxed notice at the top of every page, e.g. 示例数据，非真实公示. */
+  notice: string | null;
+}
+
+const yuan = (amount: Fen): string => formatYuan(amount, { unit: false });
+
+/** 曲潭街道 → 曲潭街道办事处, 柏坊镇 → 柏坊镇人民政府 */
+function townshipOffice(name: string): string {
+  return name.endsWith('街道') ? `${name}办事处` : `${name}人民政府`;
+}
+
+function periodDays(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+/**
+ * Builds the text of a village poster. `release` is null for a draft (草稿) preview: no version,
+ * no verification code, no disclosure period yet.
+ */
+export function buildPosterModel(content: VillageDisclosureContent, release: PosterRelease | null, settings: PosterSettings): PosterModel {
+  const { scope, year, asOf } = content;
+  const village = villageDisplayName(scope.name);
+  const township = scope.townshipName ?? '';
+  const title = posterTitle(settings.titleTemplate ?? DEFAULT_TITLE_TEMPLATE, { village, year, township, county: scope.countyName });
+
+  const figures = content.village
+    ? `本村登记移民 ${content.village.migrantPopulation} 人、${content.village.migrantHouseholds} 户${content.village.isKeyVillage ? '，为重点移民村' : ''}。`
+    : '';
+  const intro = [
+    `根据《国务院关于完善大中型水库移民后期扶持政策的意见》（国发〔2006〕17号）和村务公开的有关规定，现将${village}${year}年度水库移民后期扶持项目实施和直补资金发放情况公示如下，请予监督。`,
+    `数据截至${formatChineseDate(asOf)}。${figures}`,
+  ];
+
+  const rows = content.projects.map((p, i): PosterRow => ({
+    index: String(i + 1),
+    name: p.name,
+    contentScale: p.contentScale,
+    fundSources: p.budget.map((b) => FUND_SOURCE_LABELS[b.fundSource]).join('、') || '—',
+    budget: yuan(projectBudgetFen(p)),
+    disbursed: yuan(projectDisbursedFen(p, asOf)),
+    status: statusLabel(projectStatusAsOf(p, asOf)),
+  }));
+
+  const s = content.directSubsidy;
+  const subsidyText = s
+    ? `${year}年度本村直补资金核定 ${s.beneficiaries} 人，标准 ${yuan(s.standardFenPerPerson)} 元/人·年，金额 ${yuan(s.amountFen)} 元，` +
+      (s.paymentDate
+        ? `已于${formatChineseDate(s.paymentDate)}通过${s.channel}发放到人。`
+        : `截至${formatChineseDate(asOf)}尚未发放（应于${formatChineseDate(s.dueDate)}前通过${s.channel}发放）。`)
+    : `${year}年度本村没有直补资金发放记录。`;
+
+  const issuer = release?.issuingUnit ?? settings.issuingUnit;
+  const villagePhone = content.village?.supervisionPhone ?? null;
+  const townshipPhone = scope.townshipCode ? settings.townshipSupervisionPhones?.[scope.townshipCode] : undefined;
+  const phones = [
+    villagePhone ? `村：${villagePhone}` : null,
+    townshipPhone ? `乡镇：${townshipPhone}` : null,
+    settings.countySupervisionPhones.length > 0 ? `县：${settings.countySupervisionPhones.join('、')}` : null,
+  ].filter((x): x is string => x !== null);
+  const supervisionLines = [
+    release
+      ? `公示期：${formatChineseDate(release.periodStart)}至${formatChineseDate(release.periodEnd)}（共 ${periodDays(release.periodStart, release.periodEnd)} 天）。`
+      : '公示期：发布时确定。',
+    `如有异议，请在公示期内向${village}村民委员会、${township ? `${townshipOffice(township)}或` : ''}${issuer}反映（地址：${settings.supervisionAddress}）。`,
+    `监督电话\u3000${phones.join('\u3000')}`,
+  ];
+
+  const qrUrl = `${settings.siteUrl}/villages/${scope.code}/`;
+  const verifyLines = release
+    ? [`核验码 ${release.verificationCode}`, `第 ${release.version} 版\u3000数据截至${formatChineseDate(asOf)}`, qrUrl.replace(/^https?:\/\//, '')]
+    : ['草稿，未发布', '不作为公示依据', qrUrl.replace(/^https?:\/\//, '')];
+
+  return {
+    villageCode: scope.code,
+    year,
+    title,
+    subtitle: `${scope.countyName}${township}${scope.name}（区划代码 ${scope.code}）`,
+    intro,
+    projectsHeading: `一、后期扶持项目（${rows.length} 个）`,
+    rows,
+    totals: rows.length > 0 ? { budget: yuan(content.totals.budgetFen), disbursed: yuan(content.totals.disbursedFen) } : null,
+    subsidyHeading: '二、直补资金发放情况',
+    subsidyText,
+    supervisionHeading: '三、公示期和监督',
+    supervisionLines,
+    issuer,
+    issueDate: release ? formatChineseDate(release.periodStart) : '（发布时填写）',
+    qrUrl,
+    qr: qrModules(qrUrl),
+    verifyLines,
+    watermark: release === null ? '草稿' : content.isSample ? '示例数据' : null,
+    notice: release === null ? '草稿\u3000未发布，不作为公示依据' : content.isSample ? '示例数据\u3000非真实公示' : null,
+  };
+}
