@@ -10,6 +10,8 @@ export interface ErrorDetail {
   problem: string;
   received?: string;
   expected?: string;
+  /** What to do about it, when there is something specific to say. */
+  hint?: string;
 }
 
 export class ApiError extends Error {

@@ -1,7 +1,16 @@
 /** What every route can rely on: the dependencies passed to createApp and per-request values. */
 import type { Database } from '../db/database.ts';
 import type { Config } from '../src/config.ts';
+import type { Actor } from '../src/domain/access.ts';
 import type { Logger } from './logger.ts';
+
+/** What a publish produced, handed to the runtime's rebuild/deploy hook. */
+export interface PublishedEvent {
+  year: number;
+  createdCount: number;
+  publishedAt: string;
+  requestId: string;
+}
 
 export interface AppDeps {
   db: Database;
@@ -11,11 +20,22 @@ export interface AppDeps {
   logger: Logger;
   /** Runtime label reported by the health check, e.g. `node` or `workerd`. */
   runtime: string;
+  /**
+   * Called after a publish has committed: the Node entry rebuilds the site and swaps it in; the
+   * Worker calls its deploy hook. Not awaited by the request (errors are logged).
+   */
+  onPublished?: ((event: PublishedEvent) => Promise<void> | void) | undefined;
+  /** Largest accepted upload body in bytes (default 5 MiB); larger answers 413. */
+  maxUploadBytes?: number | undefined;
+  /** Failed authentications allowed per client address per window before 429 (default 20 per 15 min). */
+  authFailureLimit?: number | undefined;
 }
 
 export interface AppEnv {
   Variables: {
     deps: AppDeps;
     requestId: string;
+    /** Set by the auth middleware on authenticated routes. */
+    actor: Actor;
   };
 }

@@ -6,8 +6,11 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { ApiError, type ErrorBody } from './api-error.ts';
 import type { AppDeps, AppEnv } from './app-env.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { createApiV1 } from './routes/api-v1.ts';
 import { healthRoutes } from './routes/health.ts';
 import { publicLookupRoutes } from './routes/public-lookup.ts';
+import { publicFeedbackRoutes } from './routes/public-feedback.ts';
+import { feedbackTriageRoutes } from './routes/feedback-triage.ts';
 
 export interface CreateAppOptions extends AppDeps {
   /** Serves the built static site (file system in Node, the ASSETS binding in a Worker). */
@@ -42,7 +45,10 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.use('*', securityHeaders(deps.config));
 
   app.route('/api/v1', healthRoutes);
+  app.route('/api/v1', createApiV1({ authFailureLimit: deps.authFailureLimit }));
   app.route('/', publicLookupRoutes);
+  app.route('/', publicFeedbackRoutes);
+  app.route('/', feedbackTriageRoutes);
 
   app.all('/api/*', (c) => {
     throw new ApiError(404, 'NOT_FOUND', `没有这个接口：${c.req.method} ${c.req.path}`);

@@ -10,6 +10,8 @@ import type { WorkflowState } from './workflow.ts';
 
 /** One problem, located by row (as numbered in the file: header = row 1) and column header. */
 export interface UploadProblem {
+  /** Set on problems that are about scope (the route answers 403 for those). */
+  code?: 'OUT_OF_SCOPE';
   row?: number;
   column?: string;
   problem: string;

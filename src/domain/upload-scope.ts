@@ -7,6 +7,7 @@ export function scopeProblem(ctx: UploadContext, divisionCode: string, name: str
   if (inScope(ctx.actor, divisionCode)) return null;
   const own = ctx.villages.get(ctx.actor.scopeCode)?.name ?? ctx.townships.get(ctx.actor.scopeCode) ?? ctx.actor.scopeCode;
   return {
+    code: 'OUT_OF_SCOPE',
     problem: `${name}（${divisionCode}）不在您的管理范围内`,
     received: divisionCode,
     expected: `${own}（${ctx.actor.scopeCode}）范围内的代码`,

@@ -1,0 +1,82 @@
+/** Who the token belongs to, and the divisions within its scope (for the staff page's forms). */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { asc, like } from 'drizzle-orm';
+import { divisions } from '../../db/schema.ts';
+import { canUpload, ROLE_LABELS, ROLES, UPLOAD_KINDS } from '../../src/domain/access.ts';
+import type { AppEnv } from '../app-env.ts';
+import { bearer, errorResponses } from './schemas.ts';
+
+const meRoute = createRoute({
+  method: 'get',
+  path: '/me',
+  tags: ['账号'],
+  summary: '当前令牌的账号、角色、管理范围和可上传的类型',
+  security: bearer,
+  responses: {
+    200: {
+      description: '账号',
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              name: z.string(),
+              role: z.enum(ROLES),
+              roleLabel: z.string(),
+              scopeCode: z.string(),
+              scopeName: z.string(),
+              uploads: z.array(z.enum(UPLOAD_KINDS)),
+              canPublish: z.boolean(),
+              canReadAudit: z.boolean(),
+            })
+            .openapi('Me'),
+        },
+      },
+    },
+    ...errorResponses(401, 429),
+  },
+});
+
+const divisionsRoute = createRoute({
+  method: 'get',
+  path: '/divisions',
+  tags: ['账号'],
+  summary: '管理范围内的乡镇和村（区划代码）',
+  security: bearer,
+  responses: {
+    200: {
+      description: '区划',
+      content: { 'application/json': { schema: z.object({ divisions: z.array(z.object({ code: z.string(), name: z.string(), level: z.enum(['county', 'township', 'village']), parentCode: z.string().nullable() })) }) } },
+    },
+    ...errorResponses(401),
+  },
+});
+
+export function registerMeRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(meRoute, async (c) => {
+    const actor = c.get('actor');
+    const rows = await c.get('deps').db.select({ code: divisions.code, name: divisions.name }).from(divisions).where(like(divisions.code, actor.scopeCode)).limit(1);
+    return c.json(
+      {
+        name: actor.name,
+        role: actor.role,
+        roleLabel: ROLE_LABELS[actor.role],
+        scopeCode: actor.scopeCode,
+        scopeName: rows[0]?.name ?? actor.scopeCode,
+        uploads: UPLOAD_KINDS.filter((k) => canUpload(actor, k)),
+        canPublish: actor.role === 'county',
+        canReadAudit: actor.role === 'county' || actor.role === 'inspector',
+      },
+      200,
+    );
+  });
+  app.openapi(divisionsRoute, async (c) => {
+    const actor = c.get('actor');
+    const rows = await c
+      .get('deps')
+      .db.select({ code: divisions.code, name: divisions.name, level: divisions.level, parentCode: divisions.parentCode })
+      .from(divisions)
+      .where(like(divisions.code, `${actor.scopeCode}%`))
+      .orderBy(asc(divisions.code));
+    return c.json({ divisions: rows }, 200);
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * Reads an upload body with a size cap (413 beyond it, before reading it all), from a raw body or
+ * the `file` field of a multipart form, and turns it into rows by what the bytes are — never by
+ * the file name or the declared content type.
+ */
+import { ApiError } from '../api-error.ts';
+import type { UploadKind } from '../../src/domain/access.ts';
+import { csvRows, decodeText, FileProblemError, sniffFormat, xlsxRows, type UploadFormat } from '../../src/domain/upload-file.ts';
+import { readJsonRows, readTable, type ReadRows } from '../../src/domain/upload-table.ts';
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+
+const tooLarge = (max: number) =>
+  new ApiError(413, 'PAYLOAD_TOO_LARGE', `文件太大：最大 ${(max / 1024 / 1024).toFixed(0)} MB。请把数据分成几个文件分别上传。`);
+
+/** The request body's bytes, at most `max` of them. */
+export async function readBodyBytes(request: Request, max: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max + 64 * 1024) throw tooLarge(max);
+  const contentType = request.headers.get('content-type') ?? '';
+  if (/^multipart\/form-data/i.test(contentType)) {
+    const raw = await readStream(request.body, max + 64 * 1024, max);
+    let form: FormData;
+    try {
+      form = await new Response(raw as Uint8Array<ArrayBuffer>, { headers: { 'content-type': contentType } }).formData();
+    } catch {
+      throw new ApiError(400, 'BAD_REQUEST', '表单格式有误：请用字段名 file 上传文件。');
+    }
+    const file = form.get('file');
+    if (!file || typeof file === 'string') throw new ApiError(400, 'BAD_REQUEST', '表单里没有文件：请用字段名 file 上传文件。');
+    if (file.size > max) throw tooLarge(max);
+    return new Uint8Array(await file.arrayBuffer());
+  }
+  return readStream(request.body, max, max);
+}
+
+async function readStream(body: ReadableStream<Uint8Array> | null, cap: number, max: number): Promise<Uint8Array> {
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > cap) {
+      await reader.cancel();
+      throw tooLarge(max);
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export interface ReadUpload {
+  format: UploadFormat;
+  encoding: string | null;
+  read: ReadRows;
+}
+
+/** Turns the bytes into rows of the kind; 415 for formats it does not read, 400 for broken files. */
+export async function readUpload(kind: UploadKind, bytes: Uint8Array): Promise<ReadUpload> {
+  const sniffed = sniffFormat(bytes);
+  try {
+    switch (sniffed) {
+      case 'empty':
+        throw new ApiError(400, 'EMPTY_FILE', '文件是空的。请选择填好的模板文件后再上传。');
+      case 'ole':
+        throw new ApiError(415, 'UNSUPPORTED_FILE', '这是旧版 Excel（.xls）文件。请在 Excel 中“另存为”.xlsx 或 CSV 后再上传。');
+      case 'binary':
+        throw new ApiError(415, 'UNSUPPORTED_FILE', '不认识这种文件。请上传 .xlsx、.csv（UTF-8 或 GB18030）或 JSON。');
+      case 'zip':
+        return { format: 'xlsx', encoding: null, read: readTable(kind, await xlsxRows(bytes)) };
+      case 'json': {
+        const { text } = decodeText(bytes);
+        let body: unknown;
+        try {
+          body = JSON.parse(text.replace(/^\uFEFF/, ''));
+        } catch {
+          throw new ApiError(400, 'INVALID_JSON', 'JSON 格式有误，无法解析。应为 {"rows": [ {…}, … ]}。');
+        }
+        const rows = Array.isArray(body) ? body : body && typeof body === 'object' && Array.isArray((body as { rows?: unknown }).rows) ? (body as { rows: unknown[] }).rows : null;
+        if (!rows) throw new ApiError(400, 'INVALID_JSON', 'JSON 应为 {"rows": [ {…}, … ]} 或一个数组。');
+        return { format: 'json', encoding: 'utf-8', read: readJsonRows(kind, rows) };
+      }
+      case 'csv': {
+        const { text, encoding } = decodeText(bytes);
+        return { format: 'csv', encoding, read: readTable(kind, csvRows(text)) };
+      }
+    }
+  } catch (e) {
+    if (e instanceof FileProblemError) {
+      throw new ApiError(e.code === 'UNSUPPORTED_FILE' ? 415 : 400, e.code, e.message);
+    }
+    throw e;
+  }
+  throw new ApiError(415, 'UNSUPPORTED_FILE', '不认识这种文件。');
+}
