@@ -79,10 +79,10 @@ export const STYLE = {
   margin: { left: 45, right: 45, top: 40, bottom: 30 },
   title: { size: 20, lineHeight: 30 },
   subtitle: { size: 11, lineHeight: 18 },
-  body: { size: 12, lineHeight: 20, indent: 24 },
-  heading: { size: 13, lineHeight: 26 },
+  body: { size: 12, lineHeight: 19, indent: 24 },
+  heading: { size: 13, lineHeight: 24 },
   table: { size: 11, lineHeight: 15, padX: 4, padY: 5 },
-  footer: { height: 104, qr: 84, size: 11, lineHeight: 16 },
+  footer: { height: 98, qr: 78, size: 11, lineHeight: 15 },
   watermark: { size: 100, grey: 0.9, angle: 30 },
 } as const;
 
@@ -172,13 +172,6 @@ export function layoutPoster(model: PosterModel, measure: Measure): PosterPage[]
       const cy = pageHeight / 2 + Math.cos(rad) * size * 0.38;
       nodes.push({ kind: 'text', x: cx - (Math.cos(rad) * w) / 2, y: cy + (Math.sin(rad) * w) / 2, size, weight: 'bold', text: model.watermark, grey, rotate: angle, decorative: true });
     }
-    if (model.notice) {
-      const size = STYLE.table.size;
-      const w = measure(model.notice, size, 'bold') + 16;
-      nodes.push({ kind: 'rect', x: right - w, y, width: w, height: 22, fill: null, stroke: 1 });
-      text(model.notice, right - w + 8, y, size, 22, 'bold');
-      y += 30;
-    }
   };
   const fits = (height: number) => y + height <= contentBottom;
   const ensure = (height: number) => {
@@ -196,7 +189,7 @@ export function layoutPoster(model: PosterModel, measure: Measure): PosterPage[]
   };
   const heading = (value: string, keepWith: number) => {
     const { size, lineHeight } = STYLE.heading;
-    y += 4;
+    y += 2;
     ensure(lineHeight + keepWith);
     text(value, left, y, size, lineHeight, 'bold');
     y += lineHeight;
@@ -297,8 +290,8 @@ export function layoutPoster(model: PosterModel, measure: Measure): PosterPage[]
   for (const line of model.supervisionLines) paragraph(line, true);
 
   // 落款: issuing unit over the date, right of centre, with blank room above and around for the seal.
-  const sealRoom = 34;
-  const signOffHeight = sealRoom + 2 * STYLE.body.lineHeight + 10;
+  const sealRoom = 22;
+  const signOffHeight = sealRoom + 2 * STYLE.body.lineHeight;
   ensure(signOffHeight);
   y += sealRoom;
   const blockWidth = Math.max(measure(model.issuer, STYLE.body.size, 'regular'), measure(model.issueDate, STYLE.body.size, 'regular'));
@@ -315,17 +308,22 @@ export function layoutPoster(model: PosterModel, measure: Measure): PosterPage[]
   pages.forEach((page, i) => {
     nodes = page.nodes;
     nodes.push({ kind: 'line', x1: left, y1: footerTop, x2: right, y2: footerTop, width: 0.75 });
-    const qrTop = footerTop + 12;
+    const qrTop = footerTop + 11;
     nodes.push({ kind: 'qr', x: left, y: qrTop, moduleSize: qrSize / count, count, runs });
     const textLeft = left + qrSize + 14;
     let top = qrTop + 2;
-    text(LABELS.scan, textLeft, top, 13, 20, 'bold');
-    top += 22;
+    text(LABELS.scan, textLeft, top, 13, 18, 'bold');
+    top += 19;
     for (const line of model.verifyLines) {
       text(line, textLeft, top, footSize, footLine);
       top += footLine;
     }
     rightAligned(LABELS.page(i + 1, pages.length), right, qrTop + qrSize - footLine, footSize, footLine);
+    if (model.notice) {
+      const w = measure(model.notice, footSize, 'bold') + 16;
+      nodes.push({ kind: 'rect', x: right - w, y: qrTop, width: w, height: 22, fill: null, stroke: 1 });
+      text(model.notice, right - w + 8, qrTop, footSize, 22, 'bold');
+    }
   });
   return pages;
 }

@@ -3,8 +3,8 @@
  * version of each village's and township's disclosure, so pages can link them. Written by
  * generate.ts; read by `PosterLinks.astro` at build time.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -60,4 +60,20 @@ export function readPosterManifest(dir: string): PosterManifest {
 /** The current poster of a village for a year, or null when none was generated. */
 export function findVillagePoster(manifest: PosterManifest, villageCode: string, year: number): VillagePosterEntry | null {
   return manifest.villages[`${villageCode}/${year}`] ?? null;
+}
+
+let cached: { file: string; mtimeMs: number; manifest: PosterManifest } | null = null;
+
+/**
+ * The manifest of the site's posters (`public/posters/` under the working directory, which is the
+ * project root during `astro build` and `astro dev`; `POSTER_DIR` overrides it). Read once per
+ * change of the file, since every village page asks for it.
+ */
+export function loadSitePosterManifest(dir = process.env.POSTER_DIR ?? resolve(process.cwd(), 'public/posters')): PosterManifest {
+  const file = join(dir, MANIFEST_FILE);
+  const mtimeMs = existsSync(file) ? statSync(file).mtimeMs : 0;
+  if (cached?.file === file && cached.mtimeMs === mtimeMs) return cached.manifest;
+  const manifest = readPosterManifest(dir);
+  cached = { file, mtimeMs, manifest };
+  return manifest;
 }

@@ -9,6 +9,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { degrees, grayscale, PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
 import subsetFont from 'subset-font';
 import type { PosterFonts } from './fonts.ts';
+import { encodeGreyPng } from './png.ts';
 import { PAPER, type FontWeight, type PaperSize, type PosterPage, type QrNode, type TextNode } from './layout.ts';
 
 export interface PdfInfo {
@@ -178,9 +179,10 @@ export function renderSvg(page: PosterPage, fonts: PosterFonts): string {
   );
 }
 
-/** One page as PNG at `dpi` (150 by default: 1240 × 1754 pixels for A4). */
+/** One page as a greyscale PNG at `dpi` (150 by default: 1240 × 1754 pixels for A4). */
 export function renderPng(page: PosterPage, fonts: PosterFonts, dpi = 150): Uint8Array {
   const svg = renderSvg(page, fonts);
   const resvg = new Resvg(svg, { fitTo: { mode: 'width', value: Math.round((page.width / 72) * dpi) }, background: '#ffffff', font: { loadSystemFonts: false } });
-  return resvg.render().asPng();
+  const image = resvg.render();
+  return encodeGreyPng(image.pixels, image.width, image.height, dpi);
 }
