@@ -44,12 +44,12 @@ async function runLookup(c: Context<AppEnv>, input: Record<string, unknown>): Pr
   );
   const base = { mode: req.mode, client, name: maskPersonName(req.name) };
   if (!verdict.allowed) {
-    await appendPublicAudit(c, { action: 'subsidy_lookup', subjectType: 'village', subjectId: villageCode, detail: { ...base, outcome: 'throttled', exceeded: verdict.exceeded } });
+    await appendPublicAudit(c, { action: 'subsidy.lookup', subjectType: 'village', subjectId: villageCode, detail: { ...base, outcome: 'throttled', exceeded: verdict.exceeded } });
     return { kind: 'throttled', verdict };
   }
   const outcome = await lookupSubsidy(db, req);
   await appendPublicAudit(c, {
-    action: 'subsidy_lookup',
+    action: 'subsidy.lookup',
     subjectType: 'village',
     subjectId: villageCode,
     detail: { ...base, outcome: outcome.answer.found ? 'found' : 'not_found', householdId: outcome.householdId },

@@ -87,7 +87,7 @@ export function runLookupContract(newTarget: () => Promise<ApiTarget>) {
       await lookup({ mode: 'id', villageCode: VILLAGE_A, name: ROSTER.zhang.name, idTail: tail(ROSTER.zhang.id) });
       await lookup({ mode: 'id', villageCode: VILLAGE_A, name: ROSTER.zhang.name, idTail: '000000' });
       const rows = await target.db.all<{ action: string; subject_id: string; detail_json: string }>(
-        sql`select action, subject_id, detail_json from audit_log where action = 'subsidy_lookup' order by id`,
+        sql`select action, subject_id, detail_json from audit_log where action = 'subsidy.lookup' order by id`,
       );
       expect(rows.map((r) => JSON.parse(r.detail_json).outcome)).toEqual(['found', 'not_found']);
       expect(rows.every((r) => r.subject_id === VILLAGE_A)).toBe(true);

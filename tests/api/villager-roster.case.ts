@@ -48,3 +48,32 @@ export async function seedVillagerRoster(db: Database): Promise<void> {
     { householdId: h3!.id, year: 2022, persons: 1, amountFen: 60_000, paymentDate: '2022-07-02', status: 'paid', failureReason: null },
   ]);
 }
+
+export const PROJECT_CODE = 'XM2026-105003-01';
+export const DISCLOSURE_CODE = 'K7M2Q9PX';
+/** The 公示期 of the fixture disclosure (the test clock, 2026-11-26, is inside it). */
+export const PERIOD = { periodStart: '2026-11-20', periodEnd: '2026-11-30' } as const;
+
+/** A project of village A and the village's published 2026 disclosure (a minimal row). */
+export async function seedVillagerDisclosure(db: Database): Promise<{ disclosureId: number }> {
+  await db.insert(t.projectTypes).values({ code: 'production', name: '生产开发', indicatorGroup: 'production_infrastructure', sortOrder: 1 });
+  await db.insert(t.projects).values({ code: PROJECT_CODE, year: 2026, villageCode: VILLAGE_A, typeCode: 'production', name: '禄福村机耕道硬化', contentScale: '硬化机耕道1.2公里', implementingUnit: '柏坊镇人民政府' });
+  const [d] = await db
+    .insert(t.disclosures)
+    .values({
+      scopeType: 'village',
+      scopeCode: VILLAGE_A,
+      year: 2026,
+      version: 1,
+      ...PERIOD,
+      issuingUnit: '常宁市库区移民事务中心',
+      publishedAt: '2026-11-19T02:00:00.000Z',
+      contentJson: '{}',
+      contentHash: 'f'.repeat(64),
+      previousHash: null,
+      verificationCode: DISCLOSURE_CODE,
+      isSample: true,
+    })
+    .returning({ id: t.disclosures.id });
+  return { disclosureId: d!.id };
+}

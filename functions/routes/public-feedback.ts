@@ -1,0 +1,93 @@
+/**
+ * Questions and objections from the public, no account:
+ * - `GET /api/v1/public/feedback/challenge` → `{ challenge, difficulty }` (proof of work);
+ * - `POST /api/v1/public/feedback` → 201 `{ id, ref, status, message }`.
+ *
+ * Abuse protection that needs nothing outside mainland China: a proof of work solved in the browser
+ * (each challenge usable once, 30 minutes), a honeypot field, and throttling per client (3 per
+ * 10 minutes, 10 a day) and per village (60 a day). Every accepted message is audited.
+ */
+import { Hono } from 'hono';
+import { ApiError } from '../api-error.ts';
+import type { AppEnv } from '../app-env.ts';
+import { createFeedback, resolveSubject } from '../../src/data/feedback.ts';
+import { throttle, throttleStoreFor } from '../../src/data/throttle-store.ts';
+import { feedbackRef, parseFeedbackSubmission } from '../../src/domain/feedback.ts';
+import { checkProofOfWork, CHALLENGE_MAX_AGE_MS, FEEDBACK_POW_DIFFICULTY, newChallenge } from '../../src/domain/proof-of-work.ts';
+import { FEEDBACK_CLIENT_RULES, FEEDBACK_VILLAGE_RULES } from '../../src/domain/throttle.ts';
+import { appendAudit } from '../../src/data/audit.ts';
+import { writeTransaction } from '../../src/data/write-lock.ts';
+import { auditInput } from './public-audit.ts';
+import { clientKey } from './public-client.ts';
+
+const CHALLENGE_MESSAGES = {
+  malformed: '页面验证没有完成。请刷新页面，等“提交”按钮可以按了再提交。',
+  expired: '页面放得太久了，请刷新页面再提交（您写的字请先复制下来）。',
+  from_future: '手机时间不对，请刷新页面再提交。',
+  insufficient_work: '页面验证没有完成。请刷新页面再提交。',
+  reused: '这次提交已经收到过了，不用再提交。',
+} as const;
+
+export const publicFeedbackRoutes = new Hono<AppEnv>()
+  .get('/api/v1/public/feedback/challenge', (c) => {
+    const { clock } = c.get('deps');
+    return c.json({ challenge: newChallenge(clock(), crypto.getRandomValues(new Uint8Array(16))), difficulty: FEEDBACK_POW_DIFFICULTY });
+  })
+  .post('/api/v1/public/feedback', async (c) => {
+    const { db, clock } = c.get('deps');
+    const now = clock();
+    const input: unknown = await c.req.json().catch(() => null);
+    const parsed = parseFeedbackSubmission(input);
+    if (!parsed.ok) {
+      throw new ApiError(400, 'VALIDATION_FAILED', '填写的内容有问题，请改正后再提交。', parsed.problems.map((p) => ({ column: p.field, problem: p.problem })));
+    }
+    const sub = parsed.value;
+    if (sub.website !== '') throw new ApiError(400, 'REJECTED', '提交没有成功。请打监督电话反映。');
+    const problem = await checkProofOfWork(sub.challenge, sub.nonce, now);
+    if (problem) throw new ApiError(400, 'CHALLENGE_FAILED', CHALLENGE_MESSAGES[problem]);
+
+    const subject = await resolveSubject(db, sub.subjectType, sub.subjectRef, now);
+    if (!subject) throw new ApiError(404, 'SUBJECT_NOT_FOUND', `没有找到您说的项目或公示（收到：${sub.subjectRef}）。请从项目或村的页面上提交。`);
+
+    const client = await clientKey(c);
+    const store = throttleStoreFor(db, clock);
+    const verdict = await throttle(
+      store,
+      [
+        { subject: `feedback:client:${client}`, rules: FEEDBACK_CLIENT_RULES },
+        { subject: `feedback:village:${subject.villageCode ?? 'county'}`, rules: FEEDBACK_VILLAGE_RULES },
+      ],
+      now,
+    );
+    if (!verdict.allowed) {
+      c.header('Retry-After', String(verdict.retryAfterSeconds));
+      throw new ApiError(429, 'TOO_MANY_REQUESTS', '提交太频繁了，请过一会儿再提交。急事请打监督电话。');
+    }
+    // A challenge is good once: its counter lives until the challenge would have expired anyway.
+    const issuedAt = Number(sub.challenge.split('.')[0]);
+    const [uses] = await store.increment([`pow:${sub.challenge}`], [new Date(issuedAt + CHALLENGE_MAX_AGE_MS).toISOString()]);
+    if ((uses ?? 0) > 1) throw new ApiError(409, 'ALREADY_RECEIVED', CHALLENGE_MESSAGES.reused);
+
+    const id = await writeTransaction(db, async (tx) => {
+      const created = await createFeedback(tx, subject, sub, now);
+      await appendAudit(
+        tx,
+        auditInput(c, {
+          action: 'feedback.receive',
+          subjectType: 'feedback',
+          subjectId: String(created),
+          detail: { kind: sub.kind, subjectType: subject.subjectType, subjectRef: subject.subjectRef, disclosureId: subject.disclosureId, client, withPhone: sub.contactPhone !== null, length: sub.body.length },
+        }),
+      );
+      return created;
+    });
+    return c.json(
+      {
+        id,
+        ref: feedbackRef(id),
+        status: 'received',
+        message: `已收到，编号${feedbackRef(id)}。答复后会在“问答公开”页上公布${sub.contactPhone ? '，也可能打电话告诉您' : ''}。`,
+      },
+      201,
+    );
+  });

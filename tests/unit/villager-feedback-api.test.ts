@@ -1,0 +1,4 @@
+import { createNodeTarget } from '../support/api-target.ts';
+import { runFeedbackContract } from '../api/villager-feedback.case.ts';
+
+runFeedbackContract(() => createNodeTarget({ clock: () => new Date('2026-11-26T08:00:00.000Z') }));
