@@ -15,6 +15,17 @@ export default defineConfig({
         },
       },
       {
+        // The API contract on both runtimes (Node in-process, the Worker in workerd via wrangler
+        // dev) and the Worker bundle check. Each file starts its own workerd.
+        test: {
+          name: 'contract',
+          include: ['tests/contract/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
