@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Database } from '../db/database.ts';
 import type { Config } from '../src/config.ts';
 import { createApp } from './app.ts';
+import type { AppDeps } from './app-env.ts';
 import type { Logger } from './logger.ts';
 import { nodeStaticSite } from './node-static.ts';
 
@@ -17,6 +18,8 @@ export interface NodeServerOptions {
   clock?: () => Date;
   /** Folder of the built site; defaults to config.SITE_DIR. A function so a rebuild can swap it. */
   siteDir?: () => string;
+  /** Runs after a publish (e.g. rebuild the site and swap siteDir); see AppDeps.onPublished. */
+  onPublished?: AppDeps['onPublished'];
 }
 
 export interface RunningServer {
@@ -35,6 +38,7 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
     clock: options.clock ?? (() => new Date()),
     runtime: 'node',
     staticSite: nodeStaticSite(options.siteDir ?? (() => defaultDir)),
+    onPublished: options.onPublished,
   });
   return new Promise((resolveStart) => {
     const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

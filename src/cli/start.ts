@@ -10,6 +10,7 @@ import { createJsonLogger } from '../../functions/logger.ts';
 import { loadConfig } from '../config.ts';
 import { ensureSampleData } from './sample-data.ts';
 import { buildSite, PROJECT_ROOT } from './site-build.ts';
+import { createSiteRebuilder } from './site-rebuild.ts';
 
 const config = loadConfig(process.env);
 const logger = createJsonLogger(config.LOG_LEVEL);
@@ -27,7 +28,9 @@ if (!process.argv.includes('--no-build') || !existsSync(siteDir)) {
   logger.log('info', 'site built', { ms: Math.round(built.ms) });
 }
 
-const running = await startNodeServer({ db, config, logger, siteDir: () => siteDir });
+// Publishing through the API rebuilds the site into a fresh folder and swaps it in when complete.
+const rebuilder = createSiteRebuilder({ initialDir: siteDir, env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, logger });
+const running = await startNodeServer({ db, config, logger, siteDir: rebuilder.siteDir, onPublished: rebuilder.onPublished });
 const shownHost = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
 logger.log('info', 'serving', { url: `http://${shownHost}:${running.port}/` });
 console.log(`\n  村上墙、县上网 正在运行：http://${shownHost}:${running.port}/\n`);

@@ -61,17 +61,19 @@ const chunked = <T>(rows: readonly T[]): T[][] => Array.from({ length: Math.ceil
 export async function processUpload(db: Database, req: UploadRequest): Promise<UploadReport> {
   const base = { kind: req.kind, format: req.format, encoding: req.encoding, rows: req.read.dataRows, warnings: req.read.warnings };
   const rejected = (errors: UploadProblem[]): UploadReport => ({ ...base, status: 'rejected', uploadId: null, created: 0, updated: 0, unchanged: 0, errors });
-  if (req.read.errors.length > 0) return rejected(req.read.errors);
 
   const refs = referencesOf(req.kind, req.read.rows);
   const run = async (tx: WriteTx | Database): Promise<UploadReport> => {
     const replay = await findEarlier(tx, req);
     if (replay) return replay;
     const ctx = await loadUploadContext(tx, { actor: req.actor, kind: req.kind, today: req.today, ...refs });
+    // Rows whose cells could not be read are left out of the checks; every other row is still
+    // checked, so one answer lists every problem of the file.
     const result = checkUpload(req.kind, req.read.rows, ctx);
     const counts = countOf(result);
     const warnings = [...req.read.warnings, ...result.warnings];
-    if (result.errors.length > 0) return { ...rejected(result.errors), warnings };
+    const errors = [...req.read.errors, ...result.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+    if (errors.length > 0) return { ...rejected(errors), warnings };
     if (req.dryRun) return { ...base, warnings, status: 'dry_run', uploadId: null, ...counts, errors: [] };
     await applyPlan(tx as WriteTx, result.plan, req, ctx);
     const report: UploadReport = { ...base, warnings, status: 'committed', uploadId: null, ...counts, errors: [] };

@@ -46,15 +46,16 @@ export type LocationCheck =
  */
 export function checkLocation(point: LonLat, system: CoordSystem, ring: readonly LonLat[]): LocationCheck {
   const [lon, lat] = point;
+  const swappedInside = Math.abs(lon) <= 90 && Math.abs(lat) <= 180 && isInsideRing(toCgcs2000([lat, lon], system), ring);
+  if (swappedInside && !isInsideRing(toCgcs2000(point, system), ring)) {
+    return { ok: false, problem: '位置不在本县范围内', hint: '经度和纬度可能填反了：本县经度约 112.2–112.7，纬度约 26.1–26.7。' };
+  }
   if (!Number.isFinite(lon) || !Number.isFinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90) {
     return { ok: false, problem: '经纬度超出有效范围', hint: '经度应在 -180 到 180 之间，纬度应在 -90 到 90 之间。' };
   }
   const converted = toCgcs2000(point, system);
   if (isInsideRing(converted, ring)) return { ok: true, point: converted };
   const problem = '位置不在本县范围内';
-  if (isInsideRing(toCgcs2000([lat, lon], system), ring)) {
-    return { ok: false, problem, hint: '经度和纬度可能填反了：本县经度约 112.2–112.7，纬度约 26.1–26.7。' };
-  }
   if (system === 'WGS84' || system === 'CGCS2000') {
     if (isInsideRing(toCgcs2000(point, 'GCJ02'), ring)) {
       return { ok: false, problem, hint: '这像是高德/腾讯地图取的 GCJ-02 坐标：请在“坐标系”一栏填 GCJ02。' };

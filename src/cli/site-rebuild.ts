@@ -1,0 +1,54 @@
+/**
+ * Rebuilds the site after a publish while the Node server keeps serving: each rebuild goes into a
+ * fresh folder (dist.rebuilds/<n>/), and only when it is complete does `siteDir()` start returning
+ * it, so a visitor gets either the old site or the new one, never a half-written one. Publishes
+ * that arrive during a build are coalesced into one more build.
+ */
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Logger } from '../../functions/logger.ts';
+import { buildSite, PROJECT_ROOT } from './site-build.ts';
+
+export interface SiteRebuilder {
+  siteDir: () => string;
+  onPublished: () => Promise<void>;
+}
+
+export function createSiteRebuilder(options: { initialDir: string; env: Record<string, string | undefined>; logger: Logger }): SiteRebuilder {
+  let current = options.initialDir;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let serial = 0;
+
+  const buildOnce = async () => {
+    const name = `dist.rebuilds/${Date.now()}-${++serial}`;
+    const built = await buildSite({ env: options.env, outDir: name, verbose: false });
+    const previous = current;
+    current = resolve(built.outDir, 'client');
+    options.logger.log('info', 'site rebuilt and swapped in', { dir: current, ms: Math.round(built.ms) });
+    // Requests already streaming files from the old folder get a minute to finish.
+    if (previous.startsWith(resolve(PROJECT_ROOT, 'dist.rebuilds'))) {
+      setTimeout(() => rmSync(resolve(previous, '..'), { recursive: true, force: true }), 60_000).unref();
+    }
+  };
+
+  const onPublished = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await buildOnce();
+        } while (again);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+
+  return { siteDir: () => current, onPublished };
+}

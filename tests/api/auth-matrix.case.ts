@@ -1,0 +1,130 @@
+/**
+ * The authorization matrix: every role × every endpoint × in and out of scope, plus a missing and
+ * a forged token on every endpoint. Expected statuses are written out per row, so the table is
+ * the specification.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiTarget } from '../support/api-target.ts';
+import { approve, auth, mintAll, postJson, projectRow, seedCounty, TOWNSHIP_A, VILLAGE_A1, type Tokens } from './fixtures.ts';
+
+type Who = keyof Tokens;
+const WHO: readonly Who[] = ['county', 'townshipA', 'townshipB', 'villageA1', 'villageA2', 'villageB1', 'inspector'];
+
+interface Row {
+  name: string;
+  method: 'GET' | 'POST';
+  path: string | ((who: Who) => string);
+  body?: unknown;
+  /** Runs before the request (e.g. creates a fresh project for a state-changing step). */
+  prepare?: (who: Who) => Promise<void>;
+  expect: Record<Who, number>;
+}
+
+const all = (status: number): Record<Who, number> => Object.fromEntries(WHO.map((w) => [w, status])) as Record<Who, number>;
+const only = (ok: readonly Who[], elseStatus = 403): Record<Who, number> => Object.fromEntries(WHO.map((w) => [w, ok.includes(w) ? 200 : elseStatus])) as Record<Who, number>;
+
+export function authorizationMatrix(makeTarget: () => Promise<ApiTarget>): void {
+  describe('authorization matrix', () => {
+    let target: ApiTarget;
+    let tokens: Tokens;
+    beforeAll(async () => {
+      target = await makeTarget();
+      await seedCounty(target.db);
+      tokens = await mintAll(target.db);
+      const r = await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('M-APPROVED', VILLAGE_A1)] });
+      expect(r.status).toBe(200);
+      await approve(target, { county: tokens.county, township: tokens.townshipA }, ['M-APPROVED']);
+    });
+    afterAll(() => target.dispose());
+
+    const dry = '?dryRun=true';
+    const rows: Row[] = [
+      { name: 'GET /me', method: 'GET', path: '/api/v1/me', expect: all(200) },
+      { name: 'GET /divisions', method: 'GET', path: '/api/v1/divisions', expect: all(200) },
+      { name: 'GET /workflow/queue', method: 'GET', path: '/api/v1/workflow/queue', expect: all(200) },
+      { name: "GET /projects?village=<A1>", method: 'GET', path: `/api/v1/projects?village=${VILLAGE_A1}`, expect: only(['county', 'townshipA', 'villageA1', 'inspector']) },
+      { name: 'GET /projects/<code in A1>', method: 'GET', path: '/api/v1/projects/M-APPROVED', expect: only(['county', 'townshipA', 'villageA1', 'inspector']) },
+      {
+        name: 'POST /projects/<applied in A1>/transitions village_review',
+        method: 'POST',
+        path: (who) => `/api/v1/projects/M-T-${who}/transitions`,
+        prepare: async (who) => {
+          const r = await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow(`M-T-${who}`, VILLAGE_A1, { villageReviewedDate: null })] });
+          expect(r.status).toBe(200);
+        },
+        body: { action: 'village_review', comment: '已复核' },
+        expect: only(['villageA1']),
+      },
+      { name: 'POST /uploads/projects (A1 row)', method: 'POST', path: `/api/v1/uploads/projects${dry}`, body: { rows: [projectRow('M-NEW-1', VILLAGE_A1)] }, expect: only(['county', 'townshipA', 'villageA1']) },
+      {
+        name: 'POST /uploads/milestones (A1 project)',
+        method: 'POST',
+        path: `/api/v1/uploads/milestones${dry}`,
+        body: { rows: [{ projectCode: 'M-APPROVED', kind: '开工', date: '2025-06-30' }] },
+        expect: only(['county', 'townshipA', 'villageA1']),
+      },
+      {
+        name: 'POST /uploads/disbursements (A1 project)',
+        method: 'POST',
+        path: `/api/v1/uploads/disbursements${dry}`,
+        body: { rows: [{ projectCode: 'M-APPROVED', date: '2025-06-30', amount: 1000, voucherNumber: 'M-V-1', payee: '某公司' }] },
+        expect: only(['county', 'townshipA']),
+      },
+      {
+        name: 'POST /uploads/direct-subsidies (A1)',
+        method: 'POST',
+        path: `/api/v1/uploads/direct-subsidies${dry}`,
+        body: { rows: [{ villageCode: VILLAGE_A1, year: 2025, beneficiaries: 10, amount: 6000, dueDate: '2025-06-30' }] },
+        expect: only(['county', 'townshipA']),
+      },
+      {
+        name: 'POST /uploads/trainings (township A)',
+        method: 'POST',
+        path: `/api/v1/uploads/trainings${dry}`,
+        body: { rows: [{ year: 2025, course: '电工', organizer: '职校', startDate: '2025-05-01', endDate: '2025-05-10', townshipCode: TOWNSHIP_A, trainees: 10, passed: 9 }] },
+        expect: only(['county', 'townshipA']),
+      },
+      {
+        name: 'POST /uploads/allocations',
+        method: 'POST',
+        path: `/api/v1/uploads/allocations${dry}`,
+        body: { rows: [{ docNumber: '湘财农指〔2025〕1号', issuer: '湖南省财政厅', title: '下达资金', year: 2025, batch: 1, dateReceived: '2025-02-01', docAmount: 250000, fundSource: '中央', target: '项目', projectCode: 'M-APPROVED', amount: 250000 }] },
+        expect: only(['county']),
+      },
+      { name: 'GET /audit', method: 'GET', path: '/api/v1/audit', expect: only(['county', 'inspector']) },
+      { name: 'GET /audit/verify', method: 'GET', path: '/api/v1/audit/verify', expect: only(['county', 'inspector']) },
+      { name: 'POST /publish', method: 'POST', path: '/api/v1/publish', body: { year: 2025 }, expect: only(['county']) },
+    ];
+
+    const send = (row: Row, who: Who, headers: Record<string, string>) => {
+      const path = typeof row.path === 'function' ? row.path(who) : row.path;
+      return target.request(path, {
+        method: row.method,
+        headers: { ...(row.body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(row.body === undefined ? {} : { body: JSON.stringify(row.body) }),
+      });
+    };
+
+    describe.each(rows)('$name', (row) => {
+      it.each(WHO.map((who) => [who, row.expect[who]] as const))('%s gets %i', async (who, status) => {
+        await row.prepare?.(who);
+        const res = await send(row, who, auth(tokens[who]));
+        const body = (await res.json()) as { code?: string; requestId?: string };
+        expect(res.status, JSON.stringify(body)).toBe(status);
+        if (status !== 200) {
+          expect(typeof body.code).toBe('string');
+          expect(typeof body.requestId).toBe('string');
+        }
+      });
+
+      it('refuses a missing token (401) and a forged one (401)', async () => {
+        const missing = await send(row, 'county', {});
+        expect(missing.status).toBe(401);
+        expect(((await missing.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
+        const forged = await send(row, 'county', auth(`csq_${'A'.repeat(43)}`));
+        expect(forged.status).toBe(401);
+        expect(((await forged.json()) as { code: string }).code).toBe('INVALID_TOKEN');
+      });
+    });
+  });
+}
