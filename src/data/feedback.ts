@@ -176,3 +176,27 @@ export async function subjectLabels(db: Database, records: readonly FeedbackReco
   }
   return out;
 }
+
+export interface SiteFeedback {
+  records: FeedbackRecord[];
+  labels: Map<string, { label: string; href: string | null }>;
+}
+
+let loaded: Promise<SiteFeedback> | undefined;
+
+/** Every message and its subject labels, loaded once per site build (tracker, outcomes, feeds). */
+export function siteFeedback(): Promise<SiteFeedback> {
+  loaded ??= (async () => {
+    const { siteDatabase } = await import('./site-database.ts');
+    const { db } = await siteDatabase();
+    const records = await listFeedbackRecords(db);
+    return { records, labels: await subjectLabels(db, records) };
+  })();
+  return loaded;
+}
+
+/** The label of a record's subject, from {@link subjectLabels}. */
+export function labelOf(labels: SiteFeedback['labels'], r: FeedbackRecord): { label: string; href: string | null } {
+  const key = r.subjectType === 'village' ? `village:${r.villageCode}` : `${r.subjectType}:${r.subjectRef}`;
+  return labels.get(key) ?? { label: r.subjectRef, href: null };
+}
