@@ -2,6 +2,7 @@
 import { authorizationMatrix } from '../api/auth-matrix.case.ts';
 import { uploadCases } from '../api/uploads.case.ts';
 import { badFileCases } from '../api/bad-files.case.ts';
+import { doneWhenCase } from '../api/done-when.case.ts';
 import { createNodeTarget } from '../support/api-target.ts';
 
 // A fixed clock: the same instant on every runtime, never the wall clock.
@@ -11,3 +12,4 @@ const makeTarget = () => createNodeTarget({ clock });
 authorizationMatrix(makeTarget);
 uploadCases(makeTarget);
 badFileCases(makeTarget);
+doneWhenCase(makeTarget);
