@@ -479,3 +479,52 @@ export const feedback = sqliteTable(
   },
   (t) => [index('feedback_village_idx').on(t.villageCode), index('feedback_status_idx').on(t.status)],
 );
+
+/**
+ * 张贴照片: proof that a disclosure's poster went up on the village notice board. Only the
+ * re-encoded image (metadata stripped) is stored, under `imageKey` in the file storage; the EXIF
+ * time and place are kept here for staff, and the checks against the period and the village.
+ */
+export const postingProofs = sqliteTable(
+  'posting_proofs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    disclosureId: integer('disclosure_id')
+      .notNull()
+      .references(() => disclosures.id),
+    villageCode: text('village_code')
+      .notNull()
+      .references(() => divisions.code),
+    uploadedBy: integer('uploaded_by').references(() => users.id),
+    uploadedAt: text('uploaded_at').notNull(),
+    imageKey: text('image_key').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    /** EXIF DateTimeOriginal as an ISO instant; null when the photo has none. */
+    takenAt: text('taken_at'),
+    /** EXIF GPS (WGS-84); null when the photo has none. Internal only. */
+    lon: real('lon'),
+    lat: real('lat'),
+    /** Distance from the village's location in metres, when both are known. */
+    distanceM: integer('distance_m'),
+    timeCheck: text('time_check', { enum: ['inside_period', 'outside_period', 'missing'] }).notNull(),
+    placeCheck: text('place_check', { enum: ['near_village', 'far_from_village', 'missing', 'no_village_location'] }).notNull(),
+    /** accepted: shown as 已张贴; needs_review: a check failed or was missing; rejected by staff. */
+    status: text('status', { enum: ['accepted', 'needs_review', 'rejected'] }).notNull(),
+    reviewedBy: integer('reviewed_by').references(() => users.id),
+    reviewNote: text('review_note'),
+  },
+  (t) => [index('posting_proofs_village_idx').on(t.villageCode), index('posting_proofs_disclosure_idx').on(t.disclosureId)],
+);
+
+/** Fixed-window throttle counters shared by every process and isolate (src/domain/throttle.ts). */
+export const throttleCounters = sqliteTable(
+  'throttle_counters',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    /** ISO instant after which the row can be swept. */
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('throttle_counters_expires_idx').on(t.expiresAt)],
+);
