@@ -2,10 +2,14 @@
  * Where throttle counters live. One interface, two stores:
  * - `memoryThrottleStore()`: a Map in the process. Right for the Node server (one process) and
  *   tests; in a Worker it is per isolate, so it only slows a client down.
- * - a database store (counters as rows, incremented with one upsert) shared by every isolate;
- *   it needs the `throttle_counters` table.
+ * - `databaseThrottleStore()`: rows of `throttle_counters`, shared by every process and Worker
+ *   isolate on the same database. This is what the routes use.
  */
+import { lt, sql } from 'drizzle-orm';
+import type { Database } from '../../db/database.ts';
+import { throttleCounters } from '../../db/schema.ts';
 import { countersFor, judge, type ThrottleRule, type ThrottleVerdict } from '../domain/throttle.ts';
+import { writeTransaction } from './write-lock.ts';
 
 export interface ThrottleStore {
   /** Adds one to each key (creating it at 1) and returns the new counts, in order. */
@@ -44,17 +48,37 @@ export async function throttle(
   return judge(counters, counts, now);
 }
 
+/**
+ * Counters as rows of `throttle_counters`, one upsert per key, in one write transaction; expired
+ * rows are swept in the same transaction (an indexed range delete).
+ */
+export function databaseThrottleStore(db: Database, clock: () => Date = () => new Date()): ThrottleStore {
+  return {
+    increment: (keys, expiresAt) =>
+      writeTransaction(db, async (tx) => {
+        await tx.delete(throttleCounters).where(lt(throttleCounters.expiresAt, clock().toISOString()));
+        const counts: number[] = [];
+        for (const [i, key] of keys.entries()) {
+          const [row] = await tx
+            .insert(throttleCounters)
+            .values({ key, count: 1, expiresAt: expiresAt[i] ?? clock().toISOString() })
+            .onConflictDoUpdate({ target: throttleCounters.key, set: { count: sql`${throttleCounters.count} + 1` } })
+            .returning({ count: throttleCounters.count });
+          counts.push(row!.count);
+        }
+        return counts;
+      }),
+  };
+}
+
 const stores = new WeakMap<object, ThrottleStore>();
 
-/**
- * The store for an app instance, keyed by its database object so each test database (and each
- * server) gets its own counters.
- */
-export function throttleStoreFor(owner: object, clock: () => Date): ThrottleStore {
-  let store = stores.get(owner);
+/** The store for an app's database (shared by every process and isolate that uses it). */
+export function throttleStoreFor(db: Database, clock: () => Date): ThrottleStore {
+  let store = stores.get(db);
   if (!store) {
-    store = memoryThrottleStore(clock);
-    stores.set(owner, store);
+    store = databaseThrottleStore(db, clock);
+    stores.set(db, store);
   }
   return store;
 }
