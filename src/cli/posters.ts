@@ -6,7 +6,7 @@
  * Flags: `--out <dir>`, `--year <yyyy>` (repeatable), `--workers <n>`.
  */
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import type { Database } from '../../db/database.ts';
@@ -14,10 +14,9 @@ import { configSchema } from '../config.ts';
 import { generatePosters, type GeneratePostersResult } from '../posters/generate.ts';
 import type { PosterSettings } from '../posters/model.ts';
 import { DEFAULT_TITLE_TEMPLATE } from '../posters/title.ts';
-import { PROJECT_ROOT } from './site-build.ts';
 
-/** Where the site build picks posters up as static files. */
-export const SITE_POSTER_DIR = resolve(PROJECT_ROOT, 'public/posters');
+/** Where the site build picks posters up as static files (Astro copies public/ into the site). */
+export const SITE_POSTER_DIR = resolve(fileURLToPath(new URL('../../', import.meta.url)), 'public/posters');
 
 /** Poster settings from the environment: the shared configuration plus the poster-only variables. */
 export const posterConfigSchema = configSchema.extend({
@@ -79,6 +78,18 @@ export async function generateSitePosters(db: Database, env: Record<string, stri
     settings: posterSettingsFromEnv(env),
     ...(options.quiet ? {} : { onProgress: progressPrinter() }),
   });
+}
+
+/** Opens the database named in `env` (over process.env) and renders the site's posters. */
+export async function generateSitePostersFromEnv(env: Record<string, string | undefined>, options: { quiet?: boolean } = {}): Promise<GeneratePostersResult> {
+  const merged = { ...process.env, ...env };
+  const config = posterConfigSchema.parse(merged);
+  const { db, close } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+  try {
+    return await generateSitePosters(db, merged, options);
+  } finally {
+    close();
+  }
 }
 
 export function describeResult(r: GeneratePostersResult): string {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeResult, generateSitePostersFromEnv } from './posters.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -17,6 +18,8 @@ export interface BuildOptions {
   outDir?: string;
   /** Print Astro's output (default true). */
   verbose?: boolean;
+  /** Render the 公示 posters into public/posters/ first (default true; incremental). */
+  posters?: boolean;
 }
 
 export interface BuildResult {
@@ -30,6 +33,10 @@ export class BuildFailedError extends Error {
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
+  if (options.posters !== false) {
+    const posters = await generateSitePostersFromEnv(options.env, { quiet: options.verbose === false });
+    if (options.verbose !== false) console.log(describeResult(posters));
+  }
   const outDir = resolve(PROJECT_ROOT, options.outDir ?? 'dist');
   const nextDir = `${outDir}.next`;
   const oldDir = `${outDir}.old`;

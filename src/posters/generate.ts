@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { Database } from '../../db/database.ts';
 import { listPublishedYears, loadPublishedYear, type PublishedDisclosure } from '../data/disclosures.ts';
 import { canonicalJson, type VillageDisclosureContent } from '../domain/disclosure-content.ts';
-import { MissingGlyphError, missingCharacters, openPosterFonts, subsetPosterFonts, type PosterFontBytes } from './fonts.ts';
+import { MissingGlyphError, missingCharacters, openPosterFonts, releaseOriginalFonts, subsetPosterFonts, type PosterFontBytes } from './fonts.ts';
 import { runPosterJob, type JobResult, type PosterJob } from './jobs.ts';
 import { posterCharacters } from './layout.ts';
 import { emptyManifest, MANIFEST_FILE, type PosterManifest, type TownshipPosterEntry, type VillagePosterEntry } from './manifest.ts';
@@ -171,6 +171,8 @@ export async function generatePosters(options: GeneratePostersOptions): Promise<
       );
     }
     const fontBytes = await subsetPosterFonts(text);
+    // A long-running server keeps going after this: don't hold the 17 MB originals.
+    releaseOriginalFonts();
     let done = 0;
     await runJobs(
       jobs.map((j) => j.job),
@@ -220,6 +222,8 @@ function removeStaleFiles(outDir: string, manifest: PosterManifest, prefix: stri
   for (const dir of readdirSync(outDir)) {
     if (!/^\d{4}$/.test(dir) || !statSync(join(outDir, dir)).isDirectory()) continue;
     for (const file of readdirSync(join(outDir, dir))) {
+      // Another run may be writing (same data, same names): leave its temporary files alone.
+      if (file.endsWith('.tmp')) continue;
       if (!keep.has(`${dir}/${file}`)) {
         rmSync(join(outDir, dir, file), { force: true });
         removed++;
