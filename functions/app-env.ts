@@ -3,6 +3,7 @@ import type { Database } from '../db/database.ts';
 import type { Config } from '../src/config.ts';
 import type { Actor } from '../src/domain/access.ts';
 import type { Logger } from './logger.ts';
+import type { FileDeps } from './storage/file-storage.ts';
 
 /** What a publish produced, handed to the runtime's rebuild/deploy hook. */
 export interface PublishedEvent {
@@ -29,6 +30,8 @@ export interface AppDeps {
   maxUploadBytes?: number | undefined;
   /** Failed authentications allowed per client address per window before 429 (default 20 per 15 min). */
   authFailureLimit?: number | undefined;
+  /** Uploaded-file storage and image re-encoding (poster photos); local folder + sharp in Node, R2 in a Worker. */
+  files?: FileDeps | undefined;
 }
 
 export interface AppEnv {

@@ -11,6 +11,8 @@ import { healthRoutes } from './routes/health.ts';
 import { publicLookupRoutes } from './routes/public-lookup.ts';
 import { publicFeedbackRoutes } from './routes/public-feedback.ts';
 import { feedbackTriageRoutes } from './routes/feedback-triage.ts';
+import { postingProofRoutes } from './routes/posting-proof.ts';
+import { publicPostingProofRoutes } from './routes/public-posting-proof.ts';
 
 export interface CreateAppOptions extends AppDeps {
   /** Serves the built static site (file system in Node, the ASSETS binding in a Worker). */
@@ -49,6 +51,8 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.route('/', publicLookupRoutes);
   app.route('/', publicFeedbackRoutes);
   app.route('/', feedbackTriageRoutes);
+  app.route('/', postingProofRoutes);
+  app.route('/', publicPostingProofRoutes);
 
   app.all('/api/*', (c) => {
     throw new ApiError(404, 'NOT_FOUND', `没有这个接口：${c.req.method} ${c.req.path}`);

@@ -10,6 +10,7 @@ import { createApp } from './app.ts';
 import type { AppDeps } from './app-env.ts';
 import type { Logger } from './logger.ts';
 import { nodeStaticSite } from './node-static.ts';
+import { nodeFileDeps } from './storage/node-files.ts';
 
 export interface NodeServerOptions {
   db: Database;
@@ -39,6 +40,7 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
     runtime: 'node',
     staticSite: nodeStaticSite(options.siteDir ?? (() => defaultDir)),
     onPublished: options.onPublished,
+    files: nodeFileDeps(config),
   });
   return new Promise((resolveStart) => {
     const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

@@ -1,0 +1,71 @@
+/**
+ * Lossless removal of metadata from a JPEG: keeps only the segments needed to draw the image
+ * (SOI, APP0/JFIF, DQT, SOF*, DHT, DRI, SOS and the entropy-coded data, EOI) and drops EXIF, XMP,
+ * IPTC, ICC and comments. Pure (bytes in, bytes out) so it runs in a Worker, where sharp cannot.
+ * It is the fallback there; in Node the photo is fully re-encoded with sharp.
+ */
+
+export class JpegFormatError extends Error {
+  override name = 'JpegFormatError';
+}
+
+export interface StrippedJpeg {
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+}
+
+const KEEP = (marker: number) =>
+  marker === 0xe0 || // APP0 JFIF
+  marker === 0xdb || // DQT
+  marker === 0xc4 || // DHT
+  marker === 0xdd || // DRI
+  (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc); // SOFn
+
+/** Strips a baseline or progressive JPEG; throws JpegFormatError for anything that is not one. */
+export function stripJpegMetadata(input: Uint8Array): StrippedJpeg {
+  if (input.length < 4 || input[0] !== 0xff || input[1] !== 0xd8) throw new JpegFormatError('not a JPEG (no SOI marker)');
+  const out: Uint8Array[] = [input.subarray(0, 2)];
+  let width = 0;
+  let height = 0;
+  let i = 2;
+  while (i < input.length) {
+    if (input[i] !== 0xff) throw new JpegFormatError(`expected a marker at byte ${i}`);
+    const marker = input[i + 1]!;
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
+    if (marker === 0xd9) {
+      out.push(input.subarray(i, i + 2));
+      break;
+    }
+    if (i + 4 > input.length) throw new JpegFormatError('truncated segment header');
+    const length = (input[i + 2]! << 8) | input[i + 3]!;
+    const end = i + 2 + length;
+    if (length < 2 || end > input.length) throw new JpegFormatError(`bad segment length at byte ${i}`);
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      height = (input[i + 5]! << 8) | input[i + 6]!;
+      width = (input[i + 7]! << 8) | input[i + 8]!;
+    }
+    if (marker === 0xda) {
+      // Start of scan: copy through to the next marker that is not RSTn or a stuffed 0xFF00.
+      let j = end;
+      while (j + 1 < input.length && !(input[j] === 0xff && input[j + 1] !== 0x00 && !(input[j + 1]! >= 0xd0 && input[j + 1]! <= 0xd7))) j++;
+      out.push(input.subarray(i, j));
+      i = j;
+      continue;
+    }
+    if (KEEP(marker)) out.push(input.subarray(i, end));
+    i = end;
+  }
+  if (width === 0 || height === 0) throw new JpegFormatError('no frame header (SOF)');
+  const total = out.reduce((n, b) => n + b.length, 0);
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const b of out) {
+    bytes.set(b, at);
+    at += b.length;
+  }
+  return { bytes, width, height };
+}
