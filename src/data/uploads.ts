@@ -15,6 +15,7 @@ import { checkUpload, referencesOf } from '../domain/upload-check.ts';
 import type { CheckResult, ProjectWrite, UploadContext, UploadProblem, WritePlan } from '../domain/upload-plan.ts';
 import type { ReadRows } from '../domain/upload-table.ts';
 import { appendAudit } from './audit.ts';
+import { bulkInsert } from './bulk-insert.ts';
 import { loadUploadContext } from './upload-context.ts';
 import { writeTransaction, type WriteTx } from './write-lock.ts';
 
@@ -49,6 +50,8 @@ export interface UploadRequest {
   today: string;
   /** The county's issuing unit, named as actor of county steps. */
   countyUnit: string;
+  /** Told how far the write has got (rows written of rows to write), e.g. for a CLI progress bar. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export class IdempotencyConflictError extends Error {
@@ -136,9 +139,14 @@ async function applyPlan(tx: WriteTx, plan: WritePlan, req: UploadRequest, ctx: 
   switch (plan.kind) {
     case 'projects':
       return writeProjects(tx, plan.create, plan.update, req, ctx);
-    case 'disbursements':
-      for (const part of chunked(plan.create)) await tx.insert(t.disbursements).values(part.map((d) => ({ ...d, createdAt: req.at })));
+    case 'disbursements': {
+      let done = 0;
+      for (const part of chunked(plan.create)) {
+        await bulkInsert(tx, t.disbursements, ['projectId', 'date', 'amountFen', 'fundSource', 'voucherNumber', 'payee', 'payeeIsPerson', 'createdAt'], part.map((d) => ({ ...d, createdAt: req.at })));
+        req.onProgress?.((done += part.length), plan.create.length);
+      }
       return;
+    }
     case 'milestones':
       for (const m of plan.upsert) {
         await tx
@@ -164,6 +172,11 @@ async function applyPlan(tx: WriteTx, plan: WritePlan, req: UploadRequest, ctx: 
       return;
   }
 }
+
+const PROJECT_FIELDS = [
+  'code', 'year', 'villageCode', 'groupName', 'typeCode', 'name', 'contentScale', 'implementingUnit', 'lon', 'lat',
+  'locationPrecision', 'sourceCoordSystem', 'beneficiaries', 'beneficiaryHouseholds', 'updatedAt', 'workflowState', 'createdAt',
+] as const;
 
 function projectColumns(p: ProjectWrite, at: string) {
   return {
@@ -205,11 +218,11 @@ async function writeProjects(
   const step = (subjectId: number, fromState: string, toState: string, action: string, comment: string) =>
     steps.push({ subjectType: 'project', subjectId, fromState, toState, action, actorId: req.actor.userId, actorUnit: uploader, comment, at: req.at });
 
+  let done = 0;
   for (const part of chunked(create)) {
-    const ids = await tx
-      .insert(t.projects)
-      .values(part.map((p) => ({ ...projectColumns(p, req.at), workflowState: p.workflowState, createdAt: req.at })))
-      .returning({ id: t.projects.id, code: t.projects.code });
+    req.onProgress?.((done += part.length), create.length);
+    await bulkInsert(tx, t.projects, PROJECT_FIELDS, part.map((p) => ({ ...projectColumns(p, req.at), workflowState: p.workflowState, createdAt: req.at })));
+    const ids = await tx.select({ id: t.projects.id, code: t.projects.code }).from(t.projects).where(inArray(t.projects.code, part.map((p) => p.code)));
     const idOf = new Map(ids.map((r) => [r.code, r.id]));
     for (const p of part) {
       const id = idOf.get(p.code)!;
@@ -231,7 +244,7 @@ async function writeProjects(
     if (p.villageReviewedDate) milestones.push({ projectId: p.id, kind: 'village_reviewed', date: p.villageReviewedDate, actorUnit: committee(p.villageCode) });
     if (p.from !== p.workflowState) step(p.id, p.from, p.workflowState, p.from === 'returned' ? 'resubmit' : 'apply', '修改后重新上传');
   }
-  for (const part of chunked(budgets)) await tx.insert(t.projectBudgets).values(part);
-  for (const part of chunked(milestones)) await tx.insert(t.projectMilestones).values(part);
-  for (const part of chunked(steps)) await tx.insert(t.workflowSteps).values(part);
+  await bulkInsert(tx, t.projectBudgets, ['projectId', 'fundSource', 'amountFen'], budgets);
+  await bulkInsert(tx, t.projectMilestones, ['projectId', 'kind', 'date', 'actorUnit'], milestones as Array<Record<string, string | number | null>>);
+  await bulkInsert(tx, t.workflowSteps, ['subjectType', 'subjectId', 'fromState', 'toState', 'action', 'actorId', 'actorUnit', 'comment', 'at'], steps as Array<Record<string, string | number | null>>);
 }

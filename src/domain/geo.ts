@@ -13,12 +13,16 @@ export type CoordSystem = 'WGS84' | 'CGCS2000' | 'GCJ02' | 'BD09';
 
 /** Ray-casting point-in-polygon test on a ring of [lon, lat] points (closed or not). */
 export function isInsideRing(point: LonLat, ring: readonly LonLat[]): boolean {
-  const [x, y] = point;
+  const x = point[0];
+  const y = point[1];
   let inside = false;
+  // Indexed access, not destructuring: this runs once per uploaded row over ~1,200 vertices.
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    const a = ring[i]!;
+    const b = ring[j]!;
+    const yi = a[1];
+    const yj = b[1];
+    if (yi > y !== yj > y && x < ((b[0] - a[0]) * (y - yi)) / (yj - yi) + a[0]) inside = !inside;
   }
   return inside;
 }

@@ -55,7 +55,8 @@ export function doneWhenCase(makeTarget: () => Promise<ApiTarget>): void {
         row[col('村理财小组复核日期')] = '2025-03-12';
         return row;
       };
-      const rows = [header, sheet[1]!, filled('NEW2025-0001', '通组道路硬化'), filled('NEW2025-0002', '安全饮水改造')];
+      const example = sheet[1]!.map((v) => (v === null ? null : String(v)));
+      const rows: Array<Array<string | number | null>> = [header, example, filled('NEW2025-0001', '通组道路硬化'), filled('NEW2025-0002', '安全饮水改造')];
       const blob = await writeXlsxFile(rows.map((r) => r.map((v) => (v === null ? null : { value: v, type: typeof v === 'number' ? Number : String })))).toBlob();
       const upload = await postBytes(target, '/api/v1/uploads/projects', county, new Uint8Array(await blob.arrayBuffer()));
       expect(upload.status, await upload.clone().text()).toBe(200);

@@ -22,6 +22,8 @@ const validRow = fc.record({
   beneficiaries: fc.nat({ max: 5000 }),
 });
 
+type ValidRow = typeof validRow extends fc.Arbitrary<infer T> ? T : never;
+
 const invalidCell = fc.constantFrom<[string, unknown]>(
   ['budgetCentral', -100],
   ['budgetCentral', 'abc'],
@@ -47,7 +49,7 @@ describe('upload properties', () => {
   });
   afterAll(() => target.dispose());
 
-  const toJson = (r: fc.RecordValue<typeof validRow>, code: string): Record<string, unknown> => ({
+  const toJson = (r: ValidRow, code: string): Record<string, unknown> => ({
     code,
     year: 2025,
     villageCode: r.village,

@@ -1,0 +1,129 @@
+/** The staff page's script: calls /api/v1 with the bearer token kept in sessionStorage. */
+interface Problem { row?: number; column?: string; problem: string; received?: string; expected?: string; hint?: string }
+interface ApiAnswer { code?: string; message?: string; details?: Problem[]; [k: string]: unknown }
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const KEY = 'cunshangqiang.token';
+
+function esc(text: unknown): string {
+  return String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: ApiAnswer }> {
+  const token = sessionStorage.getItem(KEY) ?? '';
+  const res = await fetch(`/api/v1${path}`, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${token}` } });
+  const body = (await res.json().catch(() => ({ message: `服务器返回 ${res.status}` }))) as ApiAnswer;
+  return { status: res.status, body };
+}
+
+function show(el: HTMLElement, html: string, error = false): void {
+  el.innerHTML = `<div class="status${error ? ' error' : ''}">${html}</div>`;
+}
+
+function problemsTable(problems: Problem[]): string {
+  const rows = problems
+    .map((p) => `<tr><td class="num">${esc(p.row ?? '')}</td><td>${esc(p.column ?? '')}</td><td>${esc(p.problem)}</td><td>${esc(p.received ?? '')}</td><td>${esc(p.expected ?? '')}${p.hint ? `<br>${esc(p.hint)}` : ''}</td></tr>`)
+    .join('');
+  return `<table><thead><tr><th scope="col">行</th><th scope="col">列</th><th scope="col">问题</th><th scope="col">收到</th><th scope="col">应为 / 提示</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+async function signIn(): Promise<void> {
+  const me = $('me');
+  const { status, body } = await api('/me');
+  document.querySelectorAll<HTMLElement>('[data-needs-login],[data-needs-role],[data-needs-audit]').forEach((el) => (el.hidden = true));
+  if (status !== 200) {
+    me.hidden = false;
+    me.className = 'status error';
+    me.textContent = body.message ?? '登录失败';
+    return;
+  }
+  me.hidden = false;
+  me.className = 'status';
+  me.textContent = `已登录：${body.name}（${body.roleLabel}，${body.scopeName} ${body.scopeCode}）`;
+  document.querySelectorAll<HTMLElement>('[data-needs-login]').forEach((el) => (el.hidden = false));
+  document.querySelectorAll<HTMLElement>('[data-needs-role]').forEach((el) => (el.hidden = el.dataset.needsRole !== body.role));
+  document.querySelectorAll<HTMLElement>('[data-needs-audit]').forEach((el) => (el.hidden = body.canReadAudit !== true));
+  const kind = $<HTMLSelectElement>('kind');
+  const allowed = new Set(body.uploads as string[]);
+  for (const option of Array.from(kind.options)) option.disabled = !allowed.has(option.value);
+  $<HTMLInputElement>('year').value = String(new Date().getFullYear());
+  await loadQueue();
+}
+
+async function loadQueue(): Promise<void> {
+  const box = $('queue');
+  const { status, body } = await api('/workflow/queue');
+  if (status !== 200) return show(box, esc(body.message), true);
+  const projects = body.projects as Array<{ code: string; name: string; villageName: string; budgetFen: number; workflowState: string; nextAction: string }>;
+  if (projects.length === 0) return show(box, '没有待办事项。');
+  const label: Record<string, string> = { village_review: '复核通过', township_review: '审核通过', county_approve: '审批通过', resubmit: '重新提交' };
+  box.innerHTML = `<table><thead><tr><th scope="col">编号</th><th scope="col">项目</th><th scope="col">村</th><th scope="col">预算（元）</th><th scope="col">办理</th></tr></thead><tbody>${projects
+    .map(
+      (p) => `<tr><td>${esc(p.code)}</td><td>${esc(p.name)}</td><td>${esc(p.villageName)}</td><td class="num">${(p.budgetFen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 })}</td>
+      <td><button type="button" data-code="${esc(p.code)}" data-action="${esc(p.nextAction)}">${esc(label[p.nextAction] ?? p.nextAction)}</button>${p.nextAction === 'resubmit' ? '' : `<button type="button" class="secondary" data-code="${esc(p.code)}" data-action="return">退回修改</button>`}</td></tr>`,
+    )
+    .join('')}</tbody></table>`;
+}
+
+export function startAdmin(): void {
+  $('login').addEventListener('submit', (e) => {
+    e.preventDefault();
+    sessionStorage.setItem(KEY, $<HTMLInputElement>('token').value.trim());
+    $<HTMLInputElement>('token').value = '';
+    void signIn();
+  });
+  $('logout').addEventListener('click', () => {
+    sessionStorage.removeItem(KEY);
+    location.reload();
+  });
+  $('upload').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const out = $('upload-result');
+    const file = $<HTMLInputElement>('file').files?.[0];
+    if (!file) return;
+    show(out, '正在上传和检查……');
+    const dry = $<HTMLInputElement>('dry').checked;
+    const { status, body } = await api(`/uploads/${$<HTMLSelectElement>('kind').value}${dry ? '?dryRun=true' : ''}`, { method: 'POST', body: file });
+    if (status === 200) {
+      const verb = body.status === 'dry_run' ? '检查通过（未保存）' : body.status === 'replayed' ? '这个文件之前已上传过，本次没有重复写入' : '已保存';
+      show(out, `${verb}：新增 ${body.created} 条，更新 ${body.updated} 条，未变 ${body.unchanged} 条。${(body.warnings as Problem[]).length ? problemsTable(body.warnings as Problem[]) : ''}`);
+      void loadQueue();
+    } else {
+      show(out, `${esc(body.message)}${body.details ? problemsTable(body.details) : ''}`, true);
+    }
+  });
+  $('queue').addEventListener('click', async (e) => {
+    const button = (e.target as HTMLElement).closest('button');
+    if (!button?.dataset.code) return;
+    let comment: string | null = null;
+    if (button.dataset.action === 'return') {
+      comment = prompt('请填写退回原因：');
+      if (!comment) return;
+    }
+    const { status, body } = await api(`/projects/${encodeURIComponent(button.dataset.code)}/transitions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: button.dataset.action, ...(comment ? { comment } : {}) }),
+    });
+    if (status !== 200) alert(body.message);
+    void loadQueue();
+  });
+  $('reload-queue').addEventListener('click', () => void loadQueue());
+  $('publish').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const out = $('publish-result');
+    const reason = $<HTMLTextAreaElement>('reason').value.trim();
+    const { status, body } = await api('/publish', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ year: Number($<HTMLInputElement>('year').value), ...(reason ? { correctionReason: reason } : {}) }),
+    });
+    if (status === 200) show(out, `已发布 ${body.createdCount} 份公示（${body.unchangedCount} 份没有变化）。公示期 ${body.periodStart} 至 ${body.periodEnd}。网站正在更新。`);
+    else show(out, `${esc(body.message)}${body.details ? problemsTable(body.details) : ''}`, true);
+  });
+  $('verify').addEventListener('click', async () => {
+    const { body } = await api('/audit/verify');
+    show($('audit-result'), esc(body.message), body.ok !== true);
+  });
+  if (sessionStorage.getItem(KEY)) void signIn();
+}
