@@ -20,8 +20,13 @@ declare module 'vitest' {
   }
 }
 
+/** Tile template the e2e build uses; its host is blocked by tests/e2e/browser.ts like any off-site host. */
+export const E2E_TILE_URL = 'https://tiles.e2e.invalid/{z}/{x}/{y}.png';
+
 export default async function setup(project: TestProject) {
-  const workDir = resolve(PROJECT_ROOT, 'tests/.output/e2e');
+  // One folder per run: several people (and sessions) run the e2e suite in the same tree, and a
+  // shared folder let one run delete another's site in the middle of its tests.
+  const workDir = resolve(PROJECT_ROOT, 'tests/.output/e2e', `run-${process.pid}`);
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   const databaseUrl = `file:${join(workDir, 'portal.db')}`;
@@ -29,9 +34,11 @@ export default async function setup(project: TestProject) {
   await migrateDatabase(db);
   await loadSampleCounty(db);
   const outDir = join(workDir, 'dist');
-  await buildSite({ env: { DATABASE_URL: databaseUrl }, outDir, verbose: false });
+  // A tile URL on a host that does not exist: the map must ask for tiles, the browser harness must
+  // block them, and the page must still work (tests/e2e/portal-interactive.test.ts); the server gets it too, so its CSP allows that host..
+  await buildSite({ env: { DATABASE_URL: databaseUrl, OSM_TILE_URL: E2E_TILE_URL }, outDir, verbose: false });
   const siteDir = join(outDir, 'client');
-  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir, OSM_TILE_URL: E2E_TILE_URL });
   const running = await startNodeServer({ db, config, logger: createMemoryLogger(), siteDir: () => siteDir });
   project.provide('baseUrl', `http://127.0.0.1:${running.port}`);
   project.provide('siteDir', siteDir);
@@ -39,5 +46,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     await running.close();
     close();
+    rmSync(workDir, { recursive: true, force: true });
   };
 }

@@ -1,0 +1,133 @@
+/**
+ * Every portal page type, reached by following links from / as a new user would, at 360×640 in
+ * Chromium: axe reports nothing, nothing scrolls sideways, no request leaves the site.
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';
+
+const baseUrl = inject('baseUrl');
+
+async function checkPage(page: Page, blocked: string[]) {
+  expect(await page.title()).toMatch(/示例数据/);
+  await expect(page.locator('.sample-banner').textContent()).resolves.toContain('示例数据');
+  expect(await page.locator('main h1').count()).toBe(1);
+  expect(await axeViolations(page)).toEqual([]);
+  expect(await hasHorizontalScroll(page)).toBe(false);
+  expect(blocked.filter((u) => !u.startsWith('https://tiles.e2e.invalid/'))).toEqual([]);
+}
+
+/** In the county's township table or a township's village table: the first place with projects this year. */
+const withProjects = (page: Page, prefix: '/townships/' | '/villages/'): Locator =>
+  page
+    .locator('main table tbody tr')
+    .filter({ has: page.locator(`a[href^="${prefix}"]`) })
+    .filter({ has: page.locator('td:nth-child(3)', { hasNotText: /^0 个/ }) })
+    .locator(`a[href^="${prefix}"]`);
+const villageWithProjects = (page: Page) => withProjects(page, '/villages/');
+const townshipWithProjects = (page: Page) => withProjects(page, '/townships/');
+
+async function follow(page: Page, selector: string | Locator, urlPattern: RegExp) {
+  const link = (typeof selector === 'string' ? page.locator(selector) : selector).first();
+  const href = await link.getAttribute('href');
+  expect(href, `a link matching ${selector}`).toMatch(urlPattern);
+  await link.click();
+  await page.waitForURL((u) => urlPattern.test(u.pathname + u.search));
+}
+
+describe('portal pages in Chromium at 360×640', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => browser?.close());
+
+  it('reaches township, village, project and history pages by following links from /', async () => {
+    const { context, blocked } = await newPhoneContext(browser, baseUrl);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/`);
+
+    await follow(page, townshipWithProjects(page), /^\/townships\/\d{9}\/$/);
+    await expect(page.locator('h1').textContent()).resolves.toMatch(/常宁市.+/);
+    await checkPage(page, blocked);
+
+    await follow(page, villageWithProjects(page), /^\/villages\/\d{12}\/$/);
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('公示期');
+    expect(main).toMatch(/核验码：[2-9A-Z]{4}-[2-9A-Z]{4}/);
+    expect(main).toMatch(/\d[\d,]*\.\d\d (万元|元)/);
+    await checkPage(page, blocked);
+
+    const villageUrl = page.url();
+    await follow(page, 'main .project a[href^="/projects/"]', /^\/projects\/[A-Z0-9-]+\/$/);
+    const project = (await page.locator('main').textContent()) ?? '';
+    expect(project).toContain('项目进度');
+    expect(project).toMatch(/精确位置|村部位置|暂无位置信息/);
+    expect(project).toContain('有疑问或异议');
+    await checkPage(page, blocked);
+
+    await page.goto(villageUrl);
+    await follow(page, 'main a[href*="/history/"]', /^\/villages\/\d{12}\/history\/\d{4}\/$/);
+    await expect(page.locator('main h2').first().textContent()).resolves.toMatch(/第\d+版/);
+    await checkPage(page, blocked);
+    await context.close();
+  });
+
+  it('shows what changed between two versions on a history page', async () => {
+    const { context, blocked } = await newPhoneContext(browser, baseUrl);
+    const page = await context.newPage();
+    // The 2022 disclosures were corrected once (version 2) in the sample county.
+    await page.goto(`${baseUrl}/years/2022/`);
+    await follow(page, 'main a[href*="/history/2022/"]', /^\/villages\/\d{12}\/history\/2022\/$/);
+    await expect(page.locator('#v2').textContent()).resolves.toContain('第2版');
+    const v2 = page.locator('section:has(#v2)');
+    await expect(v2.textContent()).resolves.toContain('更正原因');
+    expect(await v2.locator('.diff li').count()).toBeGreaterThan(0);
+    await expect(page.locator('section:has(#v1) .diff li').first().textContent()).resolves.toBe('首次公示');
+    await checkPage(page, blocked);
+    await context.close();
+  });
+
+  it.each([
+    ['地图', '/map/'],
+    ['搜索', '/search/'],
+    ['数据下载', '/data/'],
+    ['核验', '/verify/'],
+  ])('reaches %s from the site navigation', async (label, path) => {
+    const { context, blocked } = await newPhoneContext(browser, baseUrl);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole('navigation', { name: '网站导航' }).getByRole('link', { name: label, exact: true }).click();
+    await page.waitForURL((u) => u.pathname === path);
+    await page.waitForLoadState('networkidle');
+    await checkPage(page, blocked);
+    await context.close();
+  });
+
+  it('remembers the 大字 mode across pages and keeps it readable', async () => {
+    const { context, blocked } = await newPhoneContext(browser, baseUrl);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole('button', { name: '大字' }).click();
+    await expect(page.getByRole('button', { name: '大字' }).getAttribute('aria-pressed')).resolves.toBe('true');
+    await follow(page, 'main a[href^="/townships/"]', /^\/townships\//);
+    expect(await page.evaluate(() => document.documentElement.classList.contains('elder'))).toBe(true);
+    const size = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    expect(size).toBeGreaterThanOrEqual(18);
+    await checkPage(page, blocked);
+    await context.close();
+  });
+
+  it('shows village, project and history pages without JavaScript, and hides the 大字 button there', async () => {
+    const { context } = await newPhoneContext(browser, baseUrl, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/`);
+    await follow(page, townshipWithProjects(page), /^\/townships\//);
+    await follow(page, villageWithProjects(page), /^\/villages\//);
+    expect(await page.locator('.project').count()).toBeGreaterThan(0);
+    expect(await page.locator('#elder-toggle').isVisible()).toBe(false);
+    await follow(page, 'main .project a[href^="/projects/"]', /^\/projects\//);
+    expect(await page.locator('.timeline li').count()).toBe(8);
+    await context.close();
+  });
+});
