@@ -23,7 +23,7 @@ export async function villageFeed(code: string): Promise<string> {
   return renderAtomFeed(
     {
       id: `${base}/villages/${code}/`,
-      title: `${village?.townshipName ?? ''}${name}公示更新`,
+      title: `${village?.townshipName ?? ''}${name}公示更新${data.isSample ? '（示例数据）' : ''}`,
       subtitle: '新的公示、更正和答复',
       selfUrl: `${base}/feeds/villages/${code}.xml`,
       alternateUrl: `${base}/villages/${code}/`,
@@ -47,7 +47,7 @@ export async function countyFeed(): Promise<string> {
   return renderAtomFeed(
     {
       id: `${base}/`,
-      title: `${data.countyName}水库移民后期扶持公示更新`,
+      title: `${data.countyName}水库移民后期扶持公示更新${data.isSample ? '（示例数据）' : ''}`,
       subtitle: '全县新的公示、更正和答复',
       selfUrl: `${base}/feeds/county.xml`,
       alternateUrl: `${base}/`,
