@@ -88,6 +88,19 @@ describe('portal pages in Chromium at 360×640', () => {
     await context.close();
   });
 
+  it('links an indicator to the records behind it, e.g. the 2022 projects not started', async () => {
+    const { context, blocked } = await newPhoneContext(browser, baseUrl);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/years/2022/`);
+    await follow(page, '#indicator-implementationRate a', /^\/years\/2022\/indicators\/implementationRate\/$/);
+    await expect(page.locator('h1').textContent()).resolves.toContain('95%');
+    // 247 of 260 started: 13 not started, each linked to its project page.
+    await expect(page.locator('main h2').first().textContent()).resolves.toContain('13');
+    expect(await page.locator('main li a[href^="/projects/"]').count()).toBe(13);
+    await checkPage(page, blocked);
+    await context.close();
+  });
+
   it.each([
     ['地图', '/map/'],
     ['搜索', '/search/'],

@@ -1,0 +1,32 @@
+/**
+ * The published ledger and indicators of every year, loaded once per build (loadPublishedYear is
+ * one query per year) for the charts and the "records behind an indicator" pages.
+ */
+import { computeIndicators, type YearIndicators } from '../domain/indicators.ts';
+import { loadPublishedYear, listPublishedYears, type PublishedYear } from './disclosures.ts';
+import { siteDatabase } from './site-database.ts';
+
+export interface YearFigures {
+  year: number;
+  published: PublishedYear;
+  asOf: string;
+  indicators: YearIndicators;
+}
+
+let cached: Promise<YearFigures[]> | undefined;
+
+/** Every published year with its ledger and indicators, newest first. */
+export function yearFigures(): Promise<YearFigures[]> {
+  cached ??= (async () => {
+    const { db } = await siteDatabase();
+    const years = await listPublishedYears(db);
+    const out: YearFigures[] = [];
+    for (const year of years) {
+      const published = await loadPublishedYear(db, year);
+      if (published.asOf === null) continue;
+      out.push({ year, published, asOf: published.asOf, indicators: computeIndicators(published.ledger, { year, asOf: published.asOf }) });
+    }
+    return out;
+  })();
+  return cached;
+}
