@@ -13,7 +13,10 @@ import { openWebDatabase } from '../db/client-web.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { createApp } from './app.ts';
 import type { AppEnv } from './app-env.ts';
+import { deployHookOnPublished } from './deploy-hook.ts';
 import { createJsonLogger } from './logger.ts';
+import { r2FileStorage, type R2BucketLike } from './storage/r2-storage.ts';
+import { stripOnlyReencoder } from './storage/strip-reencode.ts';
 
 /** The assets binding (a Fetcher): answers with the built file for a request, or 404. */
 export interface AssetsBinding {
@@ -23,6 +26,8 @@ export interface AssetsBinding {
 /** Bindings and variables the Worker receives: `[vars]` from wrangler.toml, secrets, `ASSETS`. */
 export interface WorkerEnv {
   ASSETS: AssetsBinding;
+  /** R2 bucket for uploaded poster photos (wrangler.toml [[r2_buckets]]). */
+  FILES?: R2BucketLike;
   DATABASE_URL?: string;
   DATABASE_AUTH_TOKEN?: string;
   [name: string]: unknown;
@@ -66,6 +71,10 @@ export function appFor(env: WorkerEnv): Hono<AppEnv> {
     logger,
     runtime: 'workerd',
     staticSite: assetsStaticSite(env.ASSETS),
+    // Publishing cannot rebuild the site in a Worker: it asks Cloudflare to (deploy hook).
+    onPublished: deployHookOnPublished(config.DEPLOY_HOOK_URL, logger),
+    // sharp does not run in workerd: JPEG metadata is stripped losslessly instead (docs/villager-side.md).
+    files: env.FILES ? { storage: r2FileStorage(env.FILES), reencodeImage: stripOnlyReencoder } : undefined,
   });
   built = { env, app };
   return app;

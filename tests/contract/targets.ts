@@ -1,7 +1,7 @@
 /**
  * The runtimes the API contract runs on. Each gives out ApiTargets (tests/support/api-target.ts)
- * with a fresh migrated database: `node` builds the app in-process exactly as the Node entry does
- * (file database, file-system static site); `workerd` runs the real Worker (functions/worker.ts)
+ * with a fresh migrated database: `node` runs the Node entry (startNodeServer: file database,
+ * file-system static site, local files) on a free port; `workerd` runs the real Worker (functions/worker.ts)
  * in workerd through `wrangler dev`, reaching the database over libSQL's HTTP protocol through the
  * dev server, as it reaches Turso in production. The Worker starts once per test file; each
  * target switches the dev server to a fresh database file underneath it.
@@ -10,9 +10,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createApp } from '../../functions/app.ts';
 import { createMemoryLogger } from '../../functions/logger.ts';
-import { nodeStaticSite } from '../../functions/node-static.ts';
+import { startNodeServer } from '../../functions/node-server.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startLibsqlHttpServer, type LibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
 import { startWranglerDev, type WranglerDev } from '../../src/cli/wrangler-dev.ts';
@@ -60,20 +59,20 @@ export async function nodeRuntime(): Promise<ContractRuntime> {
     name: 'node',
     async target() {
       const temp = await createTempDatabase();
-      const app = createApp({
-        db: temp.db,
-        config: loadConfig({ ...CONTRACT_ENV, DATABASE_URL: temp.url }),
-        clock: () => new Date(),
-        logger: createMemoryLogger(),
-        runtime: 'node',
-        staticSite: nodeStaticSite(() => siteDir),
-      });
+      // The Node entry itself (functions/node-server.ts) on a free port, over real HTTP, so the
+      // contract sees exactly what it passes to createApp.
+      const config = loadConfig({ ...CONTRACT_ENV, DATABASE_URL: temp.url, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir });
+      const server = await startNodeServer({ db: temp.db, config, logger: createMemoryLogger(), siteDir: () => siteDir });
+      const base = `http://127.0.0.1:${server.port}`;
       return {
         runtime: 'node',
         db: temp.db,
         databaseUrl: temp.url,
-        request: async (path, init) => app.request(path, init),
-        dispose: async () => temp.dispose(),
+        request: (path, init) => fetch(`${base}${path}`, { redirect: 'manual', ...init }),
+        dispose: async () => {
+          await server.close();
+          temp.dispose();
+        },
       };
     },
     close: async () => rmSync(siteDir, { recursive: true, force: true }),
