@@ -7,13 +7,31 @@ import { resolve } from 'node:path';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { startNodeServer } from '../../functions/node-server.ts';
 import { createJsonLogger } from '../../functions/logger.ts';
-import { loadConfig } from '../config.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { ensureSampleData } from './sample-data.ts';
 import { buildSite, PROJECT_ROOT } from './site-build.ts';
 import { createSiteRebuilder } from './site-rebuild.ts';
 
-const config = loadConfig(process.env);
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  // A bad variable stops the start with its name, not with a stack trace.
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`${error.message}\n\n配置有误，服务没有启动。See the README's Configuration table.`);
+  process.exit(1);
+}
 const logger = createJsonLogger(config.LOG_LEVEL);
+// A crash is logged as one structured line (with the stack) before the process exits, so a
+// supervisor (systemd, Docker) restarts it and the log says why.
+process.on('uncaughtException', (error) => {
+  logger.log('error', 'uncaught exception, exiting', { error: `${error.name}: ${error.message}`, stack: error.stack });
+  process.exit(1);
+});
+process.on('unhandledRejection', (reason) => {
+  logger.log('error', 'unhandled rejection, exiting', { error: String(reason), stack: reason instanceof Error ? reason.stack : undefined });
+  process.exit(1);
+});
 const { db, close: closeDb } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
 await migrateDatabase(db);
 logger.log('info', 'database migrated', { url: redactUrl(config.DATABASE_URL) });
@@ -41,10 +59,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     logger.log('info', 'shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // In-flight requests get up to 10 s to finish; new connections are refused meanwhile.
+    const force = setTimeout(() => {
+      logger.log('warn', 'shutdown timed out, exiting anyway');
+      process.exit(1);
+    }, 10_000);
     force.unref();
     void running.close().then(() => {
       closeDb();
+      logger.log('info', 'stopped');
       process.exit(0);
     });
   });
