@@ -1,0 +1,93 @@
+/**
+ * `npm run deploy`: migrate the Turso database, build the site from it and deploy the Worker with
+ * its static assets. Reads the same variables as `npm start` from the environment (README,
+ * Configuration); the plain ones go to the Worker as `--var`, the secrets (DATABASE_URL,
+ * DATABASE_AUTH_TOKEN, TIANDITU_KEY, DEPLOY_HOOK_URL) must have been set once with
+ * `npx wrangler secret put NAME -c wrangler.toml`. Extra arguments go to `wrangler deploy`
+ * (e.g. `-- --dry-run --outdir /tmp/worker`). This is also the deploy command for Workers Builds,
+ * which the deploy hook triggers after a publish.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createClient } from '@libsql/client';
+import { count } from 'drizzle-orm';
+import { migrateDatabase, openDatabase } from '../../db/client.ts';
+import { divisions } from '../../db/schema.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { dumpDatabase, restoreDatabase } from './database-dump.ts';
+import { buildSite, PROJECT_ROOT } from './site-build.ts';
+
+/** Plain (non-secret) settings the Worker gets from the deploying environment. */
+export const PLAIN_VARS = [
+  'SITE_URL', 'ISSUING_UNIT', 'COUNTY_SUPERVISION_PHONES', 'SUPERVISION_ADDRESS', 'MAP_REVIEW_NUMBER',
+  'OSM_TILE_URL', 'DISCLOSURE_PERIOD_DAYS', 'LOG_LEVEL',
+] as const;
+
+function fail(message: string): never {
+  console.error(`无法部署: ${message}`);
+  process.exit(1);
+}
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
+if (config.DATABASE_URL.startsWith('file:')) {
+  fail('DATABASE_URL is a local file. The Worker reaches its database over HTTP: set DATABASE_URL=libsql://<db>-<org>.turso.io and DATABASE_AUTH_TOKEN (README, Deployment).');
+}
+if (!process.env.SITE_URL || !config.SITE_URL.startsWith('https://')) {
+  fail(`SITE_URL must be the public https:// address of the site (QR codes on posters point there); received ${process.env.SITE_URL ?? 'nothing'}.`);
+}
+
+const opened = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+// Migrations run before the new Worker goes live, so they must not break the running one
+// (README, Deployment: rollback and backward-compatible migrations).
+await migrateDatabase(opened.db);
+const [row] = await opened.db.select({ n: count() }).from(divisions);
+opened.close();
+if ((row?.n ?? 0) === 0) {
+  fail('the database has no divisions yet. Load the county first (npm run db:import a backup, or npm run db:seed for the sample county).');
+}
+
+// The build runs many thousands of small queries; against Turso each would be a network round trip,
+// and a long build could see a publish half-way. Copy one consistent snapshot into a local file
+// first (the db:export/db:import code path, a few seconds) and build from that.
+const snapshotDir = mkdtempSync(join(tmpdir(), 'portal-deploy-'));
+const snapshotUrl = `file:${join(snapshotDir, 'snapshot.db')}`;
+try {
+  let started = performance.now();
+  const remote = createClient({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, intMode: 'bigint' });
+  const tx = await remote.transaction('read');
+  let dump = '';
+  await dumpDatabase(tx, (chunk) => void (dump += chunk));
+  await tx.commit();
+  remote.close();
+  const local = createClient({ url: snapshotUrl, intMode: 'bigint' });
+  await restoreDatabase(local, dump);
+  local.close();
+  console.log(`database snapshot copied in ${Math.round(performance.now() - started)} ms`);
+  started = performance.now();
+  console.log('building the site from the snapshot…');
+  await buildSite({ env: { DATABASE_URL: snapshotUrl, DATABASE_AUTH_TOKEN: '' }, verbose: false });
+  console.log(`site built in ${Math.round(performance.now() - started)} ms`);
+} finally {
+  rmSync(snapshotDir, { recursive: true, force: true });
+}
+
+// Workers Static Assets accept 20,000 files per version on the Free plan (more on paid plans).
+const files = readdirSync(resolve(PROJECT_ROOT, 'dist/client'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+console.log(`${files} static files`);
+if (files > 20_000) console.warn(`warning: ${files} files is more than the Free plan's 20,000 static assets per Worker version`);
+
+const vars = PLAIN_VARS.flatMap((name) => (process.env[name] ? ['--var', `${name}:${process.env[name]}`] : []));
+const result = spawnSync(
+  process.execPath,
+  [resolve(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--config', resolve(PROJECT_ROOT, 'wrangler.toml'), ...vars, ...process.argv.slice(2)],
+  { cwd: PROJECT_ROOT, stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
