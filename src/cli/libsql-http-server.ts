@@ -422,6 +422,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
+  // A development server should say when it refuses something.
+  if (status >= 400 && status !== 404) console.error(`libSQL dev server: ${status} ${JSON.stringify(body)}`);
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, {
     'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',

@@ -22,6 +22,18 @@ export function runHealthContract(newTarget: () => Promise<ApiTarget>) {
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('answers many concurrent requests that each query the database', async () => {
+    // In workerd a database client shared between requests makes queued requests hang.
+    const statuses = await Promise.all(
+      Array.from({ length: 48 }, async () => {
+        const res = await target().request('/api/v1/health');
+        await res.arrayBuffer();
+        return res.status;
+      }),
+    );
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+
   it('echoes a well-formed request ID and replaces a malformed one', async () => {
     const echoed = await target().request('/api/v1/health', { headers: { 'X-Request-Id': 'trace-12345678' } });
     expect(echoed.headers.get('x-request-id')).toBe('trace-12345678');
