@@ -7,7 +7,8 @@
  *   into `/_astro/*.js`; astro.config.mjs keeps it from inlining small ones) and map tiles only from
  *   the configured tile hosts: Tianditu's t0–t7 when `TIANDITU_KEY` is set, the host of
  *   `OSM_TILE_URL` when that is set.
- * - Caching: `/_astro/*` and `/posters/*` are named by their content, so they are immutable;
+ * - Caching: `/_astro/*` and the poster files under `/posters/` are named by their content, so
+ *   they are immutable (not `/posters/manifest.json`, which changes in place);
  *   HTML and every other file must be revalidated (`no-cache`) because WeChat's browser caches hard
  *   and a 公示 page must never show an old version; API answers are `no-store` unless the route
  *   chose otherwise; errors are never stored.
@@ -80,9 +81,12 @@ export function cacheControlFor(path: string, status: number, existing: string |
   const ok = status === 200 || status === 304 || status === 206;
   if (path.startsWith('/api/')) return ok && existing ? null : NO_STORE;
   if (!ok) return status >= 300 && status < 400 ? REVALIDATE : NO_STORE;
-  if (path.startsWith('/_astro/') || path.startsWith('/posters/')) return IMMUTABLE;
+  if (path.startsWith('/_astro/') || CONTENT_NAMED_POSTER.test(path)) return IMMUTABLE;
   return REVALIDATE;
 }
+
+/** A poster file named by its content key (`/posters/2024/430482105003-546ea934f3385ae6-a4.pdf`), not manifest.json. */
+const CONTENT_NAMED_POSTER = /^\/posters\/.*[0-9a-f]{16}[^/]*$/;
 
 /** Adds the security and caching headers to every response of the app it is mounted on. */
 export function securityHeaders(config: Config): MiddlewareHandler<AppEnv> {

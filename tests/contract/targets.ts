@@ -33,7 +33,8 @@ export const SAMPLE_SITE: Record<string, string> = {
   'index.html': '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>首页</title></head><body><h1>首页</h1></body></html>',
   'villages/430482100201/index.html': '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>村</title></head><body>村</body></html>',
   '_astro/app.3f9a1c2e.js': 'console.log("app");\n',
-  'posters/5d41402abc4b2a76.png': 'not really a png',
+  'posters/2024/430482100201-5d41402abc4b2a76-a4-p1.png': 'not really a png',
+  'posters/manifest.json': '{}',
   'favicon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
 };
 
