@@ -120,4 +120,18 @@ export default {
     const db = openWebDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
     return requestDatabase.run(db, () => app.fetch(request, env, ctx as never));
   },
+
+  /**
+   * The daily rebuild (wrangler.toml [triggers]): pages say whether a 公示期 is still running,
+   * which is decided at build time, so the site is rebuilt through the deploy hook every night.
+   */
+  async scheduled(_controller: unknown, env: WorkerEnv, ctx: { waitUntil(promise: Promise<unknown>): void }): Promise<void> {
+    const url = typeof env.DEPLOY_HOOK_URL === 'string' ? env.DEPLOY_HOOK_URL : '';
+    if (!url) return;
+    ctx.waitUntil(
+      fetch(url, { method: 'POST' }).then((res) =>
+        console.log(JSON.stringify({ time: new Date().toISOString(), level: res.ok ? 'info' : 'error', message: 'nightly rebuild requested', status: res.status })),
+      ),
+    );
+  },
 };
