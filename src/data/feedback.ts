@@ -9,7 +9,8 @@ import type { Database } from '../../db/database.ts';
 import type { WriteTx } from './write-lock.ts';
 import { disclosures, divisions, feedback, projects } from '../../db/schema.ts';
 import { shanghaiDate } from '../domain/dates.ts';
-import type { FeedbackRecord, FeedbackStatus, FeedbackSubjectType, FeedbackSubmission } from '../domain/feedback.ts';
+import { normalizeVerificationCode } from '../domain/disclosure-content.ts';
+import { disclosureOutcome, type DisclosureOutcome, type FeedbackRecord, type FeedbackStatus, type FeedbackSubjectType, type FeedbackSubmission } from '../domain/feedback.ts';
 
 export interface ResolvedSubject {
   subjectType: FeedbackSubjectType;
@@ -60,7 +61,7 @@ export async function resolveSubject(db: Database, subjectType: FeedbackSubjectT
   const [d] = await db
     .select({ id: disclosures.id, scopeType: disclosures.scopeType, scopeCode: disclosures.scopeCode, code: disclosures.verificationCode })
     .from(disclosures)
-    .where(eq(disclosures.verificationCode, ref.toUpperCase()));
+    .where(eq(disclosures.verificationCode, normalizeVerificationCode(ref) ?? ''));
   if (!d) return null;
   return { subjectType, subjectRef: d.code, villageCode: d.scopeType === 'village' ? d.scopeCode : null, disclosureId: d.id };
 }
@@ -199,4 +200,17 @@ export function siteFeedback(): Promise<SiteFeedback> {
 export function labelOf(labels: SiteFeedback['labels'], r: FeedbackRecord): { label: string; href: string | null } {
   const key = r.subjectType === 'village' ? `village:${r.villageCode}` : `${r.subjectType}:${r.subjectRef}`;
   return labels.get(key) ?? { label: r.subjectRef, href: null };
+}
+
+/**
+ * The outcome of one disclosure on `today` (Asia/Shanghai), e.g. for the next poster version:
+ * 公示期满无异议, or the objections raised inside the period and how many are answered.
+ */
+export async function loadDisclosureOutcome(
+  db: Database,
+  disclosure: { id: number; periodStart: string; periodEnd: string },
+  today: string,
+): Promise<DisclosureOutcome> {
+  const rows = await db.select(publicCols).from(feedback).where(eq(feedback.disclosureId, disclosure.id));
+  return disclosureOutcome(disclosure, rows, today);
 }

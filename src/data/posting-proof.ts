@@ -5,6 +5,7 @@
 import { and, desc, eq, like, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { disclosures, divisions, postingProofs } from '../../db/schema.ts';
+import { normalizeVerificationCode } from '../domain/disclosure-content.ts';
 import type { ProofCheck, ProofStatus } from '../domain/posting-proof.ts';
 import type { WriteTx } from './write-lock.ts';
 
@@ -20,7 +21,7 @@ export interface ProofTarget {
 
 /** The village disclosure a photo is for, by id or verification code; null when none. */
 export async function findProofTarget(db: Database, ref: { disclosureId?: number; verificationCode?: string }): Promise<ProofTarget | null> {
-  const where = ref.disclosureId !== undefined ? eq(disclosures.id, ref.disclosureId) : eq(disclosures.verificationCode, (ref.verificationCode ?? '').toUpperCase());
+  const where = ref.disclosureId !== undefined ? eq(disclosures.id, ref.disclosureId) : eq(disclosures.verificationCode, normalizeVerificationCode(ref.verificationCode ?? '') ?? '');
   const [row] = await db
     .select({
       disclosureId: disclosures.id,

@@ -8,7 +8,8 @@ import { mintToken } from '../../src/data/users.ts';
 import { createHash } from 'node:crypto';
 import { leadingZeroBits } from '../../src/domain/proof-of-work.ts';
 import type { ApiTarget } from '../support/api-target.ts';
-import { DISCLOSURE_CODE, PROJECT_CODE, seedVillagerDisclosure, seedVillagerRoster, VILLAGE_A, VILLAGE_B } from './villager-roster.case.ts';
+import { loadDisclosureOutcome } from '../../src/data/feedback.ts';
+import { DISCLOSURE_CODE, PERIOD, PROJECT_CODE, seedVillagerDisclosure, seedVillagerRoster, VILLAGE_A, VILLAGE_B } from './villager-roster.case.ts';
 
 /** What the browser does, with Node's synchronous sha256 so the cases stay fast. */
 export function solveFast(challenge: string, difficulty: number): string {
@@ -57,8 +58,15 @@ export function runFeedbackContract(newTarget: () => Promise<ApiTarget>) {
       expect(audit[0]!.detail_json).not.toContain('13800001234');
     });
 
+    it('counts an objection raised inside the period on its disclosure, and the outcome after the period', async () => {
+      expect((await submit({ kind: 'objection', subjectType: 'village', subjectRef: VILLAGE_A, body: '我家人数少算了一人。' })).status).toBe(201);
+      const d = { id: disclosureId, ...PERIOD };
+      expect(await loadDisclosureOutcome(target.db, d, '2026-11-26')).toMatchObject({ state: 'in_period', objections: 1 });
+      expect(await loadDisclosureOutcome(target.db, d, '2026-12-01')).toMatchObject({ state: 'objections', objections: 1, resolved: 0 });
+    });
+
     it('accepts an objection on a disclosure by its verification code', async () => {
-      const res = await submit({ kind: 'objection', subjectType: 'disclosure', subjectRef: DISCLOSURE_CODE.toLowerCase(), body: '我家的人数公示错了，应该是3人。' });
+      const res = await submit({ kind: 'objection', subjectType: 'disclosure', subjectRef: DISCLOSURE_CODE.replace('-', ' ').toLowerCase(), body: '我家的人数公示错了，应该是3人。' });
       expect(res.status).toBe(201);
     });
 

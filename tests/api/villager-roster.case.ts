@@ -50,7 +50,7 @@ export async function seedVillagerRoster(db: Database): Promise<void> {
 }
 
 export const PROJECT_CODE = 'XM2026-105003-01';
-export const DISCLOSURE_CODE = 'K7M2Q9PX';
+export const DISCLOSURE_CODE = 'K7M2-Q9PX';
 /** The 公示期 of the fixture disclosure (the test clock, 2026-11-26, is inside it). */
 export const PERIOD = { periodStart: '2026-11-20', periodEnd: '2026-11-30' } as const;
 
