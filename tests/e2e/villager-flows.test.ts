@@ -57,9 +57,12 @@ describe('question → answer → public tracker, and the poster photo, in Chrom
   it('lets a villager ask about a project with no account (the form solves its proof of work in the page)', async () => {
     const { context } = await newPhoneContext(browser, baseUrl);
     const page = await context.newPage();
-    await page.goto(`${baseUrl}/feedback/ask/?project=${project.code}`);
+    // On the project page once the form is wired there (the lead's step), else on the ask page.
+    const projectHtml = readFileSync(join(siteDir, 'projects', project.code, 'index.html'), 'utf8');
+    const onProjectPage = projectHtml.includes('data-feedback');
+    await page.goto(onProjectPage ? `${baseUrl}/projects/${project.code}/` : `${baseUrl}/feedback/ask/?project=${project.code}`);
     expect(await axeViolations(page)).toEqual([]);
-    await expect(page.locator('[data-subject-label]').textContent()).resolves.toContain(project.code);
+    if (!onProjectPage) await expect(page.locator('[data-subject-label]').textContent()).resolves.toContain(project.code);
     await page.getByLabel('请写下您的问题').fill('这条路什么时候完工？我的电话13812345678，身份证不写了。');
     await page.getByLabel('电话（可以不填）').fill('139 0000 1234');
     const submit = page.getByRole('button', { name: '提交' });
@@ -97,7 +100,7 @@ describe('question → answer → public tracker, and the poster photo, in Chrom
     proofId = body.id;
   });
 
-  it('shows the answer on the tracker after the rebuild, and 已张贴 once the village page carries the component', async () => {
+  it('shows the answer on the tracker after the rebuild, and 已张贴 and the outcome once the village page carries the components', async () => {
     // Answering and accepting ask the runtime to rebuild; the e2e server has no hook, so rebuild here.
     await buildSite({ env: { DATABASE_URL: databaseUrl, OSM_TILE_URL: E2E_TILE_URL }, outDir: dirname(siteDir), verbose: false });
     const { context } = await newPhoneContext(browser, baseUrl);
@@ -118,9 +121,13 @@ describe('question → answer → public tracker, and the poster photo, in Chrom
     expect(await exifr.parse(bytes, { gps: true }).catch(() => undefined)).toBeUndefined();
 
     const villageHtml = readFileSync(join(siteDir, 'villages', disclosure.villageCode, 'index.html'), 'utf8');
+    if (villageHtml.includes('data-posted=') || villageHtml.includes('data-outcome=')) await page.goto(`${baseUrl}/villages/${disclosure.villageCode}/`);
     if (villageHtml.includes('data-posted=')) {
-      await page.goto(`${baseUrl}/villages/${disclosure.villageCode}/`);
       await expect(page.locator('.posting-status').textContent()).resolves.toContain('已张贴');
+    }
+    if (villageHtml.includes('data-outcome=')) {
+      // The sample county's periods have ended and nobody objected (a question is not an objection).
+      await expect(page.locator('.disclosure-outcome').first().textContent()).resolves.toContain('公示期满无异议');
     }
     await context.close();
   });
