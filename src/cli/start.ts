@@ -49,6 +49,20 @@ if (!process.argv.includes('--no-build') || !existsSync(siteDir)) {
 // Publishing through the API rebuilds the site into a fresh folder and swaps it in when complete.
 const rebuilder = createSiteRebuilder({ initialDir: siteDir, env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, logger });
 const running = await startNodeServer({ db, config, logger, siteDir: rebuilder.siteDir, onPublished: rebuilder.onPublished });
+// A 公示期 ends at midnight in Asia/Shanghai, and pages show its outcome only once rebuilt: rebuild
+// daily a few minutes after midnight there (the Worker does the same with a cron trigger).
+const scheduleNightlyRebuild = () => {
+  const now = Date.now();
+  const shanghaiMidnight = Math.floor((now + 8 * 3600_000) / 86_400_000 + 1) * 86_400_000 - 8 * 3600_000;
+  const timer = setTimeout(() => {
+    logger.log('info', 'nightly rebuild (ended disclosure periods)');
+    void rebuilder.onPublished().catch((error: unknown) => logger.log('error', 'nightly rebuild failed', { error: String(error) }));
+    scheduleNightlyRebuild();
+  }, shanghaiMidnight + 5 * 60_000 - now);
+  timer.unref();
+};
+scheduleNightlyRebuild();
+
 const shownHost = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
 logger.log('info', 'serving', { url: `http://${shownHost}:${running.port}/` });
 console.log(`\n  村上墙、县上网 正在运行：http://${shownHost}:${running.port}/\n`);

@@ -1,13 +1,23 @@
 /**
  * Lookup timings for the three outcomes (found, no such person, wrong ID tail) on a sample-county
- * database, 300 rounds interleaved: `DATABASE_URL=file:data/portal.db node tests/bench/villager-lookup.ts`.
+ * database, 300 rounds interleaved: `npm run bench:villager-lookup` (a fresh temporary sample
+ * database), or with `DATABASE_URL=file:…` for an existing one.
  * Measured for the record; the tests assert equal work (the same SQL), never times.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../../db/client.ts';
+import { migrateDatabase, openDatabase } from '../../db/client.ts';
+import { loadSampleCounty } from '../../src/cli/sample-data.ts';
 import { lookupSubsidy } from '../../src/data/subsidy-lookup.ts';
 import type { LookupRequest } from '../../src/domain/subsidy-lookup.ts';
-const { db } = await openDatabase({ url: process.env.DATABASE_URL ?? 'file:data/portal.db' });
+const url = process.env.DATABASE_URL ?? `file:${join(mkdtempSync(join(tmpdir(), 'bench-lookup-')), 'portal.db')}`;
+const { db } = await openDatabase({ url });
+if (!process.env.DATABASE_URL) {
+  await migrateDatabase(db);
+  await loadSampleCounty(db);
+}
 const [p] = await db.all<{ name: string; id_number: string; village_code: string; household_number: string }>(sql`select p.name, p.id_number, h.village_code, h.household_number from persons p join households h on h.id=p.household_id where p.relation='户主' limit 1 offset 100`);
 const cases = {
   found: { mode: 'id', villageCode: p!.village_code, name: p!.name, idTail: p!.id_number.slice(-6) },
