@@ -129,7 +129,7 @@ function apply(f: MapFilters, fit: boolean) {
 function update(fit: boolean) {
   const f = readForm();
   history.replaceState(null, '', `${location.pathname}${filtersToSearch(f, defaults)}`);
-  apply(f, fit);
+  void show(f, fit);
 }
 
 form.addEventListener('change', () => update(true));
@@ -142,14 +142,31 @@ document.getElementById('map-village-clear')!.addEventListener('click', () => {
   update(true);
 });
 
-fetch('/map/projects.json')
-  .then((r) => r.json())
-  .then((json: { projects: MapProject[] }) => {
-    all = json.projects;
-    const f = parseFilters(location.search, defaults);
-    writeForm(f);
-    apply(f, true);
-  })
-  .catch(() => {
+const years = (root.dataset.years ?? '').split(',').filter(Boolean);
+const loadedYears = new Map<string, Promise<MapProject[]>>();
+/** A macrotask break, so no single task blocks the page for long on a slow phone. */
+const yieldToPage = () => new Promise<void>((done) => setTimeout(done, 0));
+
+/** Fetches the years the filters need (one file per year), once each. */
+async function ensureYears(f: MapFilters): Promise<void> {
+  const wanted = f.year && f.year !== 'all' ? [f.year] : years;
+  for (const y of wanted) {
+    if (!loadedYears.has(y)) loadedYears.set(y, fetch(`/map/projects/${y}.json`).then((r) => r.json()).then((j: { projects: MapProject[] }) => j.projects));
+  }
+  const lists = await Promise.all([...loadedYears.values()]);
+  await yieldToPage();
+  all = lists.flat();
+}
+
+async function show(f: MapFilters, fit: boolean) {
+  try {
+    await ensureYears(f);
+    apply(f, fit);
+  } catch {
     countEl.textContent = '项目数据没有加载成功，请刷新重试。';
-  });
+  }
+}
+
+const initial = parseFilters(location.search, defaults);
+writeForm(initial);
+void yieldToPage().then(() => show(initial, true));
