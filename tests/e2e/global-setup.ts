@@ -33,8 +33,8 @@ export default async function setup(project: TestProject) {
   const seeded = await openDatabase({ url: databaseUrl });
   await migrateDatabase(seeded.db);
   await loadSampleCounty(seeded.db);
-  // Closed while Astro builds in its child process: with this connection open, the child's reads
-  // of the same file were about 20× slower (measured with tests/bench/portal.ts: 400 s vs 20 s).
+  // Closed while Astro builds in its child process: with the seeding connection still open the
+  // build took 400 s instead of about 20 s (tests/bench/portal.ts, twice; cause not isolated).
   seeded.close();
   const outDir = join(workDir, 'dist');
   // A tile URL on a host that does not exist: the map must ask for tiles, the browser harness must
