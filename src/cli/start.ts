@@ -1,6 +1,8 @@
 /**
  * `npm start`: migrate the database, load the sample county if the database is empty, build the
  * site from it and serve site + API with the Node entry. Flags: `--no-build` serves the last build.
+ * Posters are only planned before the build (named in POSTER_DIR's manifest); the server draws each
+ * one when first asked and, once listening, the latest year's in the background (POSTER_WARM).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,13 +10,16 @@ import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { startNodeServer } from '../../functions/node-server.ts';
 import { createJsonLogger } from '../../functions/logger.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { loadPosterConfig, posterSettingsFromConfig, type PosterConfig } from './posters.ts';
 import { ensureSampleData } from './sample-data.ts';
 import { buildSite, PROJECT_ROOT } from './site-build.ts';
 import { createSiteRebuilder } from './site-rebuild.ts';
 
 let config: Config;
+let posterConfig: PosterConfig;
 try {
   config = loadConfig(process.env);
+  posterConfig = loadPosterConfig(process.env);
 } catch (error) {
   // A bad variable stops the start with its name, not with a stack trace.
   if (!(error instanceof ConfigError)) throw error;
@@ -32,23 +37,36 @@ process.on('unhandledRejection', (reason) => {
   logger.log('error', 'unhandled rejection, exiting', { error: String(reason), stack: reason instanceof Error ? reason.stack : undefined });
   process.exit(1);
 });
-const { db, close: closeDb } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
-await migrateDatabase(db);
-logger.log('info', 'database migrated', { url: redactUrl(config.DATABASE_URL) });
-
-const seeded = await ensureSampleData(db);
-if (seeded) logger.log('info', 'empty database: loaded the sample county (示例数据)', { ...seeded });
+{
+  // This connection is closed before the build: with the seeding connection left open, the
+  // build's reads of the same file took minutes instead of seconds (tests/e2e/global-setup.ts).
+  const setup = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+  await migrateDatabase(setup.db);
+  logger.log('info', 'database migrated', { url: redactUrl(config.DATABASE_URL) });
+  const seeded = await ensureSampleData(setup.db);
+  if (seeded) logger.log('info', 'empty database: loaded the sample county (示例数据)', { ...seeded });
+  setup.close();
+}
 
 const siteDir = resolve(PROJECT_ROOT, config.SITE_DIR);
 if (!process.argv.includes('--no-build') || !existsSync(siteDir)) {
   logger.log('info', 'building the site from the database');
-  const built = await buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, verbose: false });
+  const built = await buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, verbose: false, posters: 'plan' });
   logger.log('info', 'site built', { ms: Math.round(built.ms) });
 }
 
+const { db, close: closeDb } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+
 // Publishing through the API rebuilds the site into a fresh folder and swaps it in when complete.
-const rebuilder = createSiteRebuilder({ initialDir: siteDir, env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, logger });
-const running = await startNodeServer({ db, config, logger, siteDir: rebuilder.siteDir, onPublished: rebuilder.onPublished });
+const rebuilder = createSiteRebuilder({ initialDir: siteDir, env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, logger, posters: 'plan' });
+const running = await startNodeServer({
+  db,
+  config,
+  logger,
+  siteDir: rebuilder.siteDir,
+  onPublished: rebuilder.onPublished,
+  posters: { dir: posterConfig.POSTER_DIR, settings: posterSettingsFromConfig(posterConfig) },
+});
 // A 公示期 ends at midnight in Asia/Shanghai, and pages show its outcome only once rebuilt: rebuild
 // daily a few minutes after midnight there (the Worker does the same with a cron trigger).
 const scheduleNightlyRebuild = () => {
@@ -66,6 +84,18 @@ scheduleNightlyRebuild();
 const shownHost = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
 logger.log('info', 'serving', { url: `http://${shownHost}:${running.port}/` });
 console.log(`\n  村上墙、县上网 正在运行：http://${shownHost}:${running.port}/\n`);
+
+// Never before listening, never more than one thread, always behind a visitor's request.
+if (posterConfig.POSTER_WARM === 'latest' && running.posters) {
+  const posters = running.posters;
+  setTimeout(() => {
+    const started = performance.now();
+    posters.warm().then(
+      (warmed) => logger.log('info', 'posters warmed', { ...warmed, ms: Math.round(performance.now() - started) }),
+      (error: unknown) => logger.log('warn', 'warming posters stopped', { error: String(error) }),
+    );
+  }, 2_000).unref();
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
