@@ -4,8 +4,8 @@
  * (what Chinese Excel saves CSV as), with or without a byte-order mark; an XLSX is checked for
  * zip bombs and merged cells before it is read.
  */
-import { parse as parseCsv } from 'csv-parse/browser/esm/sync';
 import { readSheet } from 'read-excel-file/universal';
+import { CsvSyntaxError, parseCsvText } from './csv-text.ts';
 import { inflateEntry, listZipEntries, ZipRejectedError } from './zip-guard.ts';
 
 export type UploadFormat = 'json' | 'csv' | 'xlsx';
@@ -51,9 +51,10 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: 'utf-8'
 /** CSV text to rows of strings (quotes, commas and line breaks inside quotes handled). */
 export function csvRows(text: string): string[][] {
   try {
-    return parseCsv(text, { relax_column_count: true, skip_empty_lines: false, bom: true }) as string[][];
+    return parseCsvText(text);
   } catch (e) {
-    const line = (e as { lines?: number }).lines;
+    if (!(e instanceof CsvSyntaxError)) throw e;
+    const line = e.line;
     throw new FileProblemError('FILE_REJECTED', `CSV 文件格式有误${line ? `（约第 ${line} 行）` : ''}：引号没有配对或列分隔有误。请用 Excel 另存为“CSV UTF-8（逗号分隔）”后重试。`);
   }
 }
