@@ -2,10 +2,12 @@
  * From the bytes of an upload to a table of cells: the format is decided by content (magic bytes),
  * never by the file name or the declared type; text is decoded as UTF-8 when valid, else GB18030
  * (what Chinese Excel saves CSV as), with or without a byte-order mark; an XLSX is checked for
- * zip bombs and merged cells before it is read.
+ * zip bombs and merged cells before it is read, and read from the parts inflated for those checks
+ * (read-excel-file reads the sheets our plain reader leaves to it).
  */
 import { readSheet } from 'read-excel-file/universal';
 import { CsvSyntaxError, parseCsvText } from './csv-text.ts';
+import { readPlainFirstSheet } from './xlsx-sheet.ts';
 import { inflateEntry, listZipEntries, ZipRejectedError } from './zip-guard.ts';
 
 export type UploadFormat = 'json' | 'csv' | 'xlsx';
@@ -71,6 +73,9 @@ export async function xlsxRows(bytes: Uint8Array): Promise<unknown[][]> {
     throw new FileProblemError('UNSUPPORTED_FILE', '这是一个压缩包，但不是 Excel 工作簿（.xlsx）。请上传 .xlsx、.csv 或 JSON 文件。');
   }
   const decoder = new TextDecoder();
+  // Every entry is inflated here, under the guard's caps, once; the XML parts are kept as text
+  // for the sheet reader, so the file is not inflated a second time.
+  const parts = new Map<string, string>();
   for (const entry of entries) {
     let data: Uint8Array;
     try {
@@ -78,8 +83,11 @@ export async function xlsxRows(bytes: Uint8Array): Promise<unknown[][]> {
     } catch (e) {
       throw rejected(e);
     }
+    if (!/\.(xml|rels)$/.test(entry.name)) continue;
+    const text = decoder.decode(data);
+    parts.set(entry.name, text);
     if (entry.name === 'xl/worksheets/sheet1.xml') {
-      const merged = [...decoder.decode(data).matchAll(/<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"/g)].map((m) => m[1]);
+      const merged = [...text.matchAll(/<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"/g)].map((m) => m[1]);
       if (merged.length > 0) {
         throw new FileProblemError(
           'MERGED_CELLS',
@@ -88,6 +96,8 @@ export async function xlsxRows(bytes: Uint8Array): Promise<unknown[][]> {
       }
     }
   }
+  const plain = readPlainFirstSheet(parts);
+  if (plain) return plain;
   try {
     return (await readSheet(bytes.slice().buffer, 1)) as unknown[][];
   } catch {
