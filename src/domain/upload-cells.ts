@@ -56,7 +56,8 @@ export function readText(cell: Cell, options: { max?: number } = {}): CellResult
   const text = String(cell).trim().replace(/\s+/g, ' ');
   const problem = textProblem(text);
   if (problem) return { ok: false, ...problem };
-  if ([...text].length > max) return fail(`太长（${[...text].length} 字）`, `不超过 ${max} 字`);
+  // Code points never outnumber UTF-16 units, so only long text needs counting.
+  if (text.length > max && [...text].length > max) return fail(`太长（${[...text].length} 字）`, `不超过 ${max} 字`);
   return { ok: true, value: text };
 }
 
@@ -105,10 +106,15 @@ export function readDecimal(cell: Cell): CellResult<number> {
   return { ok: true, value: n };
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DD` of a real calendar day (proleptic Gregorian, years 100–9999 as Date allows), else null. */
 function isoOf(y: number, m: number, d: number): string | null {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
-  return date.toISOString().slice(0, 10);
+  // Date.UTC reads years 0–99 as 1900–1999, so those never matched the year asked for.
+  if (y < 100 || y > 9999 || m < 1 || m > 12 || d < 1) return null;
+  const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > DAYS_IN_MONTH[m - 1]! + (leap ? 1 : 0)) return null;
+  return `${y < 1000 ? String(y).padStart(4, '0') : y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
 /** The date an Excel serial number stands for (1900 date system), for hints. */

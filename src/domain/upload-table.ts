@@ -1,11 +1,14 @@
 /**
  * From a table (header row + data rows, as read from CSV or XLSX) or from JSON rows to checked
- * rows: headers are matched to the kind's columns, every cell is read by the kind's zod row schema,
- * and every problem is collected with its row number and column header.
+ * rows: headers are matched to the kind's columns, every cell is read by the kind's column readers
+ * (the same ones the zod row schema runs), and every problem is collected with its row number and
+ * column header. A row with any problem is read again by the zod schema, so its problems are
+ * exactly those zod reports.
  */
 import type { UploadKind } from './access.ts';
 import { ROW_SCHEMAS, UPLOAD_COLUMNS, type CellIssueParams, type ColumnSpec } from './upload-columns.ts';
 import { isBlank, showReceived } from './upload-cells.ts';
+import { readRowFast } from './upload-row.ts';
 import type { ParsedRow, UploadProblem } from './upload-plan.ts';
 
 export interface ReadRows {
@@ -104,7 +107,13 @@ function parseRows(kind: UploadKind, raw: ReadonlyArray<{ row: number; values: R
   const columns = new Map(UPLOAD_COLUMNS[kind].map((c) => [c.key, c]));
   const rows: ParsedRow[] = [];
   const errors: UploadProblem[] = [];
+  const specs = UPLOAD_COLUMNS[kind];
   for (const { row, values } of raw) {
+    const fast = readRowFast(specs, values);
+    if (fast) {
+      rows.push({ row, values: fast });
+      continue;
+    }
     const result = schema.safeParse(values);
     if (result.success) {
       rows.push({ row, values: result.data });
