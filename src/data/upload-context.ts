@@ -1,5 +1,5 @@
 /** Loads what the upload checks need to know (src/domain/upload-plan.ts UploadContext). */
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import * as t from '../../db/schema.ts';
 import type { Actor, UploadKind } from '../domain/access.ts';
 import { COUNTY_OUTLINE_RING } from '../domain/county-outline.ts';
@@ -10,7 +10,8 @@ import type { WriteTx } from './write-lock.ts';
 
 type Reader = WriteTx | Database;
 
-const CHUNK = 500;
+/** Codes per query: one bound parameter (a JSON array), so no limit on variables applies. */
+const CHUNK = 10_000;
 function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
@@ -46,7 +47,7 @@ export async function loadUploadContext(
       const rows = await db
         .select({ voucherNumber: t.disbursements.voucherNumber, projectId: t.disbursements.projectId, date: t.disbursements.date, amountFen: t.disbursements.amountFen, fundSource: t.disbursements.fundSource, payee: t.disbursements.payee, payeeIsPerson: t.disbursements.payeeIsPerson })
         .from(t.disbursements)
-        .where(inArray(t.disbursements.voucherNumber, vouchers));
+        .where(sql`${t.disbursements.voucherNumber} in (select value from json_each(${JSON.stringify(vouchers)}))`);
       for (const { voucherNumber, ...r } of rows) disbursements.set(voucherNumber, r);
     }
   }
@@ -79,45 +80,49 @@ export async function loadUploadContext(
   return { actor: input.actor, today: input.today, outline: COUNTY_OUTLINE_RING, villages, townships, projectTypes, projects, disbursements, directSubsidies, trainings, documents };
 }
 
+/**
+ * One query per chunk of codes, answered as one row per project: its columns (integers and text)
+ * with its budget, payments and milestones folded into one JSON array by SQLite, and lon/lat as
+ * plain columns (SQLite writes doubles into JSON with 15 digits, which would not round-trip).
+ * Far fewer values cross the driver than with one row per budget line, payment and milestone.
+ */
 async function loadProjects(db: Reader, codes: string[], into: Map<string, ExistingProject>): Promise<void> {
   if (codes.length === 0) return;
-  const rows = await db.select().from(t.projects).where(inArray(t.projects.code, codes));
-  if (rows.length === 0) return;
-  const ids = rows.map((r) => r.id);
-  const byId = new Map<number, ExistingProject>();
+  const rows = await db.all<{ j: string; lon: number | null; lat: number | null }>(sql`
+    select json_array(p.id, p.code, p.year, p.village_code, p.workflow_state, p.type_code, p.name, p.content_scale,
+        p.implementing_unit, p.group_name, p.source_coord_system, p.beneficiaries, p.beneficiary_households, p.acceptance_result,
+        (select json_group_object(b.fund_source, b.amount_fen) from project_budgets b where b.project_id = p.id),
+        (select json_group_object(d.fund_source, d.total) from (select fund_source, sum(amount_fen) as total from disbursements where project_id = p.id group by fund_source) d),
+        (select json_group_object(m.kind, m.date) from project_milestones m where m.project_id = p.id)) as j,
+      p.lon as lon, p.lat as lat
+    from projects p where p.code in (select value from json_each(${JSON.stringify(codes)}))`);
   for (const r of rows) {
-    const p: ExistingProject = {
-      id: r.id,
-      code: r.code,
-      year: r.year,
-      villageCode: r.villageCode,
-      workflowState: r.workflowState,
-      typeCode: r.typeCode,
-      name: r.name,
-      contentScale: r.contentScale,
-      implementingUnit: r.implementingUnit,
-      groupName: r.groupName,
+    const [id, code, year, villageCode, workflowState, typeCode, name, contentScale, implementingUnit, groupName, coord, beneficiaries, beneficiaryHouseholds, acceptanceResult, budget, paid, milestones] =
+      JSON.parse(r.j) as [number, string, number, string, ExistingProject['workflowState'], string, string, string, string, string | null, string, number, number, ExistingProject['acceptanceResult'], JsonObject, JsonObject, JsonObject];
+    into.set(code, {
+      id,
+      code,
+      year,
+      villageCode,
+      workflowState,
+      typeCode,
+      name,
+      contentScale,
+      implementingUnit,
+      groupName,
       lon: r.lon,
       lat: r.lat,
-      sourceCoordSystem: r.sourceCoordSystem === 'CGCS2000' || r.sourceCoordSystem === 'WGS84' || r.sourceCoordSystem === 'GCJ02' || r.sourceCoordSystem === 'BD09' ? r.sourceCoordSystem : 'CGCS2000',
-      beneficiaries: r.beneficiaries,
-      beneficiaryHouseholds: r.beneficiaryHouseholds,
-      budget: {},
-      paid: {},
-      milestones: {},
-      acceptanceResult: r.acceptanceResult,
-    };
-    byId.set(r.id, p);
-    into.set(r.code, p);
+      sourceCoordSystem: coord === 'CGCS2000' || coord === 'WGS84' || coord === 'GCJ02' || coord === 'BD09' ? coord : 'CGCS2000',
+      beneficiaries,
+      beneficiaryHouseholds,
+      budget: object(budget) as Partial<Record<FundSource, number>>,
+      paid: object(paid) as Partial<Record<FundSource, number>>,
+      milestones: object(milestones) as Partial<Record<MilestoneKind, string>>,
+      acceptanceResult,
+    });
   }
-  const budgets = await db.select().from(t.projectBudgets).where(inArray(t.projectBudgets.projectId, ids));
-  for (const b of budgets) byId.get(b.projectId)!.budget[b.fundSource as FundSource] = b.amountFen;
-  const paid = await db
-    .select({ projectId: t.disbursements.projectId, fundSource: t.disbursements.fundSource, total: sql<number>`sum(${t.disbursements.amountFen})` })
-    .from(t.disbursements)
-    .where(inArray(t.disbursements.projectId, ids))
-    .groupBy(t.disbursements.projectId, t.disbursements.fundSource);
-  for (const p of paid) byId.get(p.projectId)!.paid[p.fundSource as FundSource] = Number(p.total);
-  const milestones = await db.select().from(t.projectMilestones).where(inArray(t.projectMilestones.projectId, ids));
-  for (const m of milestones) byId.get(m.projectId)!.milestones[m.kind as MilestoneKind] = m.date;
 }
+
+type JsonObject = Record<string, unknown> | string;
+/** SQLite nests a JSON sub-result as an object; older versions hand it over as text. */
+const object = (v: JsonObject): Record<string, unknown> => (typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : v);
