@@ -155,9 +155,12 @@ export interface CellIssueParams {
 
 /** A zod schema for one column: accepts what a table or JSON may hold, reads it, or adds an issue. */
 function cellSchema(column: ColumnSpec) {
+  // Excel date cells arrive as Date objects (UTC midnight of the day shown): read them as that day.
   return z
-    .union([z.string(), z.number(), z.boolean(), z.null()])
-    .optional()
+    .preprocess(
+      (value) => (value instanceof Date ? (Number.isNaN(value.getTime()) ? '无效日期' : value.toISOString().slice(0, 10)) : value),
+      z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    )
     .transform((value, ctx) => {
       if (isBlank(value)) {
         if (column.required) {
