@@ -4,6 +4,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { PosterFonts } from './fonts.ts';
 import { layoutPoster } from './layout.ts';
 import type { PosterModel } from './model.ts';
@@ -33,10 +34,10 @@ export interface JobResult {
   pages: number;
 }
 
-/** Writes through a temporary name, so a reader never sees half a file. */
+/** Writes through a temporary name (unique per process and thread), so a reader never sees half a file. */
 function writeAtomically(file: string, bytes: Uint8Array) {
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}-${threadId}.tmp`;
   writeFileSync(tmp, bytes);
   renameSync(tmp, file);
 }

@@ -1,0 +1,227 @@
+/**
+ * Planning posters without drawing them: which files the current poster of every published village
+ * (and every township's batch) is made of, named by a key hashed from everything printed, so pages
+ * can link files that are drawn later (by `npm run posters`, or by the Node server when first
+ * asked). Only posters whose files are missing are laid out (for their page count, which names
+ * the PNGs) and get a job; fonts are subset once, to exactly the characters of those jobs.
+ *
+ * About 2 s for the sample county's 1,141 posters when none exists yet; a few hundred ms when all do.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from '../../db/database.ts';
+import { listPublishedYears, loadPublishedYear, type PublishedDisclosure } from '../data/disclosures.ts';
+import { canonicalJson, type VillageDisclosureContent } from '../domain/disclosure-content.ts';
+import { MissingGlyphError, missingCharacters, openPosterFonts, releaseOriginalFonts, subsetPosterFonts, type PosterFontBytes } from './fonts.ts';
+import type { PosterJob } from './jobs.ts';
+import { layoutPoster, posterCharacters } from './layout.ts';
+import { emptyManifest, MANIFEST_FILE, type PosterManifest, type TownshipPosterEntry, type VillagePosterEntry } from './manifest.ts';
+import { buildPosterModel, type PosterModel, type PosterSettings } from './model.ts';
+import { villageDisplayName } from './title.ts';
+
+/** Bump when the layout or rendering changes, so every poster is drawn again. */
+export const POSTER_FORMAT_VERSION = 1;
+
+export interface PlanPostersOptions {
+  db: Database;
+  /** Folder the posters are (or will be) written into, e.g. `public/posters`. */
+  outDir: string;
+  /** Site path of `outDir` (default `/posters`). */
+  urlPrefix?: string;
+  settings: PosterSettings;
+  /** Default: every published year. */
+  years?: readonly number[];
+  /** Default: every village with a published disclosure (tests plan a handful). */
+  villageCodes?: readonly string[];
+}
+
+export interface PlannedPoster {
+  kind: 'village' | 'township';
+  /** `<year>/<village>-<key>` or `<year>/township-<code>-<key>`: the files' common name. */
+  base: string;
+  year: number;
+  label: string;
+  /** File names relative to the poster folder (`2022/…-a4.pdf`). */
+  files: string[];
+  /** What draws the files when one of them is missing; null when all exist. */
+  job: PosterJob | null;
+  /** The manifest entry (shared with `PosterPlan.manifest`). */
+  entry: VillagePosterEntry | TownshipPosterEntry;
+}
+
+export interface PosterPlan {
+  manifest: PosterManifest;
+  posters: PlannedPoster[];
+  /** Subset fonts covering every job's characters; null when there is no job. */
+  fonts: PosterFontBytes | null;
+  urlPrefix: string;
+}
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+/** The key a village poster's files are named by: it changes when anything printed can change. */
+export function villagePosterKey(d: PublishedDisclosure<VillageDisclosureContent>, settings: PosterSettings): string {
+  return hash(
+    canonicalJson({
+      format: POSTER_FORMAT_VERSION,
+      contentHash: d.contentHash,
+      version: d.version,
+      verificationCode: d.verificationCode,
+      periodStart: d.periodStart,
+      periodEnd: d.periodEnd,
+      issuingUnit: d.issuingUnit,
+      settings: { ...settings, countySupervisionPhones: [...settings.countySupervisionPhones] },
+    }),
+  );
+}
+
+/** Sets a village entry's page count and the PNG names that follow from it. */
+export function setPosterPages(entry: VillagePosterEntry, pages: number): void {
+  const base = entry.a4Pdf.slice(0, -'-a4.pdf'.length);
+  entry.pages = pages;
+  entry.png = Array.from({ length: pages }, (_, i) => `${base}-a4-p${i + 1}.png`);
+}
+
+/** Plans every poster (see the module comment); reads the database, writes nothing. */
+export async function planPosters(options: PlanPostersOptions): Promise<PosterPlan> {
+  const { outDir, settings } = options;
+  const prefix = (options.urlPrefix ?? '/posters').replace(/\/+$/, '');
+  const years = options.years ?? (await listPublishedYears(options.db));
+  const only = options.villageCodes ? new Set(options.villageCodes) : null;
+  const manifest = emptyManifest();
+  const posters: PlannedPoster[] = [];
+  const models = new Map<string, PosterModel>();
+  const missingVillages: Array<{ poster: PlannedPoster; disclosure: PublishedDisclosure<VillageDisclosureContent> }> = [];
+  const missingTownships: Array<{ poster: PlannedPoster; title: string; members: Array<PublishedDisclosure<VillageDisclosureContent>> }> = [];
+  const exists = (name: string) => existsSync(join(outDir, name));
+
+  for (const year of years) {
+    const published = await loadPublishedYear(options.db, year);
+    const byTownship = new Map<string, Array<{ d: PublishedDisclosure<VillageDisclosureContent>; key: string }>>();
+    for (const d of published.villages) {
+      if (only && !only.has(d.scopeCode)) continue;
+      const key = villagePosterKey(d, settings);
+      const base = `${year}/${d.scopeCode}-${key}`;
+      const entry: VillagePosterEntry = {
+        villageCode: d.scopeCode,
+        villageName: d.content.scope.name,
+        townshipCode: d.content.scope.townshipCode,
+        year,
+        version: d.version,
+        verificationCode: d.verificationCode,
+        key,
+        pages: 0,
+        a4Pdf: `${prefix}/${base}-a4.pdf`,
+        a3Pdf: `${prefix}/${base}-a3.pdf`,
+        png: [],
+      };
+      manifest.villages[`${d.scopeCode}/${year}`] = entry;
+      const poster: PlannedPoster = { kind: 'village', base, year, label: `${villageDisplayName(entry.villageName)} ${year}`, files: [], job: null, entry };
+      posters.push(poster);
+      const pages = countExistingPages((page) => exists(`${base}-a4-p${page}.png`));
+      if (exists(`${base}-a4.pdf`) && exists(`${base}-a3.pdf`) && pages > 0) setPosterPages(entry, pages);
+      else missingVillages.push({ poster, disclosure: d });
+      const township = d.content.scope.townshipCode;
+      if (township) byTownship.set(township, [...(byTownship.get(township) ?? []), { d, key }]);
+    }
+    for (const [code, members] of byTownship) {
+      const name = members[0]!.d.content.scope.townshipName ?? code;
+      const key = hash(canonicalJson({ format: POSTER_FORMAT_VERSION, code, year, members: members.map((m) => m.key) }));
+      const base = `${year}/township-${code}-${key}`;
+      const entry: TownshipPosterEntry = {
+        townshipCode: code,
+        townshipName: name,
+        year,
+        key,
+        villageCodes: members.map((m) => m.d.scopeCode),
+        a4Pdf: `${prefix}/${base}-a4.pdf`,
+        a3Pdf: `${prefix}/${base}-a3.pdf`,
+      };
+      manifest.townships[`${code}/${year}`] = entry;
+      const poster: PlannedPoster = { kind: 'township', base, year, label: `${name} ${year}（乡镇合订本）`, files: [`${base}-a4.pdf`, `${base}-a3.pdf`], job: null, entry };
+      posters.push(poster);
+      if (!(exists(`${base}-a4.pdf`) && exists(`${base}-a3.pdf`))) {
+        missingTownships.push({ poster, title: `${name}${year}年度水库移民后期扶持项目公示（${members.length} 个村）`, members: members.map((m) => m.d) });
+      }
+    }
+  }
+
+  // Models (with their QR codes), fonts and layouts only for what is missing.
+  const modelOf = (d: PublishedDisclosure<VillageDisclosureContent>) => {
+    const id = `${d.scopeCode}/${d.year}`;
+    let m = models.get(id);
+    if (!m) models.set(id, (m = buildPosterModel(d.content, d, settings)));
+    return m;
+  };
+  for (const v of missingVillages) modelOf(v.disclosure);
+  for (const t of missingTownships) t.members.forEach(modelOf);
+  let fonts: PosterFontBytes | null = null;
+  if (models.size > 0) {
+    const text = [...new Set([...models.values()].map(posterCharacters).join(''))].join('');
+    const missing = missingCharacters(text);
+    if (missing.length > 0) {
+      const where = [...models.values()].filter((m) => missing.some((ch) => posterCharacters(m).includes(ch))).map((m) => `${m.villageCode}/${m.year}`);
+      throw new MissingGlyphError(
+        `Source Han Sans SC has no glyph for ${missing.map((c) => `「${c}」U+${c.codePointAt(0)!.toString(16).toUpperCase()}`).join(' ')} ` +
+          `(in ${where.slice(0, 10).join(', ')}${where.length > 10 ? ', …' : ''}); correct the text or add a font that has it`,
+      );
+    }
+    fonts = await subsetPosterFonts(text);
+    // A long-running server keeps going after this: don't hold the 17 MB originals.
+    releaseOriginalFonts();
+    const { measure } = openPosterFonts(fonts);
+    for (const { poster, disclosure } of missingVillages) {
+      const model = modelOf(disclosure);
+      setPosterPages(poster.entry as VillagePosterEntry, layoutPoster(model, measure).length);
+      const file = (suffix: string) => join(outDir, `${poster.base}-${suffix}`);
+      poster.job = { kind: 'village', model, a4Pdf: file('a4.pdf'), a3Pdf: file('a3.pdf'), pngPattern: file('a4-p{page}.png') };
+    }
+    for (const t of missingTownships) {
+      t.poster.job = { kind: 'township', title: t.title, models: t.members.map(modelOf), a4Pdf: join(outDir, t.poster.files[0]!), a3Pdf: join(outDir, t.poster.files[1]!) };
+    }
+  }
+  for (const p of posters) {
+    if (p.kind === 'village') {
+      const e = p.entry as VillagePosterEntry;
+      p.files = [e.a4Pdf, e.a3Pdf, ...e.png].map((f) => f.slice(prefix.length + 1));
+    }
+  }
+  return { manifest, posters, fonts, urlPrefix: prefix };
+}
+
+/**
+ * Writes `manifest.json` into the poster folder (atomically) and, unless `removeStale` is false,
+ * deletes poster files the manifest no longer names. Returns how many files were deleted.
+ */
+export function writePosterManifest(outDir: string, plan: Pick<PosterPlan, 'manifest' | 'posters'>, options: { removeStale?: boolean } = {}): number {
+  mkdirSync(outDir, { recursive: true });
+  const removed = options.removeStale === false ? 0 : removeStaleFiles(outDir, new Set(plan.posters.flatMap((p) => p.files)));
+  const manifestFile = join(outDir, MANIFEST_FILE);
+  writeFileSync(`${manifestFile}.tmp`, `${JSON.stringify(plan.manifest, null, 1)}\n`);
+  renameSync(`${manifestFile}.tmp`, manifestFile);
+  return removed;
+}
+
+function countExistingPages(exists: (page: number) => boolean): number {
+  let n = 0;
+  while (exists(n + 1)) n++;
+  return n;
+}
+
+/** Deletes poster files of earlier versions (and leftovers of interrupted writes). */
+function removeStaleFiles(outDir: string, keep: ReadonlySet<string>): number {
+  let removed = 0;
+  for (const dir of readdirSync(outDir)) {
+    if (!/^\d{4}$/.test(dir) || !statSync(join(outDir, dir)).isDirectory()) continue;
+    for (const file of readdirSync(join(outDir, dir))) {
+      // Another run (or the server) may be writing: leave temporary files alone.
+      if (file.endsWith('.tmp')) continue;
+      if (!keep.has(`${dir}/${file}`)) {
+        rmSync(join(outDir, dir, file), { force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
+}
