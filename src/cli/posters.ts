@@ -1,7 +1,9 @@
 /**
- * `npm run posters`: renders the 公示 posters of every published village disclosure into
- * `public/posters/` (or `--out <dir>`), incrementally, with a progress line. The build and start
- * scripts call {@link generateSitePosters} before the Astro build, so the site serves the files.
+ * `npm run posters`: renders the 公示 posters of every published village disclosure into the poster
+ * folder (`POSTER_DIR`, default `public/posters/`, or `--out <dir>`), incrementally, with a progress
+ * line. `npm run build` calls {@link generateSitePosters} before the Astro build (a static host
+ * serves only files that exist); `npm start` calls {@link planSitePosters}, which only names the
+ * files, and the Node server draws each poster when first asked for it.
  *
  * Flags: `--out <dir>`, `--year <yyyy>` (repeatable), `--workers <n>`.
  */
@@ -10,16 +12,30 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import type { Database } from '../../db/database.ts';
-import { configSchema } from '../config.ts';
+import { ConfigError, configSchema } from '../config.ts';
 import { generatePosters, type GeneratePostersResult } from '../posters/generate.ts';
 import type { PosterSettings } from '../posters/model.ts';
+import { planPosters, writePosterManifest } from '../posters/plan.ts';
 import { DEFAULT_TITLE_TEMPLATE } from '../posters/title.ts';
 
-/** Where the site build picks posters up as static files (Astro copies public/ into the site). */
-export const SITE_POSTER_DIR = resolve(fileURLToPath(new URL('../../', import.meta.url)), 'public/posters');
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The default poster folder: inside public/, so Astro copies the files into a static build. */
+export const SITE_POSTER_DIR = resolve(PROJECT_ROOT, 'public/posters');
 
 /** Poster settings from the environment: the shared configuration plus the poster-only variables. */
 export const posterConfigSchema = configSchema.extend({
+  /**
+   * Poster folder (relative to the project root). Outside public/, a static build does not carry
+   * the files; Node mode serves them from here either way. Tests use a folder of their own.
+   */
+  POSTER_DIR: z
+    .string()
+    .trim()
+    .default('public/posters')
+    .transform((v) => resolve(PROJECT_ROOT, v)),
+  /** After `npm start` is listening: draw the latest year's missing posters in the background. */
+  POSTER_WARM: z.enum(['latest', 'none']).default('latest'),
   /** 公示 title template: {village} {year} {township} {county}. */
   POSTER_TITLE_TEMPLATE: z.string().trim().default(DEFAULT_TITLE_TEMPLATE),
   /** Township supervision phones, `430482101=0734-1234567;430482102=…`. */
@@ -41,8 +57,22 @@ export const posterConfigSchema = configSchema.extend({
     }),
 });
 
+export type PosterConfig = z.infer<typeof posterConfigSchema>;
+
+/** Parses the poster configuration; a bad value throws ConfigError naming the variable. */
+export function loadPosterConfig(env: Record<string, string | undefined>): PosterConfig {
+  const result = posterConfigSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(`Invalid configuration:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  return result.data;
+}
+
 export function posterSettingsFromEnv(env: Record<string, string | undefined>): PosterSettings {
-  const c = posterConfigSchema.parse(env);
+  return posterSettingsFromConfig(loadPosterConfig(env));
+}
+
+export function posterSettingsFromConfig(c: PosterConfig): PosterSettings {
   return {
     siteUrl: c.SITE_URL,
     issuingUnit: c.ISSUING_UNIT,
@@ -70,29 +100,51 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr) {
   };
 }
 
-/** Renders the site's posters into public/posters/ (what build and start call). */
+/** Renders the site's missing posters into POSTER_DIR and writes its manifest (what a static build runs). */
 export async function generateSitePosters(db: Database, env: Record<string, string | undefined>, options: { quiet?: boolean } = {}): Promise<GeneratePostersResult> {
+  const config = loadPosterConfig(env);
   return generatePosters({
     db,
-    outDir: SITE_POSTER_DIR,
-    settings: posterSettingsFromEnv(env),
+    outDir: config.POSTER_DIR,
+    settings: posterSettingsFromConfig(config),
     ...(options.quiet ? {} : { onProgress: progressPrinter() }),
   });
 }
 
-/** Opens the database named in `env` (over process.env) and renders the site's posters. */
-export async function generateSitePostersFromEnv(env: Record<string, string | undefined>, options: { quiet?: boolean } = {}): Promise<GeneratePostersResult> {
+/**
+ * Names the site's posters without drawing any: writes POSTER_DIR's manifest (pages link the files
+ * from it) and removes files it no longer names. What `npm start` runs; the Node server draws each
+ * poster when first requested. The result counts posters whose files are still missing.
+ */
+export async function planSitePosters(db: Database, env: Record<string, string | undefined>): Promise<GeneratePostersResult> {
+  const started = performance.now();
+  const config = loadPosterConfig(env);
+  const plan = await planPosters({ db, outDir: config.POSTER_DIR, settings: posterSettingsFromConfig(config) });
+  const removedFiles = writePosterManifest(config.POSTER_DIR, plan);
+  const villages = plan.posters.filter((p) => p.kind === 'village');
+  const missing = villages.filter((p) => p.job).length;
+  return { rendered: 0, reused: villages.length - missing, townshipsRendered: 0, removedFiles, ms: performance.now() - started, manifest: plan.manifest, missing };
+}
+
+/**
+ * Opens the database named in `env` (over process.env) and renders the site's posters, or with
+ * `plan: true` only names them (see {@link planSitePosters}).
+ */
+export async function generateSitePostersFromEnv(env: Record<string, string | undefined>, options: { quiet?: boolean; plan?: boolean } = {}): Promise<GeneratePostersResult> {
   const merged = { ...process.env, ...env };
-  const config = posterConfigSchema.parse(merged);
+  const config = loadPosterConfig(merged);
   const { db, close } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
   try {
-    return await generateSitePosters(db, merged, options);
+    return options.plan ? await planSitePosters(db, merged) : await generateSitePosters(db, merged, options);
   } finally {
     close();
   }
 }
 
 export function describeResult(r: GeneratePostersResult): string {
+  if (r.missing !== undefined) {
+    return `海报：已规划 ${r.reused + r.missing} 张（${r.missing} 张待首次访问时生成），清理旧文件 ${r.removedFiles} 个，用时 ${(r.ms / 1000).toFixed(1)} 秒`;
+  }
   return `海报：新生成 ${r.rendered} 张、沿用 ${r.reused} 张，乡镇合订本 ${r.townshipsRendered} 份，清理旧文件 ${r.removedFiles} 个，用时 ${(r.ms / 1000).toFixed(1)} 秒`;
 }
 
@@ -100,15 +152,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const value = (flag: string) => args.flatMap((a, i) => (a === flag && args[i + 1] ? [args[i + 1]!] : []));
   const env = process.env;
-  const config = posterConfigSchema.parse(env);
+  const config = loadPosterConfig(env);
   const { db, close } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
   await migrateDatabase(db);
   const years = value('--year').map(Number);
   const workers = value('--workers')[0];
   const result = await generatePosters({
     db,
-    outDir: resolve(value('--out')[0] ?? SITE_POSTER_DIR),
-    settings: posterSettingsFromEnv(env),
+    outDir: value('--out')[0] ? resolve(value('--out')[0]!) : config.POSTER_DIR,
+    settings: posterSettingsFromConfig(config),
     ...(years.length > 0 ? { years } : {}),
     ...(workers !== undefined ? { workers: Number(workers) } : {}),
     onProgress: progressPrinter(),

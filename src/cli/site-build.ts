@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeResult, generateSitePostersFromEnv } from './posters.ts';
+import { describeResult, generateSitePostersFromEnv, loadPosterConfig } from './posters.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,8 +18,12 @@ export interface BuildOptions {
   outDir?: string;
   /** Print Astro's output (default true). */
   verbose?: boolean;
-  /** Render the 公示 posters into public/posters/ first (default true; incremental). */
-  posters?: boolean;
+  /**
+   * The 公示 posters in POSTER_DIR before Astro reads their manifest: `'render'` (or true, the
+   * default) draws every missing one, for a static host; `'plan'` only names them, for the Node
+   * server, which draws each when first asked; false leaves the folder as it is.
+   */
+  posters?: boolean | 'render' | 'plan';
 }
 
 export interface BuildResult {
@@ -33,10 +37,13 @@ export class BuildFailedError extends Error {
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
-  if (options.posters !== false) {
-    const posters = await generateSitePostersFromEnv(options.env, { quiet: options.verbose === false });
+  const posterMode = options.posters ?? 'render';
+  if (posterMode !== false) {
+    const posters = await generateSitePostersFromEnv(options.env, { quiet: options.verbose === false, plan: posterMode === 'plan' });
     if (options.verbose !== false) console.log(describeResult(posters));
   }
+  // PosterLinks reads the manifest from POSTER_DIR during the build: the same folder, absolute.
+  const posterDir = loadPosterConfig({ ...process.env, ...options.env }).POSTER_DIR;
   const outDir = resolve(PROJECT_ROOT, options.outDir ?? 'dist');
   const nextDir = `${outDir}.next`;
   const oldDir = `${outDir}.old`;
@@ -45,7 +52,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   await new Promise<void>((done, fail) => {
     const child = spawn(process.execPath, [astroBin, 'build', '--outDir', nextDir], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ...options.env, ASTRO_TELEMETRY_DISABLED: '1' },
+      env: { ...process.env, ...options.env, POSTER_DIR: posterDir, ASTRO_TELEMETRY_DISABLED: '1' },
       stdio: options.verbose === false ? ['ignore', 'ignore', 'pipe'] : 'inherit',
     });
     let stderr = '';

@@ -7,14 +7,14 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from '../../functions/logger.ts';
-import { buildSite, PROJECT_ROOT } from './site-build.ts';
+import { buildSite, PROJECT_ROOT, type BuildOptions } from './site-build.ts';
 
 export interface SiteRebuilder {
   siteDir: () => string;
   onPublished: () => Promise<void>;
 }
 
-export function createSiteRebuilder(options: { initialDir: string; env: Record<string, string | undefined>; logger: Logger }): SiteRebuilder {
+export function createSiteRebuilder(options: { initialDir: string; env: Record<string, string | undefined>; logger: Logger; posters?: BuildOptions['posters'] }): SiteRebuilder {
   let current = options.initialDir;
   let running: Promise<void> | null = null;
   let again = false;
@@ -22,7 +22,7 @@ export function createSiteRebuilder(options: { initialDir: string; env: Record<s
 
   const buildOnce = async () => {
     const name = `dist.rebuilds/${Date.now()}-${++serial}`;
-    const built = await buildSite({ env: options.env, outDir: name, verbose: false });
+    const built = await buildSite({ env: options.env, outDir: name, verbose: false, posters: options.posters });
     const previous = current;
     current = resolve(built.outDir, 'client');
     options.logger.log('info', 'site rebuilt and swapped in', { dir: current, ms: Math.round(built.ms) });
