@@ -3,12 +3,16 @@
  * This is the embedded default and a real self-hosting option (e.g. on a government cloud).
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { every } from 'hono/combine';
 import { resolve } from 'node:path';
 import type { Database } from '../db/database.ts';
 import type { Config } from '../src/config.ts';
+import type { PosterSettings } from '../src/posters/model.ts';
+import { createPosterOnDemand, type PosterOnDemand } from '../src/posters/on-demand.ts';
 import { createApp } from './app.ts';
 import type { AppDeps } from './app-env.ts';
 import type { Logger } from './logger.ts';
+import { nodePosterFiles } from './node-posters.ts';
 import { nodeStaticSite } from './node-static.ts';
 import { nodeFileDeps } from './storage/node-files.ts';
 
@@ -21,24 +25,37 @@ export interface NodeServerOptions {
   siteDir?: () => string;
   /** Runs after a publish (e.g. rebuild the site and swap siteDir); see AppDeps.onPublished. */
   onPublished?: AppDeps['onPublished'];
+  /**
+   * The poster folder and the settings the manifest was planned with: planned posters missing
+   * from the folder are drawn when first requested. Without it, posters are plain static files.
+   */
+  posters?: { dir: string; settings: PosterSettings; workers?: number };
 }
 
 export interface RunningServer {
   server: ServerType;
   port: number;
+  /** On-demand posters, when `posters` was given (e.g. to warm a year after start). */
+  posters: PosterOnDemand | null;
   close(): Promise<void>;
 }
 
 export function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const { db, config, logger } = options;
   const defaultDir = resolve(config.SITE_DIR);
+  const site = nodeStaticSite(options.siteDir ?? (() => defaultDir));
+  const posters = options.posters
+    ? createPosterOnDemand({ db, ...options.posters, log: (level, message, fields) => logger.log(level, message, fields) })
+    : null;
+  // Posters before the built site: a planned poster missing from the folder is drawn there.
+  const staticSite = posters ? every(nodePosterFiles(posters), site) : site;
   const app = createApp({
     db,
     config,
     logger,
     clock: options.clock ?? (() => new Date()),
     runtime: 'node',
-    staticSite: nodeStaticSite(options.siteDir ?? (() => defaultDir)),
+    staticSite,
     onPublished: options.onPublished,
     files: nodeFileDeps(config),
   });
@@ -47,9 +64,10 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
       resolveStart({
         server,
         port: info.port,
+        posters,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            server.close(() => void (posters?.close() ?? Promise.resolve()).then(done));
             // Keep-alive connections would hold close() open; end idle ones now.
             if ('closeIdleConnections' in server) server.closeIdleConnections();
           }),

@@ -1,0 +1,32 @@
+/**
+ * Node mode only: serves `/posters/<year>/<file>` from the poster folder, drawing a planned poster
+ * the first time it is asked for (src/posters/on-demand.ts). Files are named by content, so they
+ * are cached for good. Anything under `/posters/` that is not a planned poster is 404, except
+ * `manifest.json`, which the built site serves.
+ */
+import { readFile } from 'node:fs/promises';
+import type { MiddlewareHandler } from 'hono';
+import { MANIFEST_FILE } from '../src/posters/manifest.ts';
+import type { PosterOnDemand } from '../src/posters/on-demand.ts';
+import type { AppEnv } from './app-env.ts';
+
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+
+export function nodePosterFiles(posters: PosterOnDemand, urlPrefix = '/posters'): MiddlewareHandler<AppEnv> {
+  const prefix = `${urlPrefix.replace(/\/+$/, '')}/`;
+  return async (c, next) => {
+    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !c.req.path.startsWith(prefix)) return next();
+    const name = c.req.path.slice(prefix.length);
+    if (name === MANIFEST_FILE) return next();
+    // The name is checked against a strict pattern and the manifest before it touches the disk,
+    // so `..`, encoded slashes and the like never reach a path.
+    const file = await posters.file(name);
+    if (!file) return c.notFound();
+    const bytes = await readFile(file.path);
+    c.header('Content-Type', file.contentType);
+    c.header('Content-Length', String(bytes.byteLength));
+    c.header('Cache-Control', IMMUTABLE_CACHE);
+    if (c.req.method === 'HEAD') return c.body(null, 200);
+    return c.body(new Uint8Array(bytes), 200);
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * Posters drawn when first asked for (Node mode): a name the poster folder's manifest lists but
+ * whose file is missing is rendered on the render pool, once however many requests wait for it,
+ * and written into the folder (atomically, by the job), where it stays: names are content keys, so
+ * a file never changes. Names the manifest does not list are unknown (null), whatever is on disk.
+ *
+ * The manifest is the list of what pages link; the database says what to draw. Each year is
+ * planned once per manifest change (a rebuild after a publish writes a new one).
+ *
+ * @example
+ * const posters = createPosterOnDemand({ db, dir: 'public/posters', settings });
+ * const file = await posters.file('2024/430482100201-5d41402abc4b2a76-a4-p1.png'); // renders if missing
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from '../../db/database.ts';
+import { MANIFEST_FILE, readPosterManifest } from './manifest.ts';
+import { planPosters, type PosterPlan } from './plan.ts';
+import { createRenderPool, type PoolTask, type RenderPriority } from './pool.ts';
+import type { PosterSettings } from './model.ts';
+
+/** `<year>/<code or township-code>-<key>-<a4.pdf | a3.pdf | a4-pN.png>`; nothing else is a poster. */
+const POSTER_NAME = /^(\d{4})\/((?:township-)?\d{9,12}-[0-9a-f]{16})-(a4\.pdf|a3\.pdf|a4-p[1-9]\d{0,2}\.png)$/;
+
+export interface PosterFile {
+  path: string;
+  contentType: 'application/pdf' | 'image/png';
+  /** True when this call (or the one it waited for) drew the file. */
+  rendered: boolean;
+}
+
+export interface PosterOnDemandOptions {
+  db: Database;
+  /** The poster folder (absolute, or relative to the working directory). */
+  dir: string;
+  settings: PosterSettings;
+  urlPrefix?: string;
+  /** Render threads (default 1): requests never take more than this many cores. */
+  workers?: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface PosterOnDemand {
+  /** The file for `name` (relative to the poster folder), drawn first when planned but missing; null when not planned. */
+  file(name: string): Promise<PosterFile | null>;
+  /** Draws the missing posters of a year (default: the latest in the manifest), one at a time, behind any request. */
+  warm(options?: { year?: number }): Promise<{ year: number | null; rendered: number }>;
+  close(): Promise<void>;
+}
+
+export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDemand {
+  const { dir } = options;
+  const pool = createRenderPool({ size: options.workers ?? 1, maxLow: 1 });
+  const log = options.log ?? (() => undefined);
+  const manifestFile = join(dir, MANIFEST_FILE);
+  let index: { mtimeMs: number; bases: Map<string, string>; latestYear: number | null } | null = null;
+  const plans = new Map<number, { mtimeMs: number; plan: Promise<PosterPlan> }>();
+  const flights = new Map<string, { promise: Promise<boolean>; promote(): void }>();
+  let closed = false;
+
+  const manifestMtime = () => (existsSync(manifestFile) ? statSync(manifestFile).mtimeMs : 0);
+
+  /** File name → poster base, for every file the manifest lists. */
+  const currentIndex = () => {
+    const mtimeMs = manifestMtime();
+    if (index?.mtimeMs !== mtimeMs) {
+      const manifest = readPosterManifest(dir);
+      const prefix = (options.urlPrefix ?? '/posters').replace(/\/+$/, '');
+      const bases = new Map<string, string>();
+      for (const v of Object.values(manifest.villages)) {
+        for (const f of [v.a4Pdf, v.a3Pdf, ...v.png]) addName(bases, f.slice(prefix.length + 1));
+      }
+      for (const t of Object.values(manifest.townships)) for (const f of [t.a4Pdf, t.a3Pdf]) addName(bases, f.slice(prefix.length + 1));
+      const years = Object.values(manifest.villages).map((v) => v.year);
+      index = { mtimeMs, bases, latestYear: years.length > 0 ? Math.max(...years) : null };
+    }
+    return index;
+  };
+
+  const yearPlan = (year: number, fresh = false) => {
+    const mtimeMs = manifestMtime();
+    const cached = plans.get(year);
+    if (cached && cached.mtimeMs === mtimeMs && !fresh) return cached.plan;
+    const plan = planPosters({ db: options.db, outDir: dir, settings: options.settings, urlPrefix: options.urlPrefix, years: [year] });
+    plans.set(year, { mtimeMs, plan });
+    plan.catch(() => plans.delete(year));
+    return plan;
+  };
+
+  /** Draws the poster `base` of `year` unless another call already is; true when its files now exist. */
+  const render = (base: string, year: number, priority: RenderPriority): Promise<boolean> => {
+    const existing = flights.get(base);
+    if (existing) {
+      if (priority === 'high') existing.promote();
+      return existing.promise;
+    }
+    let current = priority;
+    let task: PoolTask | null = null;
+    const promise = (async () => {
+      const started = performance.now();
+      let plan = await yearPlan(year);
+      let poster = plan.posters.find((p) => p.base === base);
+      // Planned when the files were there; they have gone since.
+      if (poster && !poster.job && poster.files.some((f) => !existsSync(join(dir, f)))) {
+        plan = await yearPlan(year, true);
+        poster = plan.posters.find((p) => p.base === base);
+      }
+      if (!poster) {
+        log('warn', 'poster listed in the manifest is not what the database and settings give now', { base });
+        return false;
+      }
+      if (poster.job && plan.fonts) {
+        task = pool.run(poster.job, plan.fonts, current);
+        await task.promise;
+        log('info', 'poster rendered', { base, priority: current, ms: Math.round(performance.now() - started) });
+      }
+      return poster.files.every((f) => existsSync(join(dir, f)));
+    })().finally(() => flights.delete(base));
+    flights.set(base, {
+      promise,
+      promote() {
+        current = 'high';
+        task?.promote();
+      },
+    });
+    return promise;
+  };
+
+  return {
+    async file(name) {
+      const match = POSTER_NAME.exec(name);
+      if (!match || closed) return null;
+      const base = currentIndex().bases.get(name);
+      if (!base) return null;
+      const path = join(dir, name);
+      const contentType = name.endsWith('.png') ? 'image/png' : 'application/pdf';
+      if (existsSync(path)) return { path, contentType, rendered: false };
+      await render(base, Number(match[1]), 'high');
+      return existsSync(path) ? { path, contentType, rendered: true } : null;
+    },
+
+    async warm(warmOptions = {}) {
+      const year = warmOptions.year ?? currentIndex().latestYear;
+      if (year === null) return { year, rendered: 0 };
+      const plan = await yearPlan(year);
+      let rendered = 0;
+      // Villages first: their pages are what people open.
+      for (const poster of [...plan.posters].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'village' ? -1 : 1))) {
+        if (closed) break;
+        if (!poster.job || poster.files.every((f) => existsSync(join(dir, f)))) continue;
+        if (await render(poster.base, year, 'low')) rendered++;
+      }
+      return { year, rendered };
+    },
+
+    async close() {
+      closed = true;
+      await pool.close();
+    },
+  };
+}
+
+function addName(bases: Map<string, string>, name: string) {
+  const match = POSTER_NAME.exec(name);
+  if (match) bases.set(name, `${match[1]}/${match[2]}`);
+}

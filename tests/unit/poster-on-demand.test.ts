@@ -1,0 +1,118 @@
+/**
+ * Posters planned at build time and drawn by the Node server when first requested: planning names
+ * every file and writes none; the server renders a missing planned poster once for concurrent
+ * requests and refuses anything that is not a planned poster.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNodeServer, type RunningServer } from '../../functions/node-server.ts';
+import { createMemoryLogger } from '../../functions/logger.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadSampleCounty } from '../../src/cli/sample-data.ts';
+import type { VillagePosterEntry } from '../../src/posters/manifest.ts';
+import { planPosters, writePosterManifest } from '../../src/posters/plan.ts';
+import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
+import { POSTER_SETTINGS } from '../support/poster-fixtures.ts';
+
+/** Sends the path exactly as written (fetch would resolve `..` before sending). */
+function rawGet(port: number, path: string): Promise<number> {
+  return new Promise((done, fail) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
+      res.resume();
+      res.on('end', () => done(res.statusCode ?? 0));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
+
+describe('posters drawn on demand', () => {
+  let db: TempDatabase;
+  let posterDir: string;
+  let siteDir: string;
+  let server: RunningServer;
+  let entry: VillagePosterEntry;
+  const logger = createMemoryLogger();
+  const base = () => `http://127.0.0.1:${server.port}`;
+
+  beforeAll(async () => {
+    db = await createTempDatabase();
+    await loadSampleCounty(db.db);
+    posterDir = mkdtempSync(join(tmpdir(), 'posters-on-demand-'));
+    siteDir = mkdtempSync(join(tmpdir(), 'site-'));
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir });
+    server = await startNodeServer({ db: db.db, config, logger, siteDir: () => siteDir, posters: { dir: posterDir, settings: POSTER_SETTINGS } });
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+    db?.dispose();
+    rmSync(posterDir, { recursive: true, force: true });
+    rmSync(siteDir, { recursive: true, force: true });
+  });
+
+  it('planning names every file and writes none but the manifest', async () => {
+    const plan = await planPosters({ db: db.db, outDir: posterDir, settings: POSTER_SETTINGS, years: [2022] });
+    writePosterManifest(posterDir, plan);
+    expect(filesUnder(posterDir)).toEqual(['manifest.json']);
+    const villages = Object.values(plan.manifest.villages);
+    expect(villages.length).toBeGreaterThan(100);
+    for (const v of villages) {
+      expect(v.pages).toBeGreaterThanOrEqual(1);
+      expect(v.png).toHaveLength(v.pages);
+      expect(v.a4Pdf).toContain(v.key);
+    }
+    expect(Object.keys(plan.manifest.townships).length).toBeGreaterThan(0);
+    entry = villages[0]!;
+  }, 60_000);
+
+  it('renders a planned but missing poster once for two concurrent requests, then serves the file', async () => {
+    const [a, b] = await Promise.all([fetch(`${base()}${entry.png[0]}`), fetch(`${base()}${entry.png[0]}`)]);
+    for (const res of [a, b]) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    }
+    const [pa, pb] = [Buffer.from(await a.arrayBuffer()), Buffer.from(await b.arrayBuffer())];
+    expect(pa.subarray(1, 4).toString()).toBe('PNG');
+    expect(pa.equals(pb)).toBe(true);
+    const renders = () => logger.entries.filter((e) => e.message === 'poster rendered' && String(e.fields.base).includes(entry.key));
+    expect(renders()).toHaveLength(1);
+    // The same render wrote the PDFs: they are served from disk, nothing is drawn again.
+    const pdf = await fetch(`${base()}${entry.a3Pdf}`);
+    expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(renders()).toHaveLength(1);
+    expect(filesUnder(posterDir).filter((f) => f.includes(entry.key)).sort()).toEqual(
+      [entry.a4Pdf, entry.a3Pdf, ...entry.png].map((f) => f.replace(/^\/posters\//, '')).sort(),
+    );
+  }, 60_000);
+
+  it('answers HEAD with the length and no body', async () => {
+    const res = await fetch(`${base()}${entry.a4Pdf}`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(Number(res.headers.get('content-length'))).toBeGreaterThan(1000);
+  });
+
+  it.each([
+    ['a name with an unknown key', () => entry.a4Pdf.replace(entry.key, '0123456789abcdef')],
+    ['a page the poster does not have', () => entry.a4Pdf.replace('-a4.pdf', `-a4-p${entry.pages + 1}.png`)],
+    ['a name that is not a poster', () => '/posters/2022/notes.txt'],
+  ])('answers 404 for %s', async (_, path) => {
+    expect((await fetch(`${base()}${path()}`)).status).toBe(404);
+  });
+
+  it.each(['/posters/../package.json', '/posters/..%2F..%2Fpackage.json', '/posters/2022/..%2F..%2F..%2Fpackage.json', '/posters/%2e%2e/%2e%2e/package.json'])(
+    'refuses the path traversal %s',
+    async (path) => {
+      expect(await rawGet(server.port, path)).toBe(404);
+    },
+  );
+});
