@@ -1,6 +1,7 @@
 /**
  * End-to-end setup: a fresh database with the sample county, the site built from it, and the
- * Node server on a free port. Tests get the base URL through `inject('baseUrl')`.
+ * Node server on a free port. Tests get the base URL through `inject('baseUrl')`. Posters are only
+ * planned, into this run's own folder; the server draws the few that tests fetch.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,7 +10,9 @@ import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { startNodeServer } from '../../functions/node-server.ts';
 import { createMemoryLogger } from '../../functions/logger.ts';
 import { loadConfig } from '../../src/config.ts';
+import { posterSettingsFromEnv } from '../../src/cli/posters.ts';
 import { loadSampleCounty } from '../../src/cli/sample-data.ts';
+import type { PosterSettings } from '../../src/posters/model.ts';
 import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
 
 declare module 'vitest' {
@@ -17,6 +20,10 @@ declare module 'vitest' {
     baseUrl: string;
     siteDir: string;
     databaseUrl: string;
+    /** This run's poster folder (POSTER_DIR), planned but empty at the start. */
+    posterDir: string;
+    /** The settings the posters were planned with (what the server draws them with). */
+    posterSettings: PosterSettings;
   }
 }
 
@@ -39,14 +46,19 @@ export default async function setup(project: TestProject) {
   const outDir = join(workDir, 'dist');
   // A tile URL on a host that does not exist: the map must ask for tiles, the browser harness must
   // block them, and the page must still work (tests/e2e/portal-interactive.test.ts); the server gets it too, so its CSP allows that host.
-  await buildSite({ env: { DATABASE_URL: databaseUrl, OSM_TILE_URL: E2E_TILE_URL }, outDir, verbose: false });
+  const posterDir = join(workDir, 'posters');
+  const env = { DATABASE_URL: databaseUrl, OSM_TILE_URL: E2E_TILE_URL, POSTER_DIR: posterDir };
+  await buildSite({ env, outDir, verbose: false, posters: 'plan' });
   const siteDir = join(outDir, 'client');
   const { db, close } = await openDatabase({ url: databaseUrl });
   const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir, OSM_TILE_URL: E2E_TILE_URL });
-  const running = await startNodeServer({ db, config, logger: createMemoryLogger(), siteDir: () => siteDir });
+  const posterSettings = posterSettingsFromEnv({ ...process.env, ...env });
+  const running = await startNodeServer({ db, config, logger: createMemoryLogger(), siteDir: () => siteDir, posters: { dir: posterDir, settings: posterSettings } });
   project.provide('baseUrl', `http://127.0.0.1:${running.port}`);
   project.provide('siteDir', siteDir);
   project.provide('databaseUrl', databaseUrl);
+  project.provide('posterDir', posterDir);
+  project.provide('posterSettings', posterSettings);
   return async () => {
     await running.close();
     close();

@@ -1,17 +1,17 @@
 /**
  * Posters read as a person would: OCR (tesseract chi_sim) on the PNG, a phone's QR reader (zbarimg)
  * on the PNG and on the PDF printed at 150 dpi (pdftoppm), and copy-paste (pdftotext) on the PDF.
+ * The files are downloaded from the e2e server, which only planned them: it draws them on request.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../db/client.ts';
 import { loadPublishedYear } from '../../src/data/disclosures.ts';
 import { PROJECT_ROOT } from '../../src/cli/site-build.ts';
 import { renderDraftPoster } from '../../src/posters/draft.ts';
-import { generatePosters } from '../../src/posters/generate.ts';
-import type { VillagePosterEntry } from '../../src/posters/manifest.ts';
+import { readPosterManifest, type VillagePosterEntry } from '../../src/posters/manifest.ts';
 import { buildPosterModel, type PosterModel } from '../../src/posters/model.ts';
 import { POSTER_SETTINGS, villageContent } from '../support/poster-fixtures.ts';
 
@@ -35,24 +35,60 @@ function editsToFind(text: string, needle: string): number {
 }
 
 describe('posters as printed and photographed', () => {
-  const outDir = join(PROJECT_ROOT, 'tests/.output/posters-e2e');
+  const baseUrl = inject('baseUrl');
+  const posterDir = inject('posterDir');
+  const settings = inject('posterSettings');
+  // Downloads of this run (several runs may share the tree).
+  const outDir = join(PROJECT_ROOT, 'tests/.output', `posters-e2e-${process.pid}`);
   let opened: OpenDatabase;
   let entry: VillagePosterEntry;
   let model: PosterModel;
-  const settings = { ...POSTER_SETTINGS, siteUrl: inject('baseUrl') };
-  const file = (sitePath: string) => join(outDir, sitePath.replace(/^\/posters\//, ''));
+  const file = (sitePath: string) => join(outDir, sitePath.replace(/^\/posters\//, '').replaceAll('/', '_'));
 
   beforeAll(async () => {
     rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
     opened = await openDatabase({ url: inject('databaseUrl') });
     const year = await loadPublishedYear(opened.db, 2022);
     // A village with several projects and a direct subsidy: the busiest poster that fits one page.
     const d = year.villages.filter((v) => v.content.projects.length >= 3 && v.content.directSubsidy)[0]!;
     model = buildPosterModel(d.content, d, settings);
-    const result = await generatePosters({ db: opened.db, outDir, settings, years: [2022], villageCodes: [d.scopeCode], workers: 0 });
-    entry = result.manifest.villages[`${d.scopeCode}/2022`]!;
+    entry = readPosterManifest(posterDir).villages[`${d.scopeCode}/2022`]!;
+    expect(entry.version).toBe(d.version);
   }, 120_000);
-  afterAll(() => opened?.close());
+  afterAll(() => {
+    opened?.close();
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('the server draws a planned poster on the first request, once, and serves it for good', async () => {
+    const onDisk = (sitePath: string) => join(posterDir, sitePath.replace(/^\/posters\//, ''));
+    const paths = [entry.a4Pdf, entry.a3Pdf, ...entry.png];
+    for (const p of paths) expect(existsSync(onDisk(p)), p).toBe(false);
+    // Two requests for the same PNG and the PDFs at once: one render serves them all.
+    const responses = await Promise.all([entry.png[0]!, ...paths].map((p) => fetch(`${baseUrl}${p}`)));
+    for (const [i, res] of responses.entries()) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toContain('immutable');
+      const sitePath = i === 0 ? entry.png[0]! : paths[i - 1]!;
+      expect(res.headers.get('content-type')).toBe(sitePath.endsWith('.png') ? 'image/png' : 'application/pdf');
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(Buffer.from(bytes).equals(readFileSync(onDisk(sitePath)))).toBe(true);
+      writeFileSync(file(sitePath), bytes);
+    }
+    const head = await fetch(`${baseUrl}${entry.a4Pdf}`, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-length')]).toEqual([200, String(readFileSync(onDisk(entry.a4Pdf)).byteLength)]);
+    expect((await fetch(`${baseUrl}${entry.a4Pdf.replace(entry.key, '0000000000000000')}`)).status).toBe(404);
+  });
+
+  it('the village page links the planned files before any of them is drawn', async () => {
+    const manifest = readPosterManifest(posterDir);
+    const latest = Object.values(manifest.villages)
+      .filter((v) => v.villageCode === entry.villageCode)
+      .sort((a, b) => b.year - a.year)[0]!;
+    const html = await (await fetch(`${baseUrl}/villages/${entry.villageCode}/`)).text();
+    for (const p of [latest.a4Pdf, latest.a3Pdf, ...latest.png]) expect(html).toContain(`href="${p}"`);
+  });
 
   it('OCR reads the title, the village name and the total off the PNG', () => {
     const text = squash(run('tesseract', [file(entry.png[0]!), '-', '-l', 'chi_sim']));
@@ -86,7 +122,6 @@ describe('posters as printed and photographed', () => {
 
   it('draws and extracts rare characters of place names (𬌗 㙟 塅 垱)', async () => {
     const draft = await renderDraftPoster(villageContent(2), POSTER_SETTINGS);
-    mkdirSync(outDir, { recursive: true });
     const pdf = join(outDir, 'draft.pdf');
     writeFileSync(pdf, draft.pdf);
     const text = squash(run('pdftotext', [pdf, '-']));

@@ -102,7 +102,7 @@ describe('question → answer → public tracker, and the poster photo, in Chrom
 
   it('shows the answer on the tracker after the rebuild, and 已张贴 and the outcome once the village page carries the components', async () => {
     // Answering and accepting ask the runtime to rebuild; the e2e server has no hook, so rebuild here.
-    await buildSite({ env: { DATABASE_URL: databaseUrl, OSM_TILE_URL: E2E_TILE_URL }, outDir: dirname(siteDir), verbose: false });
+    await buildSite({ env: { DATABASE_URL: databaseUrl, OSM_TILE_URL: E2E_TILE_URL, POSTER_DIR: inject('posterDir') }, outDir: dirname(siteDir), verbose: false, posters: 'plan' });
     const { context } = await newPhoneContext(browser, baseUrl);
     const page = await context.newPage();
     await page.goto(`${baseUrl}/feedback/`);
