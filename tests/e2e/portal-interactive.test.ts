@@ -45,8 +45,8 @@ describe('search, map and verification in Chromium at 360×640', () => {
     const { context } = await newPhoneContext(browser, baseUrl);
     const page = await context.newPage();
     await page.goto(`${baseUrl}/search/?q=${encodeURIComponent('不存在的村名')}`);
-    await expect(page.locator('#search-status')).toBeDefined();
     await page.waitForFunction(() => document.getElementById('search-status')?.textContent?.includes('没有找到'));
+    expect(await page.locator('#search-status').textContent()).toContain('没有找到');
     await context.close();
   });
 
