@@ -3,16 +3,10 @@
  * `{ code, message, details?, requestId }`; a 500 never says anything about internals.
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { UploadProblem } from '../src/domain/upload-plan.ts';
 
-export interface ErrorDetail {
-  row?: number;
-  column?: string;
-  problem: string;
-  received?: string;
-  expected?: string;
-  /** What to do about it, when there is something specific to say. */
-  hint?: string;
-}
+/** A located problem (row, column, what was received and expected): the upload checks' shape. */
+export type ErrorDetail = Omit<UploadProblem, 'code'>;
 
 export class ApiError extends Error {
   override name = 'ApiError';

@@ -4,7 +4,7 @@
  */
 import type { Actor, UploadKind } from './access.ts';
 import type { LonLat, CoordSystem } from './geo.ts';
-import type { FundSource, MilestoneKind } from './ledger.ts';
+import type { DirectSubsidyRecord, FundSource, MilestoneKind } from './ledger.ts';
 import type { Fen } from './money.ts';
 import type { WorkflowState } from './workflow.ts';
 
@@ -65,15 +65,10 @@ export interface ExistingDisbursement {
   payeeIsPerson: boolean;
 }
 
-export interface ExistingSubsidy {
-  id: number;
-  beneficiaries: number;
-  standardFenPerPerson: Fen;
-  amountFen: Fen;
-  dueDate: string;
-  paymentDate: string | null;
-  channel: string;
-}
+export type ExistingSubsidy = { id: number } & Pick<
+  DirectSubsidyRecord,
+  'beneficiaries' | 'standardFenPerPerson' | 'amountFen' | 'dueDate' | 'paymentDate' | 'channel'
+>;
 
 export interface ExistingTraining {
   id: number;
