@@ -158,13 +158,23 @@ async function ensureYears(f: MapFilters): Promise<void> {
   all = lists.flat();
 }
 
+let latestShow = 0;
+/**
+ * Loads what the filters need, then shows them. Changes can come faster than year files load; only
+ * the newest request is applied, so an older one finishing late never overwrites it. While one is
+ * pending the map is marked busy (`aria-busy`).
+ */
 async function show(f: MapFilters, fit: boolean) {
+  const mine = ++latestShow;
+  root.setAttribute('aria-busy', 'true');
   try {
     await ensureYears(f);
+    if (mine !== latestShow) return;
     apply(f, fit);
   } catch {
-    countEl.textContent = '项目数据没有加载成功，请刷新重试。';
+    if (mine === latestShow) countEl.textContent = '项目数据没有加载成功，请刷新重试。';
   }
+  if (mine === latestShow) root.setAttribute('aria-busy', 'false');
 }
 
 const initial = parseFilters(location.search, defaults);

@@ -60,6 +60,8 @@ describe('search, map and verification in Chromium at 360×640', () => {
     await page.selectOption('#f-township', township!);
     await page.selectOption('#f-status', 'done');
     await page.waitForFunction(() => location.search.includes('status=done'));
+    // Every year's file must be in before the list is counted (year = all).
+    await page.waitForFunction(() => document.getElementById('map')?.getAttribute('aria-busy') === 'false');
     const url = new URL(page.url());
     expect(Object.fromEntries(url.searchParams)).toEqual({ year: 'all', status: 'done', township });
     const listed = await page.locator('#map-list li').count();
