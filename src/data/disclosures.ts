@@ -201,36 +201,9 @@ export async function publishDisclosures(db: Database, options: PublishOptions):
   }
 
   return db.transaction(async (tx) => {
-    const divisionRows = await tx.select().from(divisions);
-    const byCode = new Map(divisionRows.map((d) => [d.code, d]));
-    const unknown = villageCodes.filter((c) => byCode.get(c)?.level !== 'village');
-    if (unknown.length > 0) {
-      return fail('UNKNOWN_VILLAGE', `找不到这些村的区划代码：${unknown.join('、')}。应为 12 位村级区划代码，请检查后重试。`);
-    }
-    const chainOf = (code: string) => {
-      const village = byCode.get(code);
-      const township = village?.parentCode ? byCode.get(village.parentCode) : undefined;
-      const county = township?.parentCode ? byCode.get(township.parentCode) : undefined;
-      return village && township?.level === 'township' && county?.level === 'county' ? { village, township, county } : null;
-    };
-    const broken = villageCodes.filter((c) => chainOf(c) === null);
-    if (broken.length > 0) {
-      return fail('DIVISIONS_INCOMPLETE', `这些村缺少所属乡镇或县的区划记录：${broken.join('、')}。请先补全区划表。`);
-    }
-    const countyCodes = new Set(villageCodes.map((c) => chainOf(c)?.county.code));
-    if (countyCodes.size > 1) {
-      return fail('DIVISIONS_INCOMPLETE', `一次发布只能包含一个县的村，收到 ${[...countyCodes].join('、')} 多个县。`);
-    }
-    const county = chainOf(villageCodes[0] ?? '')!.county;
-
-    const figureRows = await tx.select().from(resettlementVillages).where(inArray(resettlementVillages.villageCode, villageCodes));
-    const figures = new Map(figureRows.map((r) => [r.villageCode, r]));
-    const personVoucherRows = await tx
-      .select({ voucherNumber: disbursements.voucherNumber })
-      .from(disbursements)
-      .innerJoin(projects, eq(disbursements.projectId, projects.id))
-      .where(and(eq(projects.year, year), eq(disbursements.payeeIsPerson, true)));
-    const personPayeeVouchers = new Set(personVoucherRows.map((r) => r.voucherNumber));
+    const built = await buildVillageContents(tx, { year, asOf, isSample, ledger, villageCodes });
+    if (!built.ok) return built;
+    const { county } = built;
     const latest = await latestVersions(tx, year);
 
     type Pending = { scopeType: DisclosureScopeType; scopeCode: string; content: DisclosureContent; previous: LatestRow | undefined };
@@ -245,30 +218,7 @@ export async function publishDisclosures(db: Database, options: PublishOptions):
       pending.push({ scopeType, scopeCode, content, previous });
     };
 
-    for (const code of villageCodes) {
-      const { village, township } = chainOf(code)!;
-      const f = figures.get(code);
-      consider(
-        'village',
-        code,
-        buildVillageDisclosureContent({
-          isSample,
-          year,
-          asOf,
-          scope: { code, name: village.name, townshipCode: township.code, townshipName: township.name, countyName: county.name },
-          village: f
-            ? {
-                migrantPopulation: f.migrantPopulation,
-                migrantHouseholds: f.migrantHouseholds,
-                isKeyVillage: f.isKeyVillage,
-                supervisionPhone: f.supervisionPhone,
-              }
-            : null,
-          ledger,
-          personPayeeVouchers,
-        }),
-      );
-    }
+    for (const content of built.contents) consider('village', content.scope.code, content);
 
     // Hashes of the village versions about to be written are needed for the county snapshot.
     const villageWrites = await Promise.all(pending.map((p) => prepareRow(p.content, p.previous)));
@@ -362,6 +312,82 @@ export async function publishDisclosures(db: Database, options: PublishOptions):
     }
     return { ok: true, year, created, unchanged, createdCount: created.length, unchangedCount: unchanged.length } satisfies PublishSuccess;
   });
+}
+
+export interface VillageContentOptions {
+  year: number;
+  /** Data cut-off day (ISO date). */
+  asOf: string;
+  isSample: boolean;
+  /** The ledger of `year` (approved projects only, as publishing uses it). */
+  ledger: Ledger;
+  /** Village codes, sorted; one county only. */
+  villageCodes: readonly string[];
+}
+
+export type VillageContentsResult =
+  | { ok: true; county: { code: string; name: string }; contents: VillageDisclosureContent[] }
+  | PublishFailure;
+
+/**
+ * The content each village's disclosure gets when published now: what {@link publishDisclosures}
+ * snapshots, and what the staff's 草稿 poster preview shows, from the same code. Checks that every
+ * code is a village with its township and county, all in one county.
+ */
+export async function buildVillageContents(db: Queryable, options: VillageContentOptions): Promise<VillageContentsResult> {
+  const { year, asOf, isSample, ledger, villageCodes } = options;
+  const divisionRows = await db.select().from(divisions);
+  const byCode = new Map(divisionRows.map((d) => [d.code, d]));
+  const unknown = villageCodes.filter((c) => byCode.get(c)?.level !== 'village');
+  if (unknown.length > 0) {
+    return fail('UNKNOWN_VILLAGE', `找不到这些村的区划代码：${unknown.join('、')}。应为 12 位村级区划代码，请检查后重试。`);
+  }
+  const chainOf = (code: string) => {
+    const village = byCode.get(code);
+    const township = village?.parentCode ? byCode.get(village.parentCode) : undefined;
+    const county = township?.parentCode ? byCode.get(township.parentCode) : undefined;
+    return village && township?.level === 'township' && county?.level === 'county' ? { village, township, county } : null;
+  };
+  const broken = villageCodes.filter((c) => chainOf(c) === null);
+  if (broken.length > 0) {
+    return fail('DIVISIONS_INCOMPLETE', `这些村缺少所属乡镇或县的区划记录：${broken.join('、')}。请先补全区划表。`);
+  }
+  const countyCodes = new Set(villageCodes.map((c) => chainOf(c)?.county.code));
+  if (countyCodes.size > 1) {
+    return fail('DIVISIONS_INCOMPLETE', `一次发布只能包含一个县的村，收到 ${[...countyCodes].join('、')} 多个县。`);
+  }
+  const county = chainOf(villageCodes[0] ?? '')!.county;
+
+  const figureRows = await db.select().from(resettlementVillages).where(inArray(resettlementVillages.villageCode, [...villageCodes]));
+  const figures = new Map(figureRows.map((r) => [r.villageCode, r]));
+  const personVoucherRows = await db
+    .select({ voucherNumber: disbursements.voucherNumber })
+    .from(disbursements)
+    .innerJoin(projects, eq(disbursements.projectId, projects.id))
+    .where(and(eq(projects.year, year), eq(disbursements.payeeIsPerson, true)));
+  const personPayeeVouchers = new Set(personVoucherRows.map((r) => r.voucherNumber));
+
+  const contents = villageCodes.map((code) => {
+    const { village, township } = chainOf(code)!;
+    const f = figures.get(code);
+    return buildVillageDisclosureContent({
+      isSample,
+      year,
+      asOf,
+      scope: { code, name: village.name, townshipCode: township.code, townshipName: township.name, countyName: county.name },
+      village: f
+        ? {
+            migrantPopulation: f.migrantPopulation,
+            migrantHouseholds: f.migrantHouseholds,
+            isKeyVillage: f.isKeyVillage,
+            supervisionPhone: f.supervisionPhone,
+          }
+        : null,
+      ledger,
+      personPayeeVouchers,
+    });
+  });
+  return { ok: true, county: { code: county.code, name: county.name }, contents };
 }
 
 function fail(code: PublishErrorCode, message: string): PublishFailure {
