@@ -55,6 +55,19 @@ export const configSchema = z.object({
   SUPERVISION_ADDRESS: z.string().trim().default('常宁市库区移民事务中心（常宁市宜阳街道）'),
   DISCLOSURE_PERIOD_DAYS: z.coerce.number().int().min(1).max(60).default(10),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /**
+   * Cloudflare Access team domain, e.g. `https://changning.cloudflareaccess.com`: with ACCESS_AUD,
+   * staff may sign in with their Access identity (`Cf-Access-Jwt-Assertion`) instead of a token.
+   */
+  ACCESS_TEAM_DOMAIN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)+\/?$/i, 'ACCESS_TEAM_DOMAIN must be an https origin such as https://<team>.cloudflareaccess.com')
+      .transform((v) => v.replace(/\/+$/, '').toLowerCase())
+      .optional(),
+  ),
+  /** The Access application's audience (AUD) tag; required together with ACCESS_TEAM_DOMAIN. */
+  ACCESS_AUD: optionalText,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -67,9 +80,11 @@ export class ConfigError extends Error {
 /** Parses configuration from an environment object (process.env, or a Worker's env). */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const result = configSchema.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const lines = result.success ? [] : result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  // A cross-field rule kept out of the schema, so that configSchema.extend() stays a plain object.
+  if (result.success && (result.data.ACCESS_TEAM_DOMAIN === undefined) !== (result.data.ACCESS_AUD === undefined)) {
+    lines.push('  ACCESS_AUD: ACCESS_TEAM_DOMAIN and ACCESS_AUD must be set together (or neither)');
   }
+  if (!result.success || lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   return result.data;
 }
