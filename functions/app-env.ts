@@ -28,8 +28,13 @@ export interface AppDeps {
   onPublished?: ((event: PublishedEvent) => Promise<void> | void) | undefined;
   /** Largest accepted upload body in bytes (default 5 MiB); larger answers 413. */
   maxUploadBytes?: number | undefined;
-  /** Failed authentications allowed per client address per window before 429 (default 20 per 15 min). */
+  /**
+   * Failed authentications allowed per client address per 15-minute window before 429 (default 20),
+   * counted in the database so every process and Worker isolate shares them.
+   */
   authFailureLimit?: number | undefined;
+  /** Outgoing HTTP, for the Cloudflare Access signing keys (default: the global fetch); tests serve a local JWKS. */
+  fetch?: typeof fetch | undefined;
   /** Uploaded-file storage and image re-encoding (poster photos); local folder + sharp in Node, R2 in a Worker. */
   files?: FileDeps | undefined;
 }
