@@ -10,6 +10,7 @@ import { createApiV1 } from './routes/api-v1.ts';
 import { healthRoutes } from './routes/health.ts';
 import { publicLookupRoutes } from './routes/public-lookup.ts';
 import { publicFeedbackRoutes } from './routes/public-feedback.ts';
+import { publicFeedbackFormRoutes } from './routes/public-feedback-form.ts';
 import { feedbackTriageRoutes } from './routes/feedback-triage.ts';
 import { postingProofRoutes } from './routes/posting-proof.ts';
 import { publicPostingProofRoutes } from './routes/public-posting-proof.ts';
@@ -50,6 +51,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.route('/api/v1', createApiV1({ authFailureLimit: deps.authFailureLimit }));
   app.route('/', publicLookupRoutes);
   app.route('/', publicFeedbackRoutes);
+  app.route('/', publicFeedbackFormRoutes);
   app.route('/', feedbackTriageRoutes);
   app.route('/', postingProofRoutes);
   app.route('/', publicPostingProofRoutes);

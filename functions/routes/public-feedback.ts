@@ -7,14 +7,14 @@
  * (each challenge usable once, 30 minutes), a honeypot field, and throttling per client (3 per
  * 10 minutes, 10 a day) and per village (60 a day). Every accepted message is audited.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
-import { createFeedback, resolveSubject } from '../../src/data/feedback.ts';
+import { createFeedback, resolveSubject, type ResolvedSubject } from '../../src/data/feedback.ts';
 import { throttle, throttleStoreFor } from '../../src/data/throttle-store.ts';
-import { feedbackRef, parseFeedbackSubmission } from '../../src/domain/feedback.ts';
+import { feedbackRef, parseFeedbackSubmission, type FeedbackSubmission } from '../../src/domain/feedback.ts';
 import { checkProofOfWork, CHALLENGE_MAX_AGE_MS, FEEDBACK_POW_DIFFICULTY, newChallenge } from '../../src/domain/proof-of-work.ts';
-import { FEEDBACK_CLIENT_RULES, FEEDBACK_VILLAGE_RULES } from '../../src/domain/throttle.ts';
+import { FEEDBACK_CLIENT_RULES, FEEDBACK_VILLAGE_RULES, type ThrottleRule } from '../../src/domain/throttle.ts';
 import { appendAudit } from '../../src/data/audit.ts';
 import { writeTransaction } from '../../src/data/write-lock.ts';
 import { auditInput } from './public-audit.ts';
@@ -27,6 +27,45 @@ const CHALLENGE_MESSAGES = {
   insufficient_work: '页面验证没有完成。请刷新页面再提交。',
   reused: '这次提交已经收到过了，不用再提交。',
 } as const;
+
+export const FEEDBACK_THROTTLED_MESSAGE = '提交太频繁了，请过一会儿再提交。急事请打监督电话。';
+
+/** The throttle counters every accepted message counts against, with or without JavaScript. */
+export function feedbackThrottleGroups(client: string, subject: ResolvedSubject): Array<{ subject: string; rules: readonly ThrottleRule[] }> {
+  return [
+    { subject: `feedback:client:${client}`, rules: FEEDBACK_CLIENT_RULES },
+    { subject: `feedback:village:${subject.villageCode ?? 'county'}`, rules: FEEDBACK_VILLAGE_RULES },
+  ];
+}
+
+/**
+ * Stores a checked message and its `feedback.receive` audit entry in one transaction: the one
+ * write of both ways in (JSON with proof of work, and the form without JavaScript), so the audit
+ * log and the objection counts cannot differ between them.
+ */
+export async function storeFeedback(
+  c: Context<AppEnv>,
+  subject: ResolvedSubject,
+  sub: FeedbackSubmission,
+  client: string,
+  now: Date,
+): Promise<{ id: number; ref: string; message: string }> {
+  const id = await writeTransaction(c.get('deps').db, async (tx) => {
+    const created = await createFeedback(tx, subject, sub, now);
+    await appendAudit(
+      tx,
+      auditInput(c, {
+        action: 'feedback.receive',
+        subjectType: 'feedback',
+        subjectId: String(created),
+        detail: { kind: sub.kind, subjectType: subject.subjectType, subjectRef: subject.subjectRef, disclosureId: subject.disclosureId, client, withPhone: sub.contactPhone !== null, length: sub.body.length },
+      }),
+    );
+    return created;
+  });
+  const ref = feedbackRef(id);
+  return { id, ref, message: `已收到，编号${ref}。答复后会在“问答公开”页上公布${sub.contactPhone ? '，也可能打电话告诉您' : ''}。` };
+}
 
 export const publicFeedbackRoutes = new Hono<AppEnv>()
   .get('/api/v1/public/feedback/challenge', (c) => {
@@ -51,43 +90,16 @@ export const publicFeedbackRoutes = new Hono<AppEnv>()
 
     const client = await clientKey(c);
     const store = throttleStoreFor(db, clock);
-    const verdict = await throttle(
-      store,
-      [
-        { subject: `feedback:client:${client}`, rules: FEEDBACK_CLIENT_RULES },
-        { subject: `feedback:village:${subject.villageCode ?? 'county'}`, rules: FEEDBACK_VILLAGE_RULES },
-      ],
-      now,
-    );
+    const verdict = await throttle(store, feedbackThrottleGroups(client, subject), now);
     if (!verdict.allowed) {
       c.header('Retry-After', String(verdict.retryAfterSeconds));
-      throw new ApiError(429, 'TOO_MANY_REQUESTS', '提交太频繁了，请过一会儿再提交。急事请打监督电话。');
+      throw new ApiError(429, 'TOO_MANY_REQUESTS', FEEDBACK_THROTTLED_MESSAGE);
     }
     // A challenge is good once: its counter lives until the challenge would have expired anyway.
     const issuedAt = Number(sub.challenge.split('.')[0]);
     const [uses] = await store.increment([`pow:${sub.challenge}`], [new Date(issuedAt + CHALLENGE_MAX_AGE_MS).toISOString()]);
     if ((uses ?? 0) > 1) throw new ApiError(409, 'ALREADY_RECEIVED', CHALLENGE_MESSAGES.reused);
 
-    const id = await writeTransaction(db, async (tx) => {
-      const created = await createFeedback(tx, subject, sub, now);
-      await appendAudit(
-        tx,
-        auditInput(c, {
-          action: 'feedback.receive',
-          subjectType: 'feedback',
-          subjectId: String(created),
-          detail: { kind: sub.kind, subjectType: subject.subjectType, subjectRef: subject.subjectRef, disclosureId: subject.disclosureId, client, withPhone: sub.contactPhone !== null, length: sub.body.length },
-        }),
-      );
-      return created;
-    });
-    return c.json(
-      {
-        id,
-        ref: feedbackRef(id),
-        status: 'received',
-        message: `已收到，编号${feedbackRef(id)}。答复后会在“问答公开”页上公布${sub.contactPhone ? '，也可能打电话告诉您' : ''}。`,
-      },
-      201,
-    );
+    const { id, ref, message } = await storeFeedback(c, subject, sub, client, now);
+    return c.json({ id, ref, status: 'received', message }, 201);
   });

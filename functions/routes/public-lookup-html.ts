@@ -10,7 +10,8 @@ export type LookupPageInput =
   | { problems: { field: string; problem: string }[] }
   | { throttled: string };
 
-const STYLE = `body{margin:0;font:18px/1.65 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;color:#1a1a1a}
+/** The plain style of the pages the server renders for forms sent without JavaScript. */
+export const PLAIN_PAGE_STYLE = `body{margin:0;font:18px/1.65 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;color:#1a1a1a}
 main{max-width:40rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem;margin:.5rem 0}
 .year{border:2px solid #8a8a8a;border-radius:8px;padding:.6rem .9rem;margin:.8rem 0}
 .year h2{font-size:1.2rem;margin:0 0 .3rem}.bad{border-color:#9c1c1c}.bad h2{color:#9c1c1c}
@@ -39,6 +40,6 @@ ${a.payments.length === 0 ? html`<p class="msg">还没有发放记录。</p>` : 
 /** A whole HTML document for one lookup outcome. */
 export function renderLookupHtml(input: LookupPageInput): string {
   return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>查直补结果｜水库移民后期扶持公示</title><style>${raw(STYLE)}</style></head>
+<meta name="robots" content="noindex"><title>查直补结果｜水库移民后期扶持公示</title><style>${raw(PLAIN_PAGE_STYLE)}</style></head>
 <body><main>${body(input)}<p><a href="/lookup/">再查一次</a> · <a href="/">回到首页</a></p></main></body></html>`.toString();
 }
