@@ -1,63 +1,140 @@
 /**
- * Bearer-token authentication (no cookies, so no CSRF surface) with throttling of failed
- * attempts per client address. Sets `actor` for the routes behind it.
+ * Staff authentication for the routes behind it; sets `actor`. Two credentials:
+ * - `Authorization: Bearer <token>` (tokens from `npm run token -- create`);
+ * - when ACCESS_TEAM_DOMAIN and ACCESS_AUD are configured, a Cloudflare Access identity: the
+ *   `Cf-Access-Jwt-Assertion` header, verified against the team's keys, whose email has a grant
+ *   (`npm run access -- grant`). When both are sent, the bearer token decides and the assertion is
+ *   ignored: the client chose it explicitly (e.g. the staff page signed in with a token behind Access).
+ * Both are headers, never cookies (Access also sets `CF_Authorization`, which is not read), so a
+ * cross-site request has nothing to ride on (CSRF).
+ *
+ * Failed attempts are counted per client address in the database (failed-auth-throttle.ts); a
+ * client over the limit gets 429 with Retry-After whatever it presents, valid or not.
  */
-import type { MiddlewareHandler } from 'hono';
-import { findActorByToken } from '../../src/data/users.ts';
+import type { Context, MiddlewareHandler } from 'hono';
+import { findActorByAccessEmail, findActorByToken } from '../../src/data/users.ts';
+import type { Actor } from '../../src/domain/access.ts';
 import { ApiError } from '../api-error.ts';
-import type { AppEnv } from '../app-env.ts';
+import type { AppDeps, AppEnv } from '../app-env.ts';
+import { clientKey } from '../routes/public-client.ts';
+import { verifyAccessJwt } from './access-jwt.ts';
+import { AccessKeySet, AccessKeysUnavailableError } from './access-keys.ts';
+import { FailureThrottle } from './failed-auth-throttle.ts';
 
-const WINDOW_MS = 15 * 60_000;
+export { FailureThrottle } from './failed-auth-throttle.ts';
 
-/** Failed attempts per client address, in one app instance (one process or isolate). */
-export class FailureThrottle {
-  private readonly failures = new Map<string, { count: number; since: number }>();
-  private readonly limit: number;
-  constructor(limit: number) {
-    this.limit = limit;
+/** Clock difference allowed for an Access assertion's `exp` and `nbf`. */
+export const ACCESS_LEEWAY_SECONDS = 60;
+
+type Outcome =
+  | { kind: 'actor'; actor: Actor }
+  | { kind: 'missing' }
+  /** A wrong credential: counted as a failed attempt. */
+  | { kind: 'invalid'; error: ApiError; wwwAuthenticate: string }
+  /** A verified Access identity without a grant: known person, no permission; not counted. */
+  | { kind: 'forbidden'; error: ApiError };
+
+const INVALID_TOKEN = () => new ApiError(401, 'INVALID_TOKEN', '令牌无效或已被停用。请核对令牌，或联系县移民事务中心重新发放。');
+const INVALID_ACCESS = () =>
+  new ApiError(401, 'INVALID_ACCESS_IDENTITY', 'Cloudflare Access 登录凭据无效或已过期。请重新打开页面登录后再试；仍不行请联系县移民事务中心。');
+
+const keySets = new WeakMap<AppDeps, AccessKeySet>();
+
+/** One key cache per app (per process or Worker isolate), built on first use. */
+function accessKeys(deps: AppDeps, teamDomain: string): AccessKeySet {
+  let keys = keySets.get(deps);
+  if (!keys) {
+    keys = new AccessKeySet({ teamDomain, fetch: deps.fetch ?? ((input, init) => fetch(input, init)), clock: deps.clock });
+    keySets.set(deps, keys);
   }
-
-  blockedFor(key: string, now: number): number {
-    const f = this.failures.get(key);
-    if (!f || now - f.since > WINDOW_MS) return 0;
-    return f.count >= this.limit ? Math.ceil((f.since + WINDOW_MS - now) / 1000) : 0;
-  }
-
-  fail(key: string, now: number): void {
-    const f = this.failures.get(key);
-    if (!f || now - f.since > WINDOW_MS) this.failures.set(key, { count: 1, since: now });
-    else f.count++;
-    if (this.failures.size > 10_000) this.failures.clear();
-  }
+  return keys;
 }
 
-function clientKey(header: (name: string) => string | undefined): string {
-  return header('cf-connecting-ip') ?? header('x-forwarded-for')?.split(',')[0]?.trim() ?? header('x-real-ip') ?? 'local';
+async function checkBearer(deps: AppDeps, header: string): Promise<Outcome> {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const actor = m ? await findActorByToken(deps.db, m[1]!) : null;
+  return actor ? { kind: 'actor', actor } : { kind: 'invalid', error: INVALID_TOKEN(), wwwAuthenticate: 'Bearer error="invalid_token"' };
 }
 
-export function requireToken(throttle: FailureThrottle): MiddlewareHandler<AppEnv> {
+async function checkAccess(c: Context<AppEnv>, deps: AppDeps, assertion: string, now: Date): Promise<Outcome> {
+  const { ACCESS_TEAM_DOMAIN: issuer, ACCESS_AUD: audience } = deps.config;
+  const keys = accessKeys(deps, issuer!);
+  let result;
+  try {
+    result = await verifyAccessJwt(assertion, (kid) => keys.key(kid), { issuer: issuer!, audience: audience!, now, leewaySeconds: ACCESS_LEEWAY_SECONDS });
+  } catch (error) {
+    if (!(error instanceof AccessKeysUnavailableError)) throw error;
+    deps.logger.log('error', 'Cloudflare Access keys unavailable', { requestId: c.get('requestId'), error: error.message });
+    throw new ApiError(503, 'ACCESS_UNAVAILABLE', '暂时无法核验 Cloudflare Access 登录（取不到签名公钥）。请稍后再试，或改用令牌登录。');
+  }
+  if (!result.ok) {
+    // The reason helps an operator spot a wrong ACCESS_AUD or team domain; the client is not told.
+    deps.logger.log('warn', 'Cloudflare Access assertion refused', { requestId: c.get('requestId'), reason: result.reason });
+    return { kind: 'invalid', error: INVALID_ACCESS(), wwwAuthenticate: 'Bearer' };
+  }
+  const actor = result.email ? await findActorByAccessEmail(deps.db, result.email) : null;
+  if (actor) return { kind: 'actor', actor };
+  const who = result.email ?? '（Access 服务令牌，没有邮箱）';
+  return {
+    kind: 'forbidden',
+    error: new ApiError(403, 'ACCESS_NOT_GRANTED', `Cloudflare Access 账号 ${who} 还没有开通本系统的权限。请联系县移民事务中心开通（npm run access -- grant）。`),
+  };
+}
+
+function authenticate(c: Context<AppEnv>, deps: AppDeps, now: Date): Promise<Outcome> {
+  const bearer = c.req.header('authorization');
+  if (bearer) return checkBearer(deps, bearer);
+  const assertion = deps.config.ACCESS_TEAM_DOMAIN && deps.config.ACCESS_AUD ? c.req.header('cf-access-jwt-assertion') : undefined;
+  if (assertion) return checkAccess(c, deps, assertion, now);
+  return Promise.resolve({ kind: 'missing' });
+}
+
+function tooMany(c: Context<AppEnv>, wait: number): ApiError {
+  c.header('Retry-After', String(wait));
+  return new ApiError(429, 'TOO_MANY_FAILED_ATTEMPTS', `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试。`);
+}
+
+/**
+ * The authentication wall. `throttle` keeps the in-memory front of the failure counters; the limit
+ * is the app's `authFailureLimit` when set, else the throttle's own.
+ */
+export function requireToken(throttle: FailureThrottle = new FailureThrottle()): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { db, clock } = c.get('deps');
-    const now = clock().getTime();
-    const key = clientKey((n) => c.req.header(n));
-    const wait = throttle.blockedFor(key, now);
+    const deps = c.get('deps');
+    const now = deps.clock();
+    const limit = deps.authFailureLimit ?? throttle.limit;
+    const client = await clientKey(c);
+    const known = throttle.knownBlockedFor(deps.db, client, now);
+    if (known > 0) throw tooMany(c, known);
+    // The counter is read while the credential is checked, so a good credential waits for neither
+    // in turn; a blocked client's answer is 429 whatever the check found.
+    const checking = authenticate(c, deps, now);
+    const wait = await throttle.blockedFor(deps.db, client, now, limit).catch((error: unknown) => {
+      checking.catch(() => undefined);
+      throw error;
+    });
     if (wait > 0) {
-      c.header('Retry-After', String(wait));
-      throw new ApiError(429, 'TOO_MANY_FAILED_ATTEMPTS', `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试。`);
+      checking.catch(() => undefined);
+      throw tooMany(c, wait);
     }
-    const header = c.req.header('authorization');
-    if (!header) {
-      c.header('WWW-Authenticate', 'Bearer');
-      throw new ApiError(401, 'UNAUTHENTICATED', '需要登录：请在请求头 Authorization 中提供令牌（Bearer <令牌>）。令牌由县移民事务中心发放。');
+    const outcome = await checking;
+    switch (outcome.kind) {
+      case 'actor':
+        c.set('actor', outcome.actor);
+        return next();
+      case 'missing':
+        c.header('WWW-Authenticate', 'Bearer');
+        throw new ApiError(
+          401,
+          'UNAUTHENTICATED',
+          `需要登录：请在请求头 Authorization 中提供令牌（Bearer <令牌>）${deps.config.ACCESS_AUD ? '，或通过 Cloudflare Access 登录' : ''}。令牌由县移民事务中心发放。`,
+        );
+      case 'forbidden':
+        throw outcome.error;
+      case 'invalid':
+        await throttle.fail(deps.db, client, now, deps.clock, limit);
+        c.header('WWW-Authenticate', outcome.wwwAuthenticate);
+        throw outcome.error;
     }
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const actor = m ? await findActorByToken(db, m[1]!) : null;
-    if (!actor) {
-      throttle.fail(key, now);
-      c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
-      throw new ApiError(401, 'INVALID_TOKEN', '令牌无效或已被停用。请核对令牌，或联系县移民事务中心重新发放。');
-    }
-    c.set('actor', actor);
-    await next();
   };
 }
