@@ -114,6 +114,8 @@ export function posterCharacters(model: PosterModel): string {
     model.subsidyText,
     model.supervisionHeading,
     ...model.supervisionLines,
+    model.previousOutcome?.heading ?? '',
+    model.previousOutcome?.text ?? '',
     model.issuer,
     model.issueDate,
     ...model.verifyLines,
@@ -288,6 +290,10 @@ export function layoutPoster(model: PosterModel, measure: Measure): PosterPage[]
   paragraph(model.subsidyText, true);
   heading(model.supervisionHeading, STYLE.body.lineHeight);
   for (const line of model.supervisionLines) paragraph(line, true);
+  if (model.previousOutcome) {
+    heading(model.previousOutcome.heading, STYLE.body.lineHeight);
+    paragraph(model.previousOutcome.text, true);
+  }
 
   // 落款: issuing unit over the date, right of centre, with blank room above and around for the seal.
   const sealRoom = 22;

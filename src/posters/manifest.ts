@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { PreviousDisclosureOutcome } from './model.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -18,6 +19,11 @@ export interface VillagePosterEntry {
   verificationCode: string;
   /** Content key the files are named by. */
   key: string;
+  /**
+   * The previous version's outcome printed on this poster (上次公示结果), as judged when planned;
+   * null or absent when none is printed. The on-demand server draws with this, not with today's.
+   */
+  previousOutcome?: PreviousDisclosureOutcome | null;
   pages: number;
   a4Pdf: string;
   a3Pdf: string;

@@ -21,6 +21,19 @@ export interface PosterRelease {
   issuingUnit: string;
 }
 
+/**
+ * How the version before this one ended (the 公示期 of version N, printed on the poster of N+1):
+ * objections raised inside that period, and how many of them are answered or closed. Only for a
+ * period that has ended; a period still running has no outcome yet.
+ */
+export interface PreviousDisclosureOutcome {
+  version: number;
+  periodStart: string;
+  periodEnd: string;
+  objections: number;
+  resolved: number;
+}
+
 export interface PosterSettings {
   /** Public origin without trailing slash, e.g. https://ymgs.example.cn */
   siteUrl: string;
@@ -57,6 +70,8 @@ export interface PosterModel {
   subsidyText: string;
   supervisionHeading: string;
   supervisionLines: string[];
+  /** 上次公示结果: how the previous version's period ended; null for a first version or while it runs. */
+  previousOutcome: { heading: string; text: string } | null;
   issuer: string;
   issueDate: string;
   qrUrl: string;
@@ -81,10 +96,31 @@ function periodDays(from: string, to: string): number {
 }
 
 /**
- * Builds the text of a village poster. `release` is null for a draft (草稿) preview: no version,
- * no verification code, no disclosure period yet.
+ * The 上次公示结果 paragraph, e.g. 上次公示（第1版，2023年9月6日至2023年9月15日）期满，无异议。
+ * Objections are counted in 件 and pointed to the public tracker, where each answer is.
  */
-export function buildPosterModel(content: VillageDisclosureContent, release: PosterRelease | null, settings: PosterSettings): PosterModel {
+export function previousOutcomeText(previous: PreviousDisclosureOutcome, siteUrl: string): string {
+  const period = `上次公示（第${previous.version}版，${formatChineseDate(previous.periodStart)}至${formatChineseDate(previous.periodEnd)}）`;
+  if (previous.objections === 0) return `${period}期满，无异议。`;
+  const where = `详见网上问答 ${siteUrl.replace(/^https?:\/\//, '')}/feedback/`;
+  const answered =
+    previous.resolved >= previous.objections
+      ? '已全部答复'
+      : `已答复 ${previous.resolved} 件，其余 ${previous.objections - previous.resolved} 件正在办理`;
+  return `${period}期间收到异议 ${previous.objections} 件，${answered}，${where}。`;
+}
+
+/**
+ * Builds the text of a village poster. `release` is null for a draft (草稿) preview: no version,
+ * no verification code, no disclosure period yet. `previous` is how the version before ended (see
+ * {@link PreviousDisclosureOutcome}); it is printed as 四、上次公示结果.
+ */
+export function buildPosterModel(
+  content: VillageDisclosureContent,
+  release: PosterRelease | null,
+  settings: PosterSettings,
+  previous: PreviousDisclosureOutcome | null = null,
+): PosterModel {
   const { scope, year, asOf } = content;
   const village = villageDisplayName(scope.name);
   const township = scope.townshipName ?? '';
@@ -150,6 +186,7 @@ export function buildPosterModel(content: VillageDisclosureContent, release: Pos
     subsidyText,
     supervisionHeading: '三、公示期和监督',
     supervisionLines,
+    previousOutcome: previous ? { heading: '四、上次公示结果', text: previousOutcomeText(previous, settings.siteUrl) } : null,
     issuer,
     issueDate: release ? formatChineseDate(release.periodStart) : '（发布时填写）',
     qrUrl,

@@ -81,7 +81,11 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
     const mtimeMs = manifestMtime();
     const cached = plans.get(year);
     if (cached && cached.mtimeMs === mtimeMs && !fresh) return cached.plan;
-    const plan = planPosters({ db: options.db, outDir: dir, settings: options.settings, urlPrefix: options.urlPrefix, years: [year] });
+    // Draw what the manifest names: with the previous outcomes it was planned with, whatever
+    // has been answered since (the next rebuild plans afresh).
+    const manifest = readPosterManifest(dir);
+    const previousOutcomes = new Map(Object.entries(manifest.villages).map(([id, v]) => [id, v.previousOutcome ?? null]));
+    const plan = planPosters({ db: options.db, outDir: dir, settings: options.settings, urlPrefix: options.urlPrefix, years: [year], previousOutcomes });
     plans.set(year, { mtimeMs, plan });
     plan.catch(() => plans.delete(year));
     return plan;

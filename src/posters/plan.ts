@@ -12,12 +12,14 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, write
 import { join } from 'node:path';
 import type { Database } from '../../db/database.ts';
 import { listPublishedYears, loadPublishedYear, type PublishedDisclosure } from '../data/disclosures.ts';
+import { loadPreviousOutcomes } from '../data/previous-outcome.ts';
+import { shanghaiDate } from '../domain/dates.ts';
 import { canonicalJson, type VillageDisclosureContent } from '../domain/disclosure-content.ts';
 import { MissingGlyphError, missingCharacters, openPosterFonts, releaseOriginalFonts, subsetPosterFonts, type PosterFontBytes } from './fonts.ts';
 import type { PosterJob } from './jobs.ts';
 import { layoutPoster, posterCharacters } from './layout.ts';
 import { emptyManifest, MANIFEST_FILE, type PosterManifest, type TownshipPosterEntry, type VillagePosterEntry } from './manifest.ts';
-import { buildPosterModel, type PosterModel, type PosterSettings } from './model.ts';
+import { buildPosterModel, type PosterModel, type PosterSettings, type PreviousDisclosureOutcome } from './model.ts';
 import { villageDisplayName } from './title.ts';
 
 /** Bump when the layout or rendering changes, so every poster is drawn again. */
@@ -34,6 +36,17 @@ export interface PlanPostersOptions {
   years?: readonly number[];
   /** Default: every village with a published disclosure (tests plan a handful). */
   villageCodes?: readonly string[];
+  /**
+   * The day (ISO, Asia/Shanghai) on which the previous version's outcome (上次公示结果) is judged:
+   * a period that has ended by then is printed with its objections. Default: today.
+   */
+  today?: string;
+  /**
+   * Previous outcomes to print instead of judging them from the database, keyed
+   * `<villageCode>/<year>` (a missing key prints none): the on-demand server passes the ones the
+   * manifest was planned with, so it draws exactly the files the manifest names.
+   */
+  previousOutcomes?: ReadonlyMap<string, PreviousDisclosureOutcome | null>;
 }
 
 export interface PlannedPoster {
@@ -60,10 +73,15 @@ export interface PosterPlan {
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-/** The key a village poster's files are named by: it changes when anything printed can change. */
-export function villagePosterKey(d: PublishedDisclosure<VillageDisclosureContent>, settings: PosterSettings): string {
+/**
+ * The key a village poster's files are named by: it changes when anything printed can change,
+ * including the previous version's outcome (a period ending, an objection answered). Without a
+ * previous outcome the key is what it was before outcomes were printed, so those files are kept.
+ */
+export function villagePosterKey(d: PublishedDisclosure<VillageDisclosureContent>, settings: PosterSettings, previous: PreviousDisclosureOutcome | null = null): string {
   return hash(
     canonicalJson({
+      ...(previous ? { previous } : {}),
       format: POSTER_FORMAT_VERSION,
       contentHash: d.contentHash,
       version: d.version,
@@ -92,16 +110,21 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
   const manifest = emptyManifest();
   const posters: PlannedPoster[] = [];
   const models = new Map<string, PosterModel>();
+  const previousByPoster = new Map<string, PreviousDisclosureOutcome | null>();
   const missingVillages: Array<{ poster: PlannedPoster; disclosure: PublishedDisclosure<VillageDisclosureContent> }> = [];
   const missingTownships: Array<{ poster: PlannedPoster; title: string; members: Array<PublishedDisclosure<VillageDisclosureContent>> }> = [];
   const exists = (name: string) => existsSync(join(outDir, name));
 
   for (const year of years) {
     const published = await loadPublishedYear(options.db, year);
+    const outcomes = options.previousOutcomes ? null : await loadPreviousOutcomes(options.db, year, options.today ?? shanghaiDate(new Date()));
+    const previousOf = (code: string) => (outcomes ? outcomes.get(code) : options.previousOutcomes!.get(`${code}/${year}`)) ?? null;
     const byTownship = new Map<string, Array<{ d: PublishedDisclosure<VillageDisclosureContent>; key: string }>>();
     for (const d of published.villages) {
       if (only && !only.has(d.scopeCode)) continue;
-      const key = villagePosterKey(d, settings);
+      const previous = previousOf(d.scopeCode);
+      previousByPoster.set(`${d.scopeCode}/${year}`, previous);
+      const key = villagePosterKey(d, settings, previous);
       const base = `${year}/${d.scopeCode}-${key}`;
       const entry: VillagePosterEntry = {
         villageCode: d.scopeCode,
@@ -111,6 +134,7 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
         version: d.version,
         verificationCode: d.verificationCode,
         key,
+        previousOutcome: previous,
         pages: 0,
         a4Pdf: `${prefix}/${base}-a4.pdf`,
         a3Pdf: `${prefix}/${base}-a3.pdf`,
@@ -151,7 +175,7 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
   const modelOf = (d: PublishedDisclosure<VillageDisclosureContent>) => {
     const id = `${d.scopeCode}/${d.year}`;
     let m = models.get(id);
-    if (!m) models.set(id, (m = buildPosterModel(d.content, d, settings)));
+    if (!m) models.set(id, (m = buildPosterModel(d.content, d, settings, previousByPoster.get(id) ?? null)));
     return m;
   };
   for (const v of missingVillages) modelOf(v.disclosure);
