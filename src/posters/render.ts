@@ -1,14 +1,14 @@
 /**
- * Draws laid-out poster pages. PDF: pdf-lib with the subset fonts embedded, so the text is real
- * and selectable (`pdftotext` reads it) and the file stays small and vector. PNG: the same pages as
+ * Draws laid-out poster pages. PDF: our own writer (pdf-writer.ts) with the run's fonts embedded,
+ * cut down to the glyphs the PDF prints (pdf-font.ts), so the text is real and selectable
+ * (`pdftotext` reads it) and the file stays small and vector. PNG: the same pages as
  * SVG with each glyph drawn from the same font's outlines, rasterised by resvg. Both draw the same
  * nodes at the same positions, so the PNG and the PDF show one layout.
  */
-import fontkit from '@pdf-lib/fontkit';
 import { Resvg } from '@resvg/resvg-js';
-import { degrees, grayscale, PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
-import subsetFont from 'subset-font';
 import type { PosterFonts } from './fonts.ts';
+import { embedPosterFont } from './pdf-font.ts';
+import { PdfWriter, pdfNumber, pdfText } from './pdf-writer.ts';
 import { encodeGreyPng } from './png.ts';
 import { PAPER, type FontWeight, type PaperSize, type PosterPage, type QrNode, type TextNode } from './layout.ts';
 
@@ -23,106 +23,151 @@ export interface PdfInfo {
  * A4 or A3; A3 is the A4 layout scaled by √2.
  */
 export async function renderPdf(pages: readonly PosterPage[], fonts: PosterFonts, paper: PaperSize, info: PdfInfo): Promise<Uint8Array> {
-  // Embed only the glyphs these pages print: harfbuzz cuts the run's fonts down again (a few ms),
-  // and pdf-lib embeds the result whole (its own CFF subsetter writes fonts poppler rejects).
-  const printed: Record<FontWeight, Set<string>> = { regular: new Set(), bold: new Set() };
-  for (const page of pages) {
-    for (const node of page.nodes) if (node.kind === 'text' && !node.decorative) for (const ch of node.text) printed[node.weight].add(ch);
-  }
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
-  doc.setTitle(info.title, { showInWindowTitleBar: true });
-  if (info.subject) doc.setSubject(info.subject);
-  if (info.author) doc.setAuthor(info.author);
-  doc.setLanguage('zh-CN');
-  doc.setCreator('村上墙、县上网');
-  doc.setProducer('pdf-lib');
-  const embedded: Partial<Record<FontWeight, PDFFont>> = {};
-  const fontFor = async (weight: FontWeight) =>
-    (embedded[weight] ??= await doc.embedFont(await subsetFont(Buffer.from(fonts.bytes[weight].buffer, fonts.bytes[weight].byteOffset, fonts.bytes[weight].byteLength), [...printed[weight]].join(''), { targetFormat: 'sfnt' }), { subset: false }));
+  return renderPdfSync(pages, fonts, paper, info);
+}
+
+function renderPdfSync(pages: readonly PosterPage[], fonts: PosterFonts, paper: PaperSize, info: PdfInfo): Uint8Array {
+  const pdf = new PdfWriter();
+  const catalog = pdf.reserve();
+  const pageTree = pdf.reserve();
+  const infoId = pdf.reserve();
+  // Glyphs each weight prints (glyph id → code point and advance): the embedded font keeps only these.
+  const used: Record<FontWeight, Map<number, { codePoint: number; advance: number }>> = { regular: new Map(), bold: new Map() };
   const { width, height } = PAPER[paper];
   const s = width / PAPER.A4.width;
+  const contents: number[] = [];
   for (const source of pages) {
-    const page = doc.addPage([width, height]);
+    const ops: string[] = [];
     for (const node of source.nodes) {
       switch (node.kind) {
         case 'text':
           if (node.text === '') break;
-          if (node.decorative) {
-            drawOutlinesPdf(page, node, fonts, s, height);
-            break;
-          }
-          page.drawText(node.text, {
-            x: node.x * s,
-            y: height - node.y * s,
-            size: node.size * s,
-            font: await fontFor(node.weight),
-            color: grayscale(node.grey),
-            ...(node.rotate ? { rotate: degrees(node.rotate) } : {}),
-          });
+          if (node.decorative) ops.push(outlinesPdf(node, fonts, s, height));
+          else ops.push(textPdf(node, fonts, used[node.weight], s, height));
           break;
-        case 'rect':
-          page.drawRectangle({
-            x: node.x * s,
-            y: height - (node.y + node.height) * s,
-            width: node.width * s,
-            height: node.height * s,
-            ...(node.fill === null ? {} : { color: grayscale(node.fill) }),
-            ...(node.stroke > 0 ? { borderWidth: node.stroke * s, borderColor: grayscale(0) } : {}),
-          });
+        case 'rect': {
+          const box = `${pdfNumber(node.x * s)} ${pdfNumber(height - (node.y + node.height) * s)} ${pdfNumber(node.width * s)} ${pdfNumber(node.height * s)} re`;
+          if (node.fill !== null) ops.push(`${pdfNumber(node.fill)} g ${box} f`);
+          if (node.stroke > 0) ops.push(`0 G ${pdfNumber(node.stroke * s)} w ${box} S`);
           break;
+        }
         case 'line':
-          page.drawLine({ start: { x: node.x1 * s, y: height - node.y1 * s }, end: { x: node.x2 * s, y: height - node.y2 * s }, thickness: node.width * s, color: grayscale(0) });
+          ops.push(`0 G ${pdfNumber(node.width * s)} w ${pdfNumber(node.x1 * s)} ${pdfNumber(height - node.y1 * s)} m ${pdfNumber(node.x2 * s)} ${pdfNumber(height - node.y2 * s)} l S`);
           break;
         case 'qr':
-          drawQrPdf(page, node, s, height);
+          ops.push(qrPdf(node, s, height));
           break;
       }
     }
+    const content = pdf.reserve();
+    pdf.stream(content, Buffer.from(ops.join('\n'), 'latin1'));
+    contents.push(content);
   }
-  return doc.save();
+  // Fonts once the pages are known (each keeps only the glyphs they print), then the pages that use them.
+  const fontRefs = (['regular', 'bold'] as const)
+    .filter((w) => used[w].size > 0)
+    .map((w) => `/${w === 'regular' ? 'R' : 'B'} ${embedPosterFont(pdf, fonts.bytes[w], used[w])} 0 R`)
+    .join(' ');
+  const pageIds = contents.map((content) => {
+    const id = pdf.reserve();
+    pdf.object(id, `<< /Type /Page /Parent ${pageTree} 0 R /MediaBox [0 0 ${pdfNumber(width)} ${pdfNumber(height)}] /Resources << /Font << ${fontRefs} >> >> /Contents ${content} 0 R >>`);
+    return id;
+  });
+  pdf.object(pageTree, `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`);
+  pdf.object(catalog, `<< /Type /Catalog /Pages ${pageTree} 0 R /Lang (zh-CN) /ViewerPreferences << /DisplayDocTitle true >> >>`);
+  const entries = [`/Title ${pdfText(info.title)}`, `/Creator ${pdfText('村上墙、县上网')}`, '/Producer (cunshangqiang posters)'];
+  if (info.subject) entries.push(`/Subject ${pdfText(info.subject)}`);
+  if (info.author) entries.push(`/Author ${pdfText(info.author)}`);
+  pdf.object(infoId, `<< ${entries.join(' ')} >>`);
+  return pdf.finish(catalog, infoId);
+}
+
+/** A text node as real text: glyph ids shown with the embedded font (Identity-H), positioned by the font's widths. */
+function textPdf(node: TextNode, fonts: PosterFonts, used: Map<number, { codePoint: number; advance: number }>, s: number, height: number): string {
+  let hex = '';
+  for (const ch of node.text) {
+    const codePoint = ch.codePointAt(0)!;
+    const g = fonts.glyph(node.weight, codePoint);
+    if (!used.has(g.id)) used.set(g.id, { codePoint, advance: g.advance });
+    hex += g.id.toString(16).padStart(4, '0');
+  }
+  const rad = ((node.rotate ?? 0) * Math.PI) / 180;
+  const matrix = node.rotate ? `${pdfNumber(Math.cos(rad))} ${pdfNumber(Math.sin(rad))} ${pdfNumber(-Math.sin(rad))} ${pdfNumber(Math.cos(rad))}` : '1 0 0 1';
+  return `BT /${node.weight === 'regular' ? 'R' : 'B'} ${pdfNumber(node.size * s)} Tf ${pdfNumber(node.grey)} g ${matrix} ${pdfNumber(node.x * s)} ${pdfNumber(height - node.y * s)} Tm <${hex}> Tj ET`;
+}
+
+// Each glyph's outline as PDF path operators in font units (y up), made once per run and weight.
+const outlineCache = new WeakMap<PosterFonts, Map<string, string>>();
+
+/** SVG path data (absolute M, L, Q, C, Z, as fontkit writes them) as PDF path operators. */
+function svgPathToPdf(d: string): string {
+  const ops: string[] = [];
+  let x = 0;
+  let y = 0;
+  for (const [, cmd, args] of d.matchAll(/([MLQCZ])([^MLQCZ]*)/g)) {
+    const v = args!.trim() === '' ? [] : args!.trim().split(/[\s,]+/).map(Number);
+    switch (cmd) {
+      case 'M':
+        ops.push(`${v[0]} ${v[1]} m`);
+        [x, y] = [v[0]!, v[1]!];
+        break;
+      case 'L':
+        ops.push(`${v[0]} ${v[1]} l`);
+        [x, y] = [v[0]!, v[1]!];
+        break;
+      case 'Q': {
+        // PDF has only cubic curves: raise the quadratic's degree.
+        const [qx, qy, ex, ey] = v as [number, number, number, number];
+        const c = (a: number, b: number) => pdfNumber(a + ((b - a) * 2) / 3);
+        ops.push(`${c(x, qx)} ${c(y, qy)} ${c(ex, qx)} ${c(ey, qy)} ${ex} ${ey} c`);
+        [x, y] = [ex, ey];
+        break;
+      }
+      case 'C':
+        ops.push(`${v.join(' ')} c`);
+        [x, y] = [v[4]!, v[5]!];
+        break;
+      case 'Z':
+        ops.push('h');
+        break;
+    }
+  }
+  return ops.join(' ');
 }
 
 /** Draws text as glyph outlines: visible, but not text to a PDF reader (the watermark). */
-function drawOutlinesPdf(page: PDFPage, node: TextNode, fonts: PosterFonts, s: number, height: number) {
+function outlinesPdf(node: TextNode, fonts: PosterFonts, s: number, height: number): string {
+  let cache = outlineCache.get(fonts);
+  if (!cache) outlineCache.set(fonts, (cache = new Map()));
   const k = (node.size * s) / fonts.unitsPerEm[node.weight];
   const rad = ((node.rotate ?? 0) * Math.PI) / 180;
+  const [cos, sin] = [Math.cos(rad), Math.sin(rad)];
+  const ops: string[] = [`${pdfNumber(node.grey)} g`];
   let advance = 0;
   for (const ch of node.text) {
     const g = fonts.glyph(node.weight, ch.codePointAt(0)!);
     if (g.d !== '') {
-      page.drawSvgPath(flipY(g.d), {
-        x: node.x * s + Math.cos(rad) * advance * k,
-        y: height - node.y * s + Math.sin(rad) * advance * k,
-        scale: k,
-        rotate: degrees(node.rotate ?? 0),
-        color: grayscale(node.grey),
-      });
+      const key = `${node.weight}:${g.id}`;
+      let path = cache.get(key);
+      if (path === undefined) cache.set(key, (path = svgPathToPdf(g.d)));
+      const tx = node.x * s + cos * advance * k;
+      const ty = height - node.y * s + sin * advance * k;
+      ops.push(`q ${(cos * k).toFixed(6)} ${(sin * k).toFixed(6)} ${(-sin * k).toFixed(6)} ${(cos * k).toFixed(6)} ${pdfNumber(tx)} ${pdfNumber(ty)} cm ${path} f Q`);
     }
     advance += g.advance;
   }
+  return ops.join('\n');
 }
 
-/** Negates every y of an absolute SVG path (fontkit's outlines are y-up; pdf-lib expects SVG's y-down). */
-function flipY(d: string): string {
-  return d.replace(/([MLQCZ])([^MLQCZ]*)/g, (_, cmd: string, args: string) => {
-    const nums = args.trim() === '' ? [] : args.trim().split(/[\s,]+/).map(Number);
-    return cmd + nums.map((v, i) => (i % 2 === 1 ? -v : v)).join(' ');
-  });
-}
-
-function drawQrPdf(page: PDFPage, node: QrNode, s: number, height: number) {
+function qrPdf(node: QrNode, s: number, height: number): string {
   const m = node.moduleSize * s;
+  const ops = ['0 g'];
   for (const run of node.runs) {
-    page.drawRectangle({
-      x: node.x * s + run.col * m,
-      y: height - node.y * s - (run.row + 1) * m,
-      // A hair wider and taller so neighbouring runs do not leave seams when rasterised.
-      width: run.length * m + 0.05,
-      height: m + 0.05,
-      color: grayscale(0),
-    });
+    // A hair wider and taller so neighbouring runs do not leave seams when rasterised.
+    ops.push(`${pdfNumber(node.x * s + run.col * m)} ${pdfNumber(height - node.y * s - (run.row + 1) * m)} ${pdfNumber(run.length * m + 0.05)} ${pdfNumber(m + 0.05)} re`);
   }
+  ops.push('f');
+  return ops.join('\n');
 }
 
 const n = (v: number) => (Math.round(v * 100) / 100).toString();
