@@ -2,6 +2,7 @@
 import type { Database } from '../db/database.ts';
 import type { Config } from '../src/config.ts';
 import type { Actor } from '../src/domain/access.ts';
+import type { DraftPosterRenderer } from '../src/posters/draft.ts';
 import type { Logger } from './logger.ts';
 import type { FileDeps } from './storage/file-storage.ts';
 
@@ -37,6 +38,11 @@ export interface AppDeps {
   fetch?: typeof fetch | undefined;
   /** Uploaded-file storage and image re-encoding (poster photos); local folder + sharp in Node, R2 in a Worker. */
   files?: FileDeps | undefined;
+  /**
+   * Draws staff's 草稿 poster previews (functions/node-posters.ts). Only the Node entry passes it:
+   * without it `GET /api/v1/villages/{code}/draft-poster.*` answers 501.
+   */
+  draftPosters?: DraftPosterRenderer | undefined;
 }
 
 export interface AppEnv {

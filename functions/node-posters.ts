@@ -2,11 +2,14 @@
  * Node mode only: serves `/posters/<year>/<file>` from the poster folder, drawing a planned poster
  * the first time it is asked for (src/posters/on-demand.ts). Files are named by content, so they
  * are cached for good. Anything under `/posters/` that is not a planned poster is 404, except
- * `manifest.json`, which the built site serves.
+ * `manifest.json`, which the built site serves. Also the renderer of staff's 草稿 previews
+ * ({@link nodeDraftPosters}), which only the Node entry passes to createApp.
  */
 import { readFile } from 'node:fs/promises';
 import type { MiddlewareHandler } from 'hono';
+import { drawDraftPoster, type DraftPosterRenderer, type DraftPosterResult } from '../src/posters/draft.ts';
 import { MANIFEST_FILE } from '../src/posters/manifest.ts';
+import type { PosterSettings } from '../src/posters/model.ts';
 import type { PosterOnDemand } from '../src/posters/on-demand.ts';
 import type { AppEnv } from './app-env.ts';
 
@@ -28,5 +31,18 @@ export function nodePosterFiles(posters: PosterOnDemand, urlPrefix = '/posters')
     c.header('Cache-Control', IMMUTABLE_CACHE);
     if (c.req.method === 'HEAD') return c.body(null, 200);
     return c.body(new Uint8Array(bytes), 200);
+  };
+}
+
+/**
+ * Draws 草稿 previews in this process, one at a time (each takes about a second of CPU and a few
+ * tens of MB for the fonts), so a burst of clicks queues instead of starving other requests.
+ */
+export function nodeDraftPosters(settings: PosterSettings): DraftPosterRenderer {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (request) => {
+    const run = queue.then(() => drawDraftPoster(request, settings));
+    queue = run.catch(() => undefined);
+    return run as Promise<DraftPosterResult>;
   };
 }

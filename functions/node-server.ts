@@ -12,7 +12,7 @@ import { createPosterOnDemand, type PosterOnDemand } from '../src/posters/on-dem
 import { createApp } from './app.ts';
 import type { AppDeps } from './app-env.ts';
 import type { Logger } from './logger.ts';
-import { nodePosterFiles } from './node-posters.ts';
+import { nodeDraftPosters, nodePosterFiles } from './node-posters.ts';
 import { nodeStaticSite } from './node-static.ts';
 import { nodeFileDeps } from './storage/node-files.ts';
 
@@ -58,6 +58,13 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
     staticSite,
     onPublished: options.onPublished,
     files: nodeFileDeps(config),
+    // 草稿 previews with the poster settings when given, else the shared configuration's.
+    draftPosters: nodeDraftPosters(options.posters?.settings ?? {
+      siteUrl: config.SITE_URL,
+      issuingUnit: config.ISSUING_UNIT,
+      countySupervisionPhones: config.COUNTY_SUPERVISION_PHONES,
+      supervisionAddress: config.SUPERVISION_ADDRESS,
+    }),
   });
   return new Promise((resolveStart) => {
     const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

@@ -8,6 +8,7 @@ import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { FailureThrottle, requireToken } from '../middleware/auth.ts';
 import { registerAuditRoutes } from './audit.ts';
+import { registerDraftPosterRoutes } from './draft-poster.ts';
 import { registerMeRoutes } from './me.ts';
 import { registerProjectRoutes } from './projects.ts';
 import { registerPublishRoutes } from './publish.ts';
@@ -40,12 +41,13 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
 
   const throttle = new FailureThrottle(options.authFailureLimit ?? 20);
   const wall = requireToken(throttle);
-  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*']) api.use(path, wall);
+  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*']) api.use(path, wall);
 
   registerMeRoutes(api);
   registerUploadRoutes(api);
   registerProjectRoutes(api);
   registerPublishRoutes(api);
+  registerDraftPosterRoutes(api);
   registerAuditRoutes(api);
   return api;
 }
