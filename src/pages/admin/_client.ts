@@ -47,7 +47,52 @@ async function signIn(): Promise<void> {
   const allowed = new Set(body.uploads as string[]);
   for (const option of Array.from(kind.options)) option.disabled = !allowed.has(option.value);
   $<HTMLInputElement>('year').value = String(new Date().getFullYear());
-  await loadQueue();
+  await Promise.all([loadQueue(), loadDraftVillages()]);
+}
+
+/** The villages in scope, for the 草稿预览 form. */
+async function loadDraftVillages(): Promise<void> {
+  const select = $<HTMLSelectElement>('draft-village');
+  const { status, body } = await api('/divisions');
+  if (status !== 200) return;
+  const villages = (body.divisions as Array<{ code: string; name: string; level: string }>).filter((d) => d.level === 'village');
+  select.innerHTML = villages.map((v) => `<option value="${esc(v.code)}">${esc(v.name)}（${esc(v.code)}）</option>`).join('');
+}
+
+let draftUrl: string | null = null;
+
+/**
+ * Fetches a 草稿 poster with the token (an <a href> could not send it: tokens are not cookies) and
+ * shows it from a blob URL: a link that opens the PDF, or the PNG page in place.
+ */
+async function showDraft(format: 'pdf' | 'png', page = 1): Promise<void> {
+  const out = $('draft-result');
+  const code = $<HTMLSelectElement>('draft-village').value;
+  if (!code) return show(out, '请先选择村。', true);
+  const query = new URLSearchParams();
+  const year = $<HTMLInputElement>('draft-year').value.trim();
+  if (year) query.set('year', year);
+  if (format === 'pdf') query.set('paper', $<HTMLSelectElement>('draft-paper').value);
+  else query.set('page', String(page));
+  show(out, '正在生成草稿海报，大约需要几秒……');
+  const res = await fetch(`/api/v1/villages/${encodeURIComponent(code)}/draft-poster.${format}?${query}`, {
+    headers: { authorization: `Bearer ${sessionStorage.getItem(KEY) ?? ''}` },
+  }).catch(() => null);
+  if (!res) return show(out, '连不上服务器，请检查网络后重试。', true);
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({ message: `服务器返回 ${res.status}` }))) as ApiAnswer;
+    return show(out, esc(body.message), true);
+  }
+  if (draftUrl) URL.revokeObjectURL(draftUrl);
+  draftUrl = URL.createObjectURL(await res.blob());
+  const name = decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `草稿.${format}`);
+  const pages = Number(res.headers.get('x-poster-pages') ?? '1');
+  const link = `<a href="${draftUrl}" target="_blank" rel="noopener" download="${esc(name)}">${format === 'pdf' ? '打开草稿 PDF' : '下载这张图片'}（${esc(name)}）</a>`;
+  if (format === 'pdf') return show(out, `草稿已生成，共 ${pages} 页：${link}`);
+  const nav = pages > 1
+    ? Array.from({ length: pages }, (_, i) => `<button type="button" class="secondary" data-draft-page="${i + 1}"${i + 1 === page ? ' aria-current="page"' : ''}>第 ${i + 1} 页</button>`).join('')
+    : '';
+  show(out, `草稿第 ${page} 页，共 ${pages} 页：${link}${nav ? `<br>${nav}` : ''}<img src="${draftUrl}" alt="草稿海报第 ${page} 页" />`);
 }
 
 async function loadQueue(): Promise<void> {
@@ -109,6 +154,15 @@ export function startAdmin(): void {
     void loadQueue();
   });
   $('reload-queue').addEventListener('click', () => void loadQueue());
+  $('draft').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const format = (e as SubmitEvent).submitter?.dataset.format === 'png' ? 'png' : 'pdf';
+    void showDraft(format);
+  });
+  $('draft-result').addEventListener('click', (e) => {
+    const page = (e.target as HTMLElement).closest<HTMLElement>('[data-draft-page]')?.dataset.draftPage;
+    if (page) void showDraft('png', Number(page));
+  });
   $('publish').addEventListener('submit', async (e) => {
     e.preventDefault();
     const out = $('publish-result');
