@@ -81,12 +81,12 @@ async function checkAccess(c: Context<AppEnv>, deps: AppDeps, assertion: string,
   };
 }
 
-function authenticate(c: Context<AppEnv>, deps: AppDeps, now: Date): Promise<Outcome> {
+async function authenticate(c: Context<AppEnv>, deps: AppDeps, now: Date): Promise<Outcome> {
   const bearer = c.req.header('authorization');
   if (bearer) return checkBearer(deps, bearer);
   const assertion = deps.config.ACCESS_TEAM_DOMAIN && deps.config.ACCESS_AUD ? c.req.header('cf-access-jwt-assertion') : undefined;
   if (assertion) return checkAccess(c, deps, assertion, now);
-  return Promise.resolve({ kind: 'missing' });
+  return { kind: 'missing' };
 }
 
 function tooMany(c: Context<AppEnv>, wait: number): ApiError {
@@ -109,14 +109,10 @@ export function requireToken(throttle: FailureThrottle = new FailureThrottle()):
     // The counter is read while the credential is checked, so a good credential waits for neither
     // in turn; a blocked client's answer is 429 whatever the check found.
     const checking = authenticate(c, deps, now);
-    const wait = await throttle.blockedFor(deps.db, client, now, limit).catch((error: unknown) => {
-      checking.catch(() => undefined);
-      throw error;
-    });
-    if (wait > 0) {
-      checking.catch(() => undefined);
-      throw tooMany(c, wait);
-    }
+    // Marked handled at once: it may fail while the counter is still being read (awaited below).
+    checking.catch(() => undefined);
+    const wait = await throttle.blockedFor(deps.db, client, now, limit);
+    if (wait > 0) throw tooMany(c, wait);
     const outcome = await checking;
     switch (outcome.kind) {
       case 'actor':
