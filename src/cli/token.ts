@@ -2,6 +2,8 @@
  * `npm run token -- create --role <county|township|village|inspector> --scope <division code> --name <label>`
  * prints the new token once, on its last line (only its sha256 is stored);
  * `npm run token -- revoke <id|label>`; `npm run token -- list`.
+ * Cloudflare Access grants (`npm run access`, src/cli/access.ts) are listed here too, labelled
+ * `access:<email>`, and can be revoked here by that label.
  */
 import { parseArgs } from 'node:util';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
