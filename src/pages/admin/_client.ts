@@ -87,12 +87,12 @@ async function showDraft(format: 'pdf' | 'png', page = 1): Promise<void> {
   draftUrl = URL.createObjectURL(await res.blob());
   const name = decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `草稿.${format}`);
   const pages = Number(res.headers.get('x-poster-pages') ?? '1');
-  const link = `<a href="${draftUrl}" target="_blank" rel="noopener" download="${esc(name)}">${format === 'pdf' ? '打开草稿 PDF' : '下载这张图片'}（${esc(name)}）</a>`;
-  if (format === 'pdf') return show(out, `草稿已生成，共 ${pages} 页：${link}`);
+  const download = `<a href="${draftUrl}" download="${esc(name)}" data-draft-download>下载（${esc(name)}）</a>`;
+  if (format === 'pdf') return show(out, `草稿已生成，共 ${pages} 页：<a href="${draftUrl}" target="_blank" rel="noopener" data-draft-open>打开草稿 PDF</a>\u3000${download}`);
   const nav = pages > 1
     ? Array.from({ length: pages }, (_, i) => `<button type="button" class="secondary" data-draft-page="${i + 1}"${i + 1 === page ? ' aria-current="page"' : ''}>第 ${i + 1} 页</button>`).join('')
     : '';
-  show(out, `草稿第 ${page} 页，共 ${pages} 页：${link}${nav ? `<br>${nav}` : ''}<img src="${draftUrl}" alt="草稿海报第 ${page} 页" />`);
+  show(out, `草稿第 ${page} 页，共 ${pages} 页：${download}${nav ? `<br>${nav}` : ''}<img src="${draftUrl}" alt="草稿海报第 ${page} 页" />`);
 }
 
 async function loadQueue(): Promise<void> {
