@@ -77,7 +77,7 @@ async function checkAccess(c: Context<AppEnv>, deps: AppDeps, assertion: string,
   const who = result.email ?? '（Access 服务令牌，没有邮箱）';
   return {
     kind: 'forbidden',
-    error: new ApiError(403, 'ACCESS_NOT_GRANTED', `Cloudflare Access 账号 ${who} 还没有开通本系统的权限。请联系县移民事务中心开通（npm run access -- grant）。`),
+    error: new ApiError(403, 'ACCESS_NOT_GRANTED', `Cloudflare Access 账号 ${who} 还没有开通本系统的权限。请联系县移民事务中心为这个邮箱开通。`),
   };
 }
 
