@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { MiddlewareHandler } from 'hono';
 import { drawDraftPoster, type DraftPosterRenderer, type DraftPosterResult } from '../src/posters/draft.ts';
+import { releaseOriginalFonts } from '../src/posters/fonts.ts';
 import { MANIFEST_FILE } from '../src/posters/manifest.ts';
 import type { PosterSettings } from '../src/posters/model.ts';
 import type { PosterOnDemand } from '../src/posters/on-demand.ts';
@@ -35,14 +36,23 @@ export function nodePosterFiles(posters: PosterOnDemand, urlPrefix = '/posters')
 }
 
 /**
- * Draws 草稿 previews in this process, one at a time (each takes about a second of CPU and a few
- * tens of MB for the fonts), so a burst of clicks queues instead of starving other requests.
+ * Draws 草稿 previews in this process, one at a time (each takes about a second of CPU), so a burst
+ * of clicks queues instead of starving other requests. The 17 MB original fonts a draft loads stay
+ * cached while staff keep previewing and are dropped after `idleMs` without a draft.
  */
-export function nodeDraftPosters(settings: PosterSettings): DraftPosterRenderer {
+export function nodeDraftPosters(settings: PosterSettings, options: { idleMs?: number } = {}): DraftPosterRenderer {
   let queue: Promise<unknown> = Promise.resolve();
+  let idle: ReturnType<typeof setTimeout> | undefined;
   return (request) => {
+    clearTimeout(idle);
     const run = queue.then(() => drawDraftPoster(request, settings));
-    queue = run.catch(() => undefined);
+    queue = run
+      .catch(() => undefined)
+      .then(() => {
+        clearTimeout(idle);
+        idle = setTimeout(releaseOriginalFonts, options.idleMs ?? 60_000);
+        idle.unref();
+      });
     return run as Promise<DraftPosterResult>;
   };
 }
