@@ -8,6 +8,10 @@ import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { FailureThrottle, requireToken } from '../middleware/auth.ts';
 import { registerAuditRoutes } from './audit.ts';
+import { registerFeedbackTriageDocs } from './feedback-triage.ts';
+import { registerPostingProofDocs } from './posting-proof.ts';
+import { registerPublicFeedbackDocs } from './public-feedback.ts';
+import { registerPublicLookupDocs } from './public-lookup.ts';
 import { registerDraftPosterRoutes } from './draft-poster.ts';
 import { registerMeRoutes } from './me.ts';
 import { registerProjectRoutes } from './projects.ts';
@@ -20,7 +24,7 @@ export const OPENAPI_INFO = {
   version: '1.0.0',
   description:
     '县、乡镇、村工作人员上传台账（项目、拨付、进度、直补、培训、指标文）、逐级审批并发布公示的接口。' +
-    '除模板和本文档外，所有接口都要在请求头带 `Authorization: Bearer <令牌>`；令牌由县里用 `npm run token -- create` 发放。' +
+    '除模板、本文档和“公众”一组（查直补、提问）外，所有接口都要在请求头带 `Authorization: Bearer <令牌>`；令牌由县里用 `npm run token -- create` 发放。' +
     '所有错误都是同一种 JSON：`{ code, message, details?, requestId }`。',
 };
 
@@ -37,6 +41,12 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: '县里用 npm run token -- create 发放的令牌' });
 
   registerTemplateRoutes(api);
+  // Mounted beside this sub-app (functions/app.ts) with their own token wall; documented here
+  // from the same schemas their handlers validate with.
+  registerPublicFeedbackDocs(api);
+  registerPublicLookupDocs(api);
+  registerFeedbackTriageDocs(api);
+  registerPostingProofDocs(api);
   api.doc31('/openapi.json', { openapi: '3.1.0', info: OPENAPI_INFO, servers: [{ url: '/api/v1' }] });
 
   const throttle = new FailureThrottle(options.authFailureLimit ?? 20);

@@ -12,8 +12,8 @@
  * Every upload and review is audited; accepting asks the runtime to rebuild the site.
  */
 import exifr from 'exifr';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { FailureThrottle, requireToken } from '../middleware/auth.ts';
@@ -24,13 +24,44 @@ import { writeTransaction } from '../../src/data/write-lock.ts';
 import { inScope } from '../../src/domain/access.ts';
 import { checkPostingPhoto, postedOn, type ExifFacts } from '../../src/domain/posting-proof.ts';
 import { auditInput } from './public-audit.ts';
+import { bearer, ErrorSchema, errorResponses } from './schemas.ts';
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 const wall = requireToken(new FailureThrottle(20));
 
 const STATUS_LABELS = { accepted: '已通过（显示“已张贴”）', needs_review: '待人工核实', rejected: '未通过' } as const;
+const PROOF_STATUSES = ['accepted', 'needs_review', 'rejected'] as const;
 
-function view(p: ProofRow) {
+/** The text fields of an upload (the photo is checked apart: a File is not a zod type). */
+export const ProofUploadFields = z.object({
+  disclosureId: z.string().trim().regex(/^\d+$/).optional().describe('公示编号（与核验码二选一）'),
+  verificationCode: z.string().trim().optional().describe('海报上的核验码（与公示编号二选一）'),
+});
+export const ProofListQuery = z.object({ status: z.enum(PROOF_STATUSES).optional() });
+export const ProofIdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 3 }) });
+export const reviewSchema = z.object({ status: z.enum(['accepted', 'rejected']), note: z.string().trim().max(200).optional().describe('核实意见') });
+
+export const PostingProofSchema = z
+  .object({
+    id: z.number().int(),
+    disclosureId: z.number().int(),
+    villageCode: z.string(),
+    uploadedAt: z.string(),
+    takenAt: z.string().nullable().describe('照片 EXIF 里的拍摄时间（按北京时间读）'),
+    postedOn: z.string().describe('张贴日期（拍摄日，没有则上传日）'),
+    distanceM: z.number().nullable().describe('拍摄地点离村部的距离（米）'),
+    timeCheck: z.enum(['inside_period', 'outside_period', 'missing']),
+    placeCheck: z.enum(['near_village', 'far_from_village', 'missing', 'no_village_location']),
+    status: z.enum(PROOF_STATUSES),
+    statusLabel: z.string(),
+    reviewNote: z.string().nullable(),
+    imageUrl: z.string(),
+    width: z.number().int(),
+    height: z.number().int(),
+  })
+  .openapi('PostingProof');
+
+function view(p: ProofRow): z.infer<typeof PostingProofSchema> {
   return {
     id: p.id,
     disclosureId: p.disclosureId,
@@ -50,6 +81,63 @@ function view(p: ProofRow) {
   };
 }
 
+/** Documents the posting-proof endpoints from the schemas the handlers below validate with. */
+export function registerPostingProofDocs(api: OpenAPIHono<AppEnv>): void {
+  const proof = { 'application/json': { schema: PostingProofSchema } };
+  api.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/posting-proofs',
+    tags: ['张贴照片'],
+    summary: '上传公示海报张贴在公开栏的照片',
+    description:
+      '照片（最大10 MB）的拍摄时间和 GPS 与公示期、村的位置比对；两项都符合就直接通过（村页显示“已张贴”），否则等乡镇或县里核实。' +
+      '照片重新编码、去掉全部元数据后才保存，原图不保存。县、乡镇、村工作人员（本辖区），监督检查员不能上传。',
+    security: bearer,
+    request: {
+      body: {
+        required: true,
+        content: { 'multipart/form-data': { schema: ProofUploadFields.extend({ photo: z.string().meta({ format: 'binary' }).describe('照片（JPG，Node 模式也收 PNG/WebP/HEIC 等）') }) } },
+      },
+    },
+    responses: {
+      201: {
+        description: '已上传，附检查结果',
+        content: { 'application/json': { schema: PostingProofSchema.extend({ checks: z.array(z.string()).describe('检查结果（中文）'), reencoded: z.string() }) } },
+      },
+      ...errorResponses(400, 401, 403, 404, 413, 415, 429),
+      503: { description: '照片存储没有配置', content: { 'application/json': { schema: ErrorSchema } } },
+    },
+  });
+  api.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/posting-proofs',
+    tags: ['张贴照片'],
+    summary: '管理范围内的张贴照片及检查结果（最新的在前）',
+    security: bearer,
+    request: { query: ProofListQuery },
+    responses: { 200: { description: '列表', content: { 'application/json': { schema: z.object({ items: z.array(PostingProofSchema) }) } } }, ...errorResponses(400, 401, 429) },
+  });
+  api.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/posting-proofs/{id}/image',
+    tags: ['张贴照片'],
+    summary: '照片本身（已去掉元数据）',
+    security: bearer,
+    request: { params: ProofIdParam },
+    responses: { 200: { description: 'JPEG', content: { 'image/jpeg': { schema: z.string().meta({ format: 'binary' }) } } }, ...errorResponses(401, 404, 429) },
+  });
+  api.openAPIRegistry.registerPath({
+    method: 'patch',
+    path: '/posting-proofs/{id}',
+    tags: ['张贴照片'],
+    summary: '核实照片：通过或不通过',
+    description: '县、乡镇工作人员（本辖区）；村里不能核实自己上传的照片。通过后网站重建，村页显示“已张贴”。',
+    security: bearer,
+    request: { params: ProofIdParam, body: { required: true, content: { 'application/json': { schema: reviewSchema } } } },
+    responses: { 200: { description: '核实后的照片记录', content: proof }, ...errorResponses(400, 401, 403, 404, 429) },
+  });
+}
+
 function requestRebuild(c: Context<AppEnv>, at: Date): void {
   const { onPublished, logger } = c.get('deps');
   if (!onPublished) return;
@@ -67,8 +155,6 @@ async function readExif(bytes: Uint8Array): Promise<ExifFacts | null> {
   }
 }
 
-const reviewSchema = z.object({ status: z.enum(['accepted', 'rejected']), note: z.string().trim().max(200).optional() });
-
 export const postingProofRoutes = new Hono<AppEnv>()
   .use('/api/v1/posting-proofs', wall)
   .use('/api/v1/posting-proofs/*', wall)
@@ -85,12 +171,16 @@ export const postingProofRoutes = new Hono<AppEnv>()
       throw new ApiError(400, 'VALIDATION_FAILED', '请选择一张照片（字段 photo）。', [{ column: 'photo', problem: '没有收到照片', expected: 'multipart/form-data 里的 photo 文件' }]);
     }
     if (photo.size > MAX_PHOTO_BYTES) throw new ApiError(413, 'TOO_LARGE', '照片太大（最大 10 MB）。');
-    const idText = typeof form.disclosureId === 'string' ? form.disclosureId.trim() : '';
-    const code = typeof form.verificationCode === 'string' ? form.verificationCode.trim() : '';
-    if (!/^\d+$/.test(idText) && code === '') {
+    const given = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+    const fields = ProofUploadFields.safeParse({ disclosureId: given(form.disclosureId), verificationCode: given(form.verificationCode) });
+    if (!fields.success) {
+      throw new ApiError(400, 'VALIDATION_FAILED', '公示编号只能是数字。', fields.error.issues.map((i) => ({ column: String(i.path[0] ?? ''), problem: i.message })));
+    }
+    const { disclosureId: idText = '', verificationCode: code = '' } = fields.data;
+    if (idText === '' && code === '') {
       throw new ApiError(400, 'VALIDATION_FAILED', '请说明是哪一份公示的照片：填公示编号或核验码。', [{ column: 'disclosureId', problem: '缺少公示编号或核验码' }]);
     }
-    const target = await findProofTarget(db, /^\d+$/.test(idText) ? { disclosureId: Number(idText) } : { verificationCode: code });
+    const target = await findProofTarget(db, idText !== '' ? { disclosureId: Number(idText) } : { verificationCode: code });
     if (!target) throw new ApiError(404, 'NOT_FOUND', `没有找到这份村级公示（收到：${idText || code}）。`);
     if (actor.role !== 'county' && !inScope(actor, target.villageCode)) throw new ApiError(403, 'OUT_OF_SCOPE', '这个村不在您的管理范围内。');
 
@@ -125,21 +215,20 @@ export const postingProofRoutes = new Hono<AppEnv>()
   })
   .get('/api/v1/posting-proofs', async (c) => {
     const actor = c.get('actor');
-    const status = c.req.query('status');
-    if (status !== undefined && !['accepted', 'needs_review', 'rejected'].includes(status)) {
-      throw new ApiError(400, 'VALIDATION_FAILED', `status 只能是 accepted、needs_review 或 rejected（收到：${status}）。`);
-    }
+    const query = ProofListQuery.safeParse(c.req.query());
+    if (!query.success) throw new ApiError(400, 'VALIDATION_FAILED', `status 只能是 accepted、needs_review 或 rejected（收到：${c.req.query('status')}）。`);
     const rows = await listProofs(c.get('deps').db, {
       scopeCode: actor.scopeCode,
       countyWide: actor.role === 'county' || actor.role === 'inspector',
-      status: status as ProofRow['status'] | undefined,
+      status: query.data.status,
     });
     return c.json({ items: rows.map(view) });
   })
   .get('/api/v1/posting-proofs/:id/image', async (c) => {
     const actor = c.get('actor');
     const { db, files } = c.get('deps');
-    const proof = await getProof(db, Number(c.req.param('id')));
+    const param = ProofIdParam.safeParse(c.req.param());
+    const proof = param.success ? await getProof(db, param.data.id) : null;
     if (!proof || !(actor.role === 'county' || actor.role === 'inspector' || inScope(actor, proof.villageCode))) throw new ApiError(404, 'NOT_FOUND', '没有这张照片。');
     const file = files ? await files.storage.get(proof.imageKey) : null;
     if (!file) throw new ApiError(404, 'NOT_FOUND', '照片文件不见了。');
@@ -149,7 +238,9 @@ export const postingProofRoutes = new Hono<AppEnv>()
     const actor = c.get('actor');
     const { db, clock } = c.get('deps');
     if (actor.role !== 'county' && actor.role !== 'township') throw new ApiError(403, 'FORBIDDEN', '照片由乡镇或县里核实，村里不能自己核实。');
-    const proof = await getProof(db, Number(c.req.param('id')));
+    const param = ProofIdParam.safeParse(c.req.param());
+    if (!param.success) throw new ApiError(400, 'VALIDATION_FAILED', `编号不对（收到：${c.req.param('id')}）。`);
+    const proof = await getProof(db, param.data.id);
     if (!proof) throw new ApiError(404, 'NOT_FOUND', `没有编号为 ${c.req.param('id')} 的照片。`);
     if (actor.role !== 'county' && !inScope(actor, proof.villageCode)) throw new ApiError(403, 'OUT_OF_SCOPE', '这个村不在您的管理范围内。');
     const parsed = reviewSchema.safeParse(await c.req.json().catch(() => null));

@@ -7,18 +7,20 @@
  * (each challenge usable once, 30 minutes), a honeypot field, and throttling per client (3 per
  * 10 minutes, 10 a day) and per village (60 a day). Every accepted message is audited.
  */
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { createFeedback, resolveSubject, type ResolvedSubject } from '../../src/data/feedback.ts';
 import { throttle, throttleStoreFor } from '../../src/data/throttle-store.ts';
-import { feedbackRef, parseFeedbackSubmission, type FeedbackSubmission } from '../../src/domain/feedback.ts';
+import { feedbackRef, feedbackSubmissionSchema, parseFeedbackSubmission, type FeedbackSubmission } from '../../src/domain/feedback.ts';
 import { checkProofOfWork, CHALLENGE_MAX_AGE_MS, FEEDBACK_POW_DIFFICULTY, newChallenge } from '../../src/domain/proof-of-work.ts';
 import { FEEDBACK_CLIENT_RULES, FEEDBACK_VILLAGE_RULES, type ThrottleRule } from '../../src/domain/throttle.ts';
 import { appendAudit } from '../../src/data/audit.ts';
 import { writeTransaction } from '../../src/data/write-lock.ts';
 import { auditInput } from './public-audit.ts';
 import { clientKey } from './public-client.ts';
+import { errorResponses } from './schemas.ts';
 
 const CHALLENGE_MESSAGES = {
   malformed: '页面验证没有完成。请刷新页面，等“提交”按钮可以按了再提交。',
@@ -27,6 +29,50 @@ const CHALLENGE_MESSAGES = {
   insufficient_work: '页面验证没有完成。请刷新页面再提交。',
   reused: '这次提交已经收到过了，不用再提交。',
 } as const;
+
+export const ChallengeSchema = z
+  .object({
+    challenge: z.string().describe('`<毫秒时间>.<随机数>`，30分钟内有效，只能用一次'),
+    difficulty: z.number().int().describe('sha256(`challenge:nonce`) 开头要有这么多个0比特'),
+  })
+  .openapi('FeedbackChallenge');
+
+export const FeedbackReceivedSchema = z
+  .object({
+    id: z.number().int(),
+    ref: z.string().meta({ example: '第12号' }),
+    status: z.literal('received'),
+    message: z.string().describe('给提问人看的话（中文）'),
+  })
+  .openapi('FeedbackReceived');
+
+/**
+ * Documents the public question endpoints in the OpenAPI document (api-v1.ts) from the schemas
+ * the handlers below validate and answer with.
+ */
+export function registerPublicFeedbackDocs(api: OpenAPIHono<AppEnv>): void {
+  api.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/public/feedback/challenge',
+    tags: ['公众'],
+    summary: '提问前取一道工作量证明题（无需令牌）',
+    responses: { 200: { description: '题目', content: { 'application/json': { schema: ChallengeSchema } } } },
+  });
+  api.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/public/feedback',
+    tags: ['公众'],
+    summary: '提问或提出异议（无需令牌，无需账号）',
+    description:
+      '先取题（/public/feedback/challenge），找到 nonce 后连同题目一起提交。website 是陷阱字段，必须留空。' +
+      '每道题只能用一次。每个客户端每10分钟3条、每天10条，每个村每天60条。没有 JavaScript 的手机用网页表单 /feedback/send/（不在本接口内）。',
+    request: { body: { required: true, content: { 'application/json': { schema: feedbackSubmissionSchema } } } },
+    responses: {
+      201: { description: '已收到', content: { 'application/json': { schema: FeedbackReceivedSchema } } },
+      ...errorResponses(400, 404, 409, 429),
+    },
+  });
+}
 
 export const FEEDBACK_THROTTLED_MESSAGE = '提交太频繁了，请过一会儿再提交。急事请打监督电话。';
 
@@ -70,7 +116,8 @@ export async function storeFeedback(
 export const publicFeedbackRoutes = new Hono<AppEnv>()
   .get('/api/v1/public/feedback/challenge', (c) => {
     const { clock } = c.get('deps');
-    return c.json({ challenge: newChallenge(clock(), crypto.getRandomValues(new Uint8Array(16))), difficulty: FEEDBACK_POW_DIFFICULTY });
+    const body: z.infer<typeof ChallengeSchema> = { challenge: newChallenge(clock(), crypto.getRandomValues(new Uint8Array(16))), difficulty: FEEDBACK_POW_DIFFICULTY };
+    return c.json(body);
   })
   .post('/api/v1/public/feedback', async (c) => {
     const { db, clock } = c.get('deps');
@@ -101,5 +148,6 @@ export const publicFeedbackRoutes = new Hono<AppEnv>()
     if ((uses ?? 0) > 1) throw new ApiError(409, 'ALREADY_RECEIVED', CHALLENGE_MESSAGES.reused);
 
     const { id, ref, message } = await storeFeedback(c, subject, sub, client, now);
-    return c.json({ id, ref, status: 'received', message }, 201);
+    const body: z.infer<typeof FeedbackReceivedSchema> = { id, ref, status: 'received', message };
+    return c.json(body, 201);
   });

@@ -7,17 +7,62 @@
  * → audit (never the ID characters) → answer. "No such person" and "wrong second factor" get the
  * same status (200) and the same body `{ found: false, message }`.
  */
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { lookupSubsidy, requestVillageCode } from '../../src/data/subsidy-lookup.ts';
 import { throttle, throttleStoreFor } from '../../src/data/throttle-store.ts';
 import { maskPersonName } from '../../src/domain/masking.ts';
-import { parseLookupRequest, type LookupAnswer } from '../../src/domain/subsidy-lookup.ts';
+import { lookupRequestSchema, parseLookupRequest, type LookupAnswer } from '../../src/domain/subsidy-lookup.ts';
 import { LOOKUP_CLIENT_RULES, LOOKUP_VILLAGE_RULES, type ThrottleVerdict } from '../../src/domain/throttle.ts';
 import { clientKey } from './public-client.ts';
 import { appendPublicAudit } from './public-audit.ts';
 import { renderLookupHtml } from './public-lookup-html.ts';
+import { errorResponses } from './schemas.ts';
+
+const PaymentLineSchema = z
+  .object({
+    year: z.number().int(),
+    persons: z.number().int(),
+    amountFen: z.number().int().describe('金额（分）'),
+    amountText: z.string().meta({ example: '1,800.00元' }),
+    paymentDate: z.string().nullable(),
+    paymentDateText: z.string().nullable(),
+    status: z.enum(['paid', 'failed', 'pending']),
+    statusText: z.string().describe('已发放 / 没有发放成功 / 还没有发放 / 已补发'),
+    reason: z.string().nullable(),
+    advice: z.string().nullable(),
+  })
+  .openapi('SubsidyPaymentLine');
+
+export const LookupAnswerSchema = z
+  .union([
+    z.object({ found: z.literal(true), name: z.string().describe('打码：张*'), villageName: z.string(), headName: z.string().describe('户主，打码'), payments: z.array(PaymentLineSchema) }),
+    z.object({ found: z.literal(false), message: z.string().describe('查不到时的统一说法（无论哪里不对都一样）') }),
+  ])
+  .openapi('SubsidyLookupAnswer');
+
+// The answer the handler sends is the domain's LookupAnswer: keep the documented shape in step.
+const documentedAnswer = (a: LookupAnswer): z.infer<typeof LookupAnswerSchema> => a;
+
+/** Documents `POST /public/lookup` from the schema that validates it (src/domain/subsidy-lookup.ts). */
+export function registerPublicLookupDocs(api: OpenAPIHono<AppEnv>): void {
+  api.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/public/lookup',
+    tags: ['公众'],
+    summary: '查我的直补（无需令牌）',
+    description:
+      '用村 + 姓名 + 身份证后6位（mode=id），或户编号 + 姓名（mode=household）查自家的直补。查不到、第二项不对、户编号不存在，回答都一样（200，found=false）。' +
+      '每个客户端每10分钟10次、每天30次，每个村每小时120次；每次查询都记入审计日志（不记身份证字符）。没有 JavaScript 的网页表单是 POST /lookup/（不在本接口内）。',
+    request: { body: { required: true, content: { 'application/json': { schema: lookupRequestSchema } } } },
+    responses: {
+      200: { description: '查到或查不到', content: { 'application/json': { schema: LookupAnswerSchema } } },
+      ...errorResponses(400, 429),
+    },
+  });
+}
 
 type Step =
   | { kind: 'invalid'; problems: { field: string; problem: string }[] }
@@ -76,7 +121,7 @@ export const publicLookupRoutes = new Hono<AppEnv>()
       c.header('Retry-After', String(step.verdict.retryAfterSeconds));
       throw new ApiError(429, 'TOO_MANY_REQUESTS', THROTTLED_MESSAGE);
     }
-    return c.json(step.answer, 200);
+    return c.json(documentedAnswer(step.answer), 200);
   })
   .post('/lookup/', async (c) => {
     const form = await c.req.parseBody();
