@@ -129,7 +129,7 @@ describe('questions without JavaScript in Chromium', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel('请写下您的问题').fill('修');
     await page.getByLabel(/^算一算：/).fill('0');
-    await Promise.all([page.waitForNavigation(), page.locator('form').evaluate((f: HTMLFormElement) => f.submit())]);
+    await Promise.all([page.waitForURL(/\/feedback\/send\/$/), page.locator('form').evaluate((f: HTMLFormElement) => f.submit())]);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('至少5个字');
     expect(await axeViolations(page)).toEqual([]);
     expect(await hasHorizontalScroll(page)).toBe(false);
