@@ -73,3 +73,28 @@ export async function bulkInsert<T extends SQLiteTable>(
     await client.execute({ sql, args });
   }
 }
+
+/** Rows per JSON value: big enough that the per-statement cost vanishes, small enough to stay cheap to hold. */
+const JSON_ROWS = 5_000;
+
+/**
+ * Runs `sql` (one statement, or several in order) once per chunk of `rows`, with the chunk bound as ONE JSON array (`?1`, read in SQL
+ * with `json_each(?1)` and `value ->> n`) followed by `constants` as `?2`, `?3`, …. For rows that
+ * are mostly derived or constant (milestones, workflow steps, budget lines) this crosses the driver
+ * once per chunk instead of once per value, and the statement is short, so preparing it again on
+ * every execute costs nothing. Only for integers and text: SQLite's JSON reader may round a double
+ * differently from JavaScript, so send doubles with bulkInsert.
+ *
+ * @example
+ * await insertFromJson(tx, `insert into project_budgets (project_id, fund_source, amount_fen)
+ *   select value ->> 0, value ->> 1, value ->> 2 from json_each(?1)`, [[1, 'central', 2500000]]);
+ */
+export async function insertFromJson(tx: WriteTx, sql: string | readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | null>>, constants: readonly Value[] = []): Promise<void> {
+  const client = libsqlTransaction(tx);
+  for (let i = 0; i < rows.length; i += JSON_ROWS) {
+    const chunk = rows.slice(i, i + JSON_ROWS);
+    for (const row of chunk) for (const v of row) if (typeof v === 'number' && !Number.isSafeInteger(v)) throw new TypeError(`insertFromJson: ${v} is not a safe integer`);
+    const args = [JSON.stringify(chunk), ...constants.map(check)];
+    for (const statement of typeof sql === 'string' ? [sql] : sql) await client.execute({ sql: statement, args });
+  }
+}

@@ -4,7 +4,7 @@ import * as t from '../../db/schema.ts';
 import type { Actor, UploadKind } from '../domain/access.ts';
 import { COUNTY_OUTLINE_RING } from '../domain/county-outline.ts';
 import type { FundSource, MilestoneKind } from '../domain/ledger.ts';
-import type { ExistingDisbursement, ExistingProject, UploadContext, VillageInfo } from '../domain/upload-plan.ts';
+import type { ExistingDisbursement, ExistingProject, ExistingProjectDetails, UploadContext, VillageInfo } from '../domain/upload-plan.ts';
 import type { Database } from '../../db/database.ts';
 import type { WriteTx } from './write-lock.ts';
 
@@ -38,8 +38,12 @@ export async function loadUploadContext(
     }
   }
   const projects = new Map<string, ExistingProject>();
+  const projectDetails = new Map<string, ExistingProjectDetails>();
   if (kind === 'projects' || kind === 'disbursements' || kind === 'milestones' || kind === 'allocations') {
-    for (const codes of chunks(input.projectCodes)) await loadProjects(db, codes, projects);
+    for (const codes of chunks(input.projectCodes)) {
+      await loadProjects(db, codes, projects);
+      if (kind === 'projects') await loadDetails(db, codes, projectDetails);
+    }
   }
   const disbursements = new Map<string, ExistingDisbursement>();
   if (kind === 'disbursements') {
@@ -77,50 +81,61 @@ export async function loadUploadContext(
       .from(t.allocationDocuments);
     for (const { docNumber, ...r } of rows) documents.set(docNumber, r);
   }
-  return { actor: input.actor, today: input.today, outline: COUNTY_OUTLINE_RING, villages, townships, projectTypes, projects, disbursements, directSubsidies, trainings, documents };
+  return { actor: input.actor, today: input.today, outline: COUNTY_OUTLINE_RING, villages, townships, projectTypes, projects, projectDetails, disbursements, directSubsidies, trainings, documents };
 }
 
 /**
- * One query per chunk of codes, answered as one row per project: its columns (integers and text)
- * with its budget, payments and milestones folded into one JSON array by SQLite, and lon/lat as
- * plain columns (SQLite writes doubles into JSON with 15 digits, which would not round-trip).
- * Far fewer values cross the driver than with one row per budget line, payment and milestone.
+ * One query per chunk of codes, answered as ONE JSON value: per project its state with its budget,
+ * payments and milestones folded in by SQLite. A row per project, or per budget line, payment and
+ * milestone, would cost far more through the driver than SQLite's JSON.
  */
 async function loadProjects(db: Reader, codes: string[], into: Map<string, ExistingProject>): Promise<void> {
   if (codes.length === 0) return;
-  const rows = await db.all<{ j: string; lon: number | null; lat: number | null }>(sql`
-    select json_array(p.id, p.code, p.year, p.village_code, p.workflow_state, p.type_code, p.name, p.content_scale,
-        p.implementing_unit, p.group_name, p.source_coord_system, p.beneficiaries, p.beneficiary_households, p.acceptance_result,
+  const [row] = await db.all<{ j: string }>(sql`
+    select json_group_array(json_array(p.id, p.code, p.village_code, p.workflow_state, p.acceptance_result,
         (select json_group_object(b.fund_source, b.amount_fen) from project_budgets b where b.project_id = p.id),
         (select json_group_object(d.fund_source, d.total) from (select fund_source, sum(amount_fen) as total from disbursements where project_id = p.id group by fund_source) d),
-        (select json_group_object(m.kind, m.date) from project_milestones m where m.project_id = p.id)) as j,
-      p.lon as lon, p.lat as lat
+        (select json_group_object(m.kind, m.date) from project_milestones m where m.project_id = p.id))) as j
     from projects p where p.code in (select value from json_each(${JSON.stringify(codes)}))`);
-  for (const r of rows) {
-    const [id, code, year, villageCode, workflowState, typeCode, name, contentScale, implementingUnit, groupName, coord, beneficiaries, beneficiaryHouseholds, acceptanceResult, budget, paid, milestones] =
-      JSON.parse(r.j) as [number, string, number, string, ExistingProject['workflowState'], string, string, string, string, string | null, string, number, number, ExistingProject['acceptanceResult'], JsonObject, JsonObject, JsonObject];
+  const found = JSON.parse(row?.j ?? '[]') as Array<[number, string, string, ExistingProject['workflowState'], ExistingProject['acceptanceResult'], JsonObject, JsonObject, JsonObject]>;
+  for (const [id, code, villageCode, workflowState, acceptanceResult, budget, paid, milestones] of found) {
     into.set(code, {
       id,
       code,
-      year,
       villageCode,
       workflowState,
-      typeCode,
-      name,
-      contentScale,
-      implementingUnit,
-      groupName,
-      lon: r.lon,
-      lat: r.lat,
-      sourceCoordSystem: coord === 'CGCS2000' || coord === 'WGS84' || coord === 'GCJ02' || coord === 'BD09' ? coord : 'CGCS2000',
-      beneficiaries,
-      beneficiaryHouseholds,
       budget: object(budget) as Partial<Record<FundSource, number>>,
       paid: object(paid) as Partial<Record<FundSource, number>>,
       milestones: object(milestones) as Partial<Record<MilestoneKind, string>>,
       acceptanceResult,
     });
   }
+}
+
+/**
+ * The other columns of the stored projects among `codes`, as plain rows (a project upload usually
+ * re-sends few stored projects). Not through JSON: SQLite writes doubles into JSON (and printf)
+ * with at most 15–16 digits, so lon/lat would not compare equal to what was stored.
+ */
+async function loadDetails(db: Reader, codes: string[], into: Map<string, ExistingProjectDetails>): Promise<void> {
+  if (codes.length === 0) return;
+  const rows = await db
+    .select({
+      code: t.projects.code,
+      year: t.projects.year,
+      typeCode: t.projects.typeCode,
+      name: t.projects.name,
+      contentScale: t.projects.contentScale,
+      implementingUnit: t.projects.implementingUnit,
+      groupName: t.projects.groupName,
+      lon: t.projects.lon,
+      lat: t.projects.lat,
+      beneficiaries: t.projects.beneficiaries,
+      beneficiaryHouseholds: t.projects.beneficiaryHouseholds,
+    })
+    .from(t.projects)
+    .where(sql`${t.projects.code} in (select value from json_each(${JSON.stringify(codes)}))`);
+  for (const { code, ...details } of rows) into.set(code, details);
 }
 
 type JsonObject = Record<string, unknown> | string;

@@ -15,7 +15,7 @@ import { checkUpload, referencesOf } from '../domain/upload-check.ts';
 import type { CheckResult, ProjectWrite, UploadContext, UploadProblem, WritePlan } from '../domain/upload-plan.ts';
 import type { ReadRows } from '../domain/upload-table.ts';
 import { appendAudit } from './audit.ts';
-import { bulkInsert } from './bulk-insert.ts';
+import { bulkInsert, insertFromJson } from './bulk-insert.ts';
 import { loadUploadContext } from './upload-context.ts';
 import { writeTransaction, type WriteTx } from './write-lock.ts';
 
@@ -52,6 +52,8 @@ export interface UploadRequest {
   countyUnit: string;
   /** Told how far the write has got (rows written of rows to write), e.g. for a CLI progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /** Told when each stage starts: loading what the checks compare against, checking, writing. */
+  onStage?: (stage: 'loading' | 'checking' | 'writing') => void;
 }
 
 export class IdempotencyConflictError extends Error {
@@ -71,15 +73,18 @@ export async function processUpload(db: Database, req: UploadRequest): Promise<U
   const run = async (tx: WriteTx | Database): Promise<UploadReport> => {
     const replay = await findEarlier(tx, req);
     if (replay) return replay;
+    req.onStage?.('loading');
     const ctx = await loadUploadContext(tx, { actor: req.actor, kind: req.kind, today: req.today, ...refs });
     // Rows whose cells could not be read are left out of the checks; every other row is still
     // checked, so one answer lists every problem of the file.
+    req.onStage?.('checking');
     const result = checkUpload(req.kind, req.read.rows, ctx);
     const counts = countOf(result);
     const warnings = [...req.read.warnings, ...result.warnings];
     const errors = [...req.read.errors, ...result.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
     if (errors.length > 0) return { ...rejected(errors), warnings };
     if (req.dryRun) return { ...base, warnings, status: 'dry_run', uploadId: null, ...counts, errors: [] };
+    req.onStage?.('writing');
     await applyPlan(tx as WriteTx, result.plan, req, ctx);
     const report: UploadReport = { ...base, warnings, status: 'committed', uploadId: null, ...counts, errors: [] };
     const [upload] = await tx
@@ -143,8 +148,15 @@ async function applyPlan(tx: WriteTx, plan: WritePlan, req: UploadRequest, ctx: 
       return writeProjects(tx, plan.create, plan.update, req, ctx);
     case 'disbursements': {
       let done = 0;
+      // Integers and text only, so one JSON value per part: cheaper than binding every value.
       for (const part of chunked(plan.create, PART)) {
-        await bulkInsert(tx, t.disbursements, ['projectId', 'date', 'amountFen', 'fundSource', 'voucherNumber', 'payee', 'payeeIsPerson', 'createdAt'], part.map((d) => ({ ...d, createdAt: req.at })));
+        await insertFromJson(
+          tx,
+          `insert into disbursements (project_id, date, amount_fen, fund_source, voucher_number, payee, payee_is_person, created_at)
+            select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, ?2 from json_each(?1)`,
+          part.map((d) => [d.projectId, d.date, d.amountFen, d.fundSource, d.voucherNumber, d.payee, d.payeeIsPerson ? 1 : 0]),
+          [req.at],
+        );
         req.onProgress?.((done += part.length), plan.create.length);
       }
       return;
@@ -210,6 +222,23 @@ function budgetRows(projectId: number, p: ProjectWrite) {
   return (Object.entries(p.budget) as Array<[FundSource, number]>).map(([fundSource, amountFen]) => ({ projectId, fundSource, amountFen }));
 }
 
+/**
+ * For each new project (`?1` = [[id, applied date, village review date or null, village committee]]):
+ * the 申请 milestone, the 村理财小组复核 milestone when the sheet has its date, and the matching
+ * workflow steps (draft → applied, applied → village_reviewed) by the uploader (`?2` user id, `?3`
+ * unit, `?4` comment, `?5` time; `?6`/`?7` frame the review date in the review step's comment).
+ */
+const NEW_PROJECT_HISTORY_SQL = [
+  `insert into project_milestones (project_id, kind, date, actor_unit)
+    select value ->> 0, 'applied', value ->> 1, value ->> 3 from json_each(?1)`,
+  `insert into project_milestones (project_id, kind, date, actor_unit)
+    select value ->> 0, 'village_reviewed', value ->> 2, value ->> 3 from json_each(?1) where value ->> 2 is not null`,
+  `insert into workflow_steps (subject_type, subject_id, from_state, to_state, action, actor_id, actor_unit, comment, at)
+    select 'project', value ->> 0, 'draft', 'applied', 'apply', ?2, ?3, ?4, ?5 from json_each(?1)`,
+  `insert into workflow_steps (subject_type, subject_id, from_state, to_state, action, actor_id, actor_unit, comment, at)
+    select 'project', value ->> 0, 'applied', 'village_reviewed', 'village_review', ?2, ?3, ?6 || (value ->> 2) || ?7, ?5 from json_each(?1) where value ->> 2 is not null`,
+];
+
 async function writeProjects(
   tx: WriteTx,
   create: readonly ProjectWrite[],
@@ -231,16 +260,17 @@ async function writeProjects(
     req.onProgress?.((done += part.length), create.length);
     await bulkInsert(tx, t.projects, PROJECT_FIELDS, part.map((p) => ({ ...projectColumns(p, req.at), workflowState: p.workflowState, createdAt: req.at })));
     const idOf = await projectIds(tx, part.map((p) => p.code));
+    // New projects' budget lines, milestones and first workflow steps are written by SQL from one
+    // JSON value per part: [id, applied date, village review date or null, village committee].
+    const created: Array<[number, string, string | null, string]> = [];
+    const lines: Array<[number, string, number]> = [];
     for (const p of part) {
       const id = idOf.get(p.code)!;
-      budgets.push(...budgetRows(id, p));
-      milestones.push({ projectId: id, kind: 'applied', date: p.appliedDate, actorUnit: committee(p.villageCode) });
-      step(id, 'draft', 'applied', 'apply', `上传申报（${req.format.toUpperCase()}）`);
-      if (p.villageReviewedDate) {
-        milestones.push({ projectId: id, kind: 'village_reviewed', date: p.villageReviewedDate, actorUnit: committee(p.villageCode) });
-        step(id, 'applied', 'village_reviewed', 'village_review', `据上传表格：村理财小组已于 ${p.villageReviewedDate} 复核`);
-      }
+      created.push([id, p.appliedDate, p.villageReviewedDate || null, committee(p.villageCode)]);
+      for (const b of budgetRows(id, p)) lines.push([b.projectId, b.fundSource, b.amountFen]);
     }
+    await insertFromJson(tx, `insert into project_budgets (project_id, fund_source, amount_fen) select value ->> 0, value ->> 1, value ->> 2 from json_each(?1)`, lines);
+    await insertFromJson(tx, NEW_PROJECT_HISTORY_SQL, created, [req.actor.userId, uploader, `上传申报（${req.format.toUpperCase()}）`, req.at, '据上传表格：村理财小组已于 ', ' 复核']);
   }
   for (const p of update) {
     await tx.update(t.projects).set({ ...projectColumns(p, req.at), workflowState: p.workflowState }).where(eq(t.projects.id, p.id));

@@ -119,17 +119,19 @@ export function checkProjects(rows: readonly ParsedRow[], ctx: UploadContext): C
       err('项目编号', '这个编号已被另一个村的项目使用', { received: code, expected: '未被使用的项目编号' });
       continue;
     }
+    const stored = ctx.projectDetails.get(code);
     const same =
-      existing.year === write.year &&
-      existing.typeCode === write.typeCode &&
-      existing.name === write.name &&
-      existing.contentScale === write.contentScale &&
-      existing.implementingUnit === write.implementingUnit &&
-      existing.groupName === write.groupName &&
-      existing.lon === write.lon &&
-      existing.lat === write.lat &&
-      existing.beneficiaries === write.beneficiaries &&
-      existing.beneficiaryHouseholds === write.beneficiaryHouseholds &&
+      stored !== undefined &&
+      stored.year === write.year &&
+      stored.typeCode === write.typeCode &&
+      stored.name === write.name &&
+      stored.contentScale === write.contentScale &&
+      stored.implementingUnit === write.implementingUnit &&
+      stored.groupName === write.groupName &&
+      stored.lon === write.lon &&
+      stored.lat === write.lat &&
+      stored.beneficiaries === write.beneficiaries &&
+      stored.beneficiaryHouseholds === write.beneficiaryHouseholds &&
       sameBudget(existing.budget, write.budget);
     if (same) {
       unchanged++;

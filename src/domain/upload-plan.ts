@@ -34,12 +34,21 @@ export interface VillageInfo {
 
 export type BudgetBySource = Partial<Record<FundSource, Fen>>;
 
+/** What every check needs to know about a stored project: where it is, its state and its money. */
 export interface ExistingProject {
   id: number;
   code: string;
-  year: number;
   villageCode: string;
   workflowState: WorkflowState;
+  budget: BudgetBySource;
+  paid: BudgetBySource;
+  milestones: Partial<Record<MilestoneKind, string>>;
+  acceptanceResult: 'pass' | 'fail' | null;
+}
+
+/** The rest of a stored project's columns, which only a project upload compares (is a re-sent row unchanged?). */
+export interface ExistingProjectDetails {
+  year: number;
   typeCode: string;
   name: string;
   contentScale: string;
@@ -47,13 +56,8 @@ export interface ExistingProject {
   groupName: string | null;
   lon: number | null;
   lat: number | null;
-  sourceCoordSystem: CoordSystem;
   beneficiaries: number;
   beneficiaryHouseholds: number;
-  budget: BudgetBySource;
-  paid: BudgetBySource;
-  milestones: Partial<Record<MilestoneKind, string>>;
-  acceptanceResult: 'pass' | 'fail' | null;
 }
 
 export interface ExistingDisbursement {
@@ -101,6 +105,8 @@ export interface UploadContext {
   /** Project type by code and by name → code. */
   projectTypes: ReadonlyMap<string, string>;
   projects: ReadonlyMap<string, ExistingProject>;
+  /** By project code: loaded for project uploads only. */
+  projectDetails: ReadonlyMap<string, ExistingProjectDetails>;
   /** By voucher number. */
   disbursements: ReadonlyMap<string, ExistingDisbursement>;
   /** By `villageCode:year`. */

@@ -4,6 +4,7 @@
  */
 import writeXlsxFile from 'write-excel-file/universal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as schema from '../../db/schema.ts';
 import type { ApiTarget } from '../support/api-target.ts';
 import { approve, auth, ledgerCounts, mintAll, postBytes, postJson, projectRow, seedCounty, VILLAGE_A1, VILLAGE_A2, type Tokens } from './fixtures.ts';
 
@@ -40,6 +41,15 @@ export function uploadCases(makeTarget: () => Promise<ApiTarget>): void {
       expect(Object.fromEntries(list.projects.map((p) => [p.code, p.workflowState]))).toEqual({ 'U-1': 'village_reviewed', 'U-2': 'applied' });
       const counts = await ledgerCounts(target.db);
       expect(counts).toMatchObject({ projects: 2, budgets: 2, steps: 3, uploads: 1 });
+      type Detail = { project: { budget: Array<{ fundSource: string; amountFen: number }>; milestones: Array<{ kind: string; date: string }>; steps: Array<{ action: string; actorUnit: string; comment: string | null; at: string }> } };
+      const u1 = ((await (await target.request('/api/v1/projects/U-1', { headers: auth(tokens.inspector) })).json()) as Detail).project;
+      expect(u1.budget).toEqual([expect.objectContaining({ fundSource: 'central', amountFen: 25_000_000 })]);
+      expect(u1.milestones.map((m) => [m.kind, m.date])).toEqual([['applied', '2025-03-10'], ['village_reviewed', '2025-03-15']]);
+      expect(u1.steps.map((s) => [s.action, s.comment])).toEqual([['apply', '上传申报（JSON）'], ['village_review', '据上传表格：村理财小组已于 2025-03-15 复核']]);
+      expect(new Set(u1.steps.map((s) => s.actorUnit))).toEqual(new Set(['禄福村村民委员会']));
+      const u2 = ((await (await target.request('/api/v1/projects/U-2', { headers: auth(tokens.inspector) })).json()) as Detail).project;
+      expect(u2.milestones.map((m) => m.kind)).toEqual(['applied']);
+      expect(u2.steps.map((s) => s.action)).toEqual(['apply']);
     });
 
     it('reads a UTF-8 CSV with a BOM and a GB18030 CSV without one alike', async () => {
@@ -129,6 +139,14 @@ export function uploadCases(makeTarget: () => Promise<ApiTarget>): void {
       expect((await postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-1', 100000)] })).status).toBe(200);
       const again = await postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-1', 100000), pay('V-2', 50000)] });
       expect(await again.json()).toMatchObject({ status: 'committed', created: 1, unchanged: 1 });
+      const person = await postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [{ ...pay('V-P', 20000), payee: '张三', payeeIsPerson: '是' }] });
+      expect(person.status).toBe(200);
+      const stored = await target.db.select().from(schema.disbursements).orderBy(schema.disbursements.id);
+      expect(stored.map(({ voucherNumber, date, amountFen, fundSource, payee, payeeIsPerson, createdAt }) => ({ voucherNumber, date, amountFen, fundSource, payee, payeeIsPerson, createdAt }))).toEqual([
+        { voucherNumber: 'V-1', date: '2025-06-30', amountFen: 10_000_000, fundSource: 'central', payee: '某公司', payeeIsPerson: false, createdAt: '2025-06-30T02:00:00.000Z' },
+        { voucherNumber: 'V-2', date: '2025-06-30', amountFen: 5_000_000, fundSource: 'central', payee: '某公司', payeeIsPerson: false, createdAt: '2025-06-30T02:00:00.000Z' },
+        { voucherNumber: 'V-P', date: '2025-06-30', amountFen: 2_000_000, fundSource: 'central', payee: '张三', payeeIsPerson: true, createdAt: '2025-06-30T02:00:00.000Z' },
+      ]);
       const over = await postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-3', 150000)] });
       expect(over.status).toBe(400);
       expect(((await over.json()) as ErrorAnswer).details![0]!.problem).toContain('超过预算');
