@@ -5,7 +5,9 @@
  *
  * Abuse protection that needs nothing outside mainland China: a proof of work solved in the browser
  * (each challenge usable once, 30 minutes), a honeypot field, and throttling per client (3 per
- * 10 minutes, 10 a day) and per village (60 a day). Every accepted message is audited.
+ * 10 minutes, 10 a day) and per village (60 a day). Every accepted message is stored and audited
+ * by {@link storeFeedback}, which the form without JavaScript (public-feedback-form.ts) shares.
+ * Documented in the OpenAPI document by {@link registerPublicFeedbackDocs}.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
