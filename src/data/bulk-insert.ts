@@ -74,12 +74,20 @@ export async function bulkInsert<T extends SQLiteTable>(
   }
 }
 
+/** The highest `?N` in a statement written with numbered parameters only. */
+function highestParameter(sql: string): number {
+  let highest = 0;
+  for (const m of sql.matchAll(/\?(\d+)/g)) highest = Math.max(highest, Number(m[1]));
+  return highest;
+}
+
 /** Rows per JSON value: big enough that the per-statement cost vanishes, small enough to stay cheap to hold. */
 const JSON_ROWS = 5_000;
 
 /**
  * Runs `sql` (one statement, or several in order) once per chunk of `rows`, with the chunk bound as ONE JSON array (`?1`, read in SQL
- * with `json_each(?1)` and `value ->> n`) followed by `constants` as `?2`, `?3`, …. For rows that
+ * with `json_each(?1)` and `value ->> n`) followed by `constants` as `?2`, `?3`, … (numbered
+ * parameters only; a statement is sent the arguments up to the highest it names). For rows that
  * are mostly derived or constant (milestones, workflow steps, budget lines) this crosses the driver
  * once per chunk instead of once per value, and the statement is short, so preparing it again on
  * every execute costs nothing. Only for integers and text: SQLite's JSON reader may round a double
@@ -95,6 +103,8 @@ export async function insertFromJson(tx: WriteTx, sql: string | readonly string[
     const chunk = rows.slice(i, i + JSON_ROWS);
     for (const row of chunk) for (const v of row) if (typeof v === 'number' && !Number.isSafeInteger(v)) throw new TypeError(`insertFromJson: ${v} is not a safe integer`);
     const args = [JSON.stringify(chunk), ...constants.map(check)];
-    for (const statement of typeof sql === 'string' ? [sql] : sql) await client.execute({ sql: statement, args });
+    // Each statement gets the arguments up to the highest ?N it uses: SQLite over HTTP (Turso,
+    // the Worker) refuses more arguments than the statement has parameters.
+    for (const statement of typeof sql === 'string' ? [sql] : sql) await client.execute({ sql: statement, args: args.slice(0, highestParameter(statement)) });
   }
 }

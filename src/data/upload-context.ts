@@ -86,7 +86,8 @@ export async function loadUploadContext(
 
 /**
  * One query per chunk of codes, answered as ONE JSON value: per project its state with its budget,
- * payments and milestones folded in by SQLite. A row per project, or per budget line, payment and
+ * payments and milestones folded in by SQLite (payments as [source, fen] pairs, summed here: a
+ * GROUP BY per project would build a temporary b-tree for each). A row per project, or per budget line, payment and
  * milestone, would cost far more through the driver than SQLite's JSON.
  */
 async function loadProjects(db: Reader, codes: string[], into: Map<string, ExistingProject>): Promise<void> {
@@ -94,10 +95,10 @@ async function loadProjects(db: Reader, codes: string[], into: Map<string, Exist
   const [row] = await db.all<{ j: string }>(sql`
     select json_group_array(json_array(p.id, p.code, p.village_code, p.workflow_state, p.acceptance_result,
         (select json_group_object(b.fund_source, b.amount_fen) from project_budgets b where b.project_id = p.id),
-        (select json_group_object(d.fund_source, d.total) from (select fund_source, sum(amount_fen) as total from disbursements where project_id = p.id group by fund_source) d),
+        (select json_group_array(json_array(d.fund_source, d.amount_fen)) from disbursements d where d.project_id = p.id),
         (select json_group_object(m.kind, m.date) from project_milestones m where m.project_id = p.id))) as j
     from projects p where p.code in (select value from json_each(${JSON.stringify(codes)}))`);
-  const found = JSON.parse(row?.j ?? '[]') as Array<[number, string, string, ExistingProject['workflowState'], ExistingProject['acceptanceResult'], JsonObject, JsonObject, JsonObject]>;
+  const found = JSON.parse(row?.j ?? '[]') as Array<[number, string, string, ExistingProject['workflowState'], ExistingProject['acceptanceResult'], JsonObject, Array<[FundSource, number]> | string, JsonObject]>;
   for (const [id, code, villageCode, workflowState, acceptanceResult, budget, paid, milestones] of found) {
     into.set(code, {
       id,
@@ -105,7 +106,7 @@ async function loadProjects(db: Reader, codes: string[], into: Map<string, Exist
       villageCode,
       workflowState,
       budget: object(budget) as Partial<Record<FundSource, number>>,
-      paid: object(paid) as Partial<Record<FundSource, number>>,
+      paid: paidBySource(paid),
       milestones: object(milestones) as Partial<Record<MilestoneKind, string>>,
       acceptanceResult,
     });
@@ -136,6 +137,13 @@ async function loadDetails(db: Reader, codes: string[], into: Map<string, Existi
     .from(t.projects)
     .where(sql`${t.projects.code} in (select value from json_each(${JSON.stringify(codes)}))`);
   for (const { code, ...details } of rows) into.set(code, details);
+}
+
+/** Paid so far per fund source, from [source, fen] pairs. */
+function paidBySource(pairs: Array<[FundSource, number]> | string): Partial<Record<FundSource, number>> {
+  const paid: Partial<Record<FundSource, number>> = {};
+  for (const [source, fen] of typeof pairs === 'string' ? (JSON.parse(pairs) as Array<[FundSource, number]>) : pairs) paid[source] = (paid[source] ?? 0) + fen;
+  return paid;
 }
 
 type JsonObject = Record<string, unknown> | string;

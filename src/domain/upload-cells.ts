@@ -71,6 +71,8 @@ export function readCode(cell: Cell, pattern: RegExp, expected: string): CellRes
 export function readYuan(cell: Cell): CellResult<Fen> {
   const expected = '以“元”为单位的金额，最多两位小数，如 125000 或 125,000.50';
   let text: string;
+  // Whole 元 below 10¹², as the reading below gives them without the round trip through text (-0 as 0).
+  if (typeof cell === 'number' && Number.isSafeInteger(cell) && cell >= 0 && cell < 1e12) return { ok: true, value: Math.abs(cell) * 100 };
   if (typeof cell === 'number') {
     if (!Number.isFinite(cell)) return fail('不是数字', expected);
     // Excel stores 1234.56 as the nearest double; 12 significant digits recover what was typed.
