@@ -50,19 +50,41 @@ function firstSheetPath(parts: XlsxParts): string | null {
   return null;
 }
 
-/** Shared strings when every one is a single plain `<t>`; null otherwise. */
+/**
+ * Shared strings when every one is a single plain `<t>`; null otherwise. Scanned with indexOf for
+ * the `<si>…</si>` and `<si/>` items that `/<si>([\s\S]*?)<\/si>|<si\/>/g` finds, each of which must
+ * be `<t>text</t>`, `<t xml:space="preserve">text</t>` or `<t/>` with no markup in the text.
+ */
 function sharedStrings(xml: string | undefined): string[] | null {
   if (xml === undefined) return [];
   const out: string[] = [];
-  const si = /<si>([\s\S]*?)<\/si>|<si\/>/g;
-  for (let m = si.exec(xml); m; m = si.exec(xml)) {
-    const inner = m[1] ?? '';
-    const t = /^<t(?:\s+xml:space="preserve")?>([^<]*)<\/t>$|^<t\/>$/.exec(inner);
-    if (!t) return null;
-    const text = t[1] ?? '';
+  for (let lt = xml.indexOf('<si', 0); lt >= 0; lt = xml.indexOf('<si', lt + 1)) {
+    if (xml.startsWith('<si/>', lt)) {
+      // The pattern's inner text is then empty, which is not a <t>.
+      return null;
+    }
+    if (xml.charCodeAt(lt + 3) !== 62 /* > */) continue;
+    const close = xml.indexOf('</si>', lt + 4);
+    if (close < 0) break;
+    const from = lt + 4;
+    let textStart: number;
+    if (xml.startsWith('<t>', from)) textStart = from + 3;
+    else if (xml.startsWith('<t/>', from) && close === from + 4) {
+      out.push('');
+      lt = close;
+      continue;
+    } else {
+      const gt = xml.indexOf('>', from);
+      if (gt < 0 || gt >= close || !/^<t\s+xml:space="preserve">$/.test(xml.slice(from, gt + 1))) return null;
+      textStart = gt + 1;
+    }
+    const textEnd = close - 4;
+    if (textEnd < textStart || !xml.startsWith('</t>', textEnd) || xml.indexOf('<', textStart) !== textEnd) return null;
+    const text = xml.slice(textStart, textEnd);
     // `_xHHHH_` escapes are read-excel-file's to decode.
     if (text.includes('_x')) return null;
     out.push(unescapeXml(text));
+    lt = close;
   }
   return out;
 }
@@ -81,19 +103,119 @@ function generalStyles(xml: string | undefined): Set<string> {
   return general;
 }
 
-const CELL_OR_ROW = /<row\b([^>]*?)(\/?)>|<\/row>|<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
-const VALUE = /^<v>([^<]*)<\/v>$/;
+/** Where the scanner found a token: indices into the sheet text, so nothing is copied per cell. */
+interface Scan {
+  kind: 'row' | 'rowEnd' | 'cell';
+  attrsStart: number;
+  attrsEnd: number;
+  /** A row or cell written `<… />`. */
+  empty: boolean;
+  innerStart: number;
+  innerEnd: number;
+  next: number;
+}
 
-/** The column number of a cell reference such as `AB12` in row 12; 0 when it is not one. */
-function columnOf(ref: string, row: number): number {
+/** `\w` of a regular expression: what may not follow `<row` or `<c` in those elements' names. */
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * The next `<row …>`, `<row …/>`, `</row>`, `<c …/>` or `<c …>…</c>` from `from` (anything else is
+ * skipped) into `t`: the tokens, in order, that the pattern
+ * `<row\b([^>]*?)(\/?)>|<\/row>|<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)` finds, scanned with indexOf.
+ */
+function nextToken(data: string, from: number, t: Scan): boolean {
+  for (let lt = data.indexOf('<', from); lt >= 0; lt = data.indexOf('<', lt + 1)) {
+    const c1 = data.charCodeAt(lt + 1);
+    if (c1 === 47 /* / */) {
+      if (!data.startsWith('</row>', lt)) continue;
+      t.kind = 'rowEnd';
+      t.next = lt + 6;
+      return true;
+    }
+    const nameEnd = c1 === 114 /* r */ && data.startsWith('<row', lt) ? lt + 4 : c1 === 99 /* c */ ? lt + 2 : -1;
+    if (nameEnd < 0 || isWordChar(data.charCodeAt(nameEnd))) continue;
+    const gt = data.indexOf('>', nameEnd);
+    if (gt < 0) return false;
+    t.empty = gt > nameEnd && data.charCodeAt(gt - 1) === 47;
+    t.attrsStart = nameEnd;
+    t.attrsEnd = t.empty ? gt - 1 : gt;
+    t.innerStart = t.innerEnd = gt + 1;
+    t.next = gt + 1;
+    if (nameEnd === lt + 4) {
+      t.kind = 'row';
+      return true;
+    }
+    t.kind = 'cell';
+    if (t.empty) return true;
+    const close = data.indexOf('</c>', gt + 1);
+    if (close < 0) continue;
+    t.innerEnd = close;
+    t.next = close + 4;
+    return true;
+  }
+  return false;
+}
+
+/** Start and end (indices into the sheet text) of a cell's r, s and t values; -1 when absent. */
+interface CellAttributes {
+  r: [number, number];
+  s: [number, number];
+  t: [number, number];
+}
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+
+/**
+ * A cell's r, s and t in one pass over its attributes (name="value" pairs after white space, the
+ * first of each name counting), without copying; false when the list is not of that form (then
+ * the sheet is left to read-excel-file).
+ */
+function cellAttributes(data: string, from: number, to: number, out: CellAttributes): boolean {
+  out.r[0] = out.s[0] = out.t[0] = -1;
+  let i = from;
+  while (i < to) {
+    if (!isSpace(data.charCodeAt(i))) return false;
+    while (i < to && isSpace(data.charCodeAt(i))) i++;
+    if (i === to) break;
+    const eq = data.indexOf('="', i);
+    if (eq <= i || eq >= to) return false;
+    const close = data.indexOf('"', eq + 2);
+    if (close < 0 || close >= to) return false;
+    const slot = eq === i + 1 ? data.charCodeAt(i) : 0;
+    const which = slot === 114 ? out.r : slot === 115 ? out.s : slot === 116 ? out.t : null;
+    if (which) {
+      if (which[0] < 0) {
+        which[0] = eq + 2;
+        which[1] = close;
+      }
+    } else {
+      for (let k = i; k < eq; k++) {
+        const c = data.charCodeAt(k);
+        if (isSpace(c) || c === 34 || c === 39 || c === 60 || c === 62 || c === 61) return false;
+      }
+    }
+    i = close + 1;
+  }
+  return true;
+}
+
+/** The column number of the cell reference data[from, to) (such as `AB12`) in row `row`; 0 when it is not one. */
+function columnAt(data: string, from: number, to: number, row: number): number {
   let col = 0;
-  let i = 0;
-  for (; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
+  let i = from;
+  for (; i < to; i++) {
+    const c = data.charCodeAt(i);
     if (c < 65 || c > 90) break;
     col = col * 26 + (c - 64);
   }
-  return i > 0 && ref.slice(i) === String(row) ? col : 0;
+  if (i === from || i === to || data.charCodeAt(i) === 48) return 0;
+  let n = 0;
+  for (; i < to; i++) {
+    const c = data.charCodeAt(i);
+    if (c < 48 || c > 57) return 0;
+    n = n * 10 + (c - 48);
+  }
+  return n === row ? col : 0;
 }
 
 /**
@@ -118,22 +240,23 @@ export function readPlainFirstSheet(parts: XlsxParts): unknown[][] | null {
   let dataRows = 0;
   let dataColumns = 0;
   let lastColumn = 0;
-  CELL_OR_ROW.lastIndex = 0;
-  for (let m = CELL_OR_ROW.exec(data); m; m = CELL_OR_ROW.exec(data)) {
-    if (m[0].startsWith('</row')) {
+  const token: Scan = { kind: 'rowEnd', attrsStart: 0, attrsEnd: 0, empty: false, innerStart: 0, innerEnd: 0, next: 0 };
+  const named: CellAttributes = { r: [-1, -1], s: [-1, -1], t: [-1, -1] };
+  for (let more = nextToken(data, 0, token); more; more = nextToken(data, token.next, token)) {
+    if (token.kind === 'rowEnd') {
       if (!row) return null;
       rows.push(row);
       if (row.length > 0) dataRows = rowNumber;
       row = null;
       continue;
     }
-    if (m[1] !== undefined) {
-      const r = Number(attr(m[1], 'r'));
+    if (token.kind === 'row') {
+      const r = Number(attr(data.slice(token.attrsStart, token.attrsEnd), 'r'));
       if (row || !Number.isInteger(r) || r <= rows.length) return null;
       while (rows.length < r - 1) rows.push([]);
       rowNumber = r;
       lastColumn = 0;
-      if (m[2] === '/') {
+      if (token.empty) {
         rows.push([]);
         continue;
       }
@@ -141,35 +264,47 @@ export function readPlainFirstSheet(parts: XlsxParts): unknown[][] | null {
       continue;
     }
     if (!row) return null;
-    const attrs = m[3]!;
-    const ref = attr(attrs, 'r');
-    const column = ref ? columnOf(ref, rowNumber) : 0;
+    if (!cellAttributes(data, token.attrsStart, token.attrsEnd, named)) return null;
+    const column = named.r[0] < 0 ? 0 : columnAt(data, named.r[0], named.r[1], rowNumber);
     if (column <= lastColumn) return null;
     lastColumn = column;
-    const inner = m[4] ?? '';
-    const v = inner === '' ? undefined : VALUE.exec(inner)?.[1];
-    if (inner !== '' && v === undefined) return null;
-    const type = attr(attrs, 't') ?? 'n';
+    // Only `<v>text</v>` (no markup inside) is a plain value: v is data[vStart, vEnd).
+    const { innerStart, innerEnd } = token;
+    let vStart = -1;
+    const vEnd = innerEnd - 4;
+    if (innerEnd > innerStart) {
+      if (vEnd < innerStart + 3 || !data.startsWith('<v>', innerStart) || !data.startsWith('</v>', vEnd) || data.indexOf('<', innerStart + 3) !== vEnd) return null;
+      vStart = innerStart + 3;
+    }
+    const hasValue = vStart >= 0 && vEnd > vStart;
+    const typeLength = named.t[0] < 0 ? 1 : named.t[1] - named.t[0];
+    const type = named.t[0] < 0 ? 110 /* n */ : typeLength === 1 ? data.charCodeAt(named.t[0]) : 0;
     let value: unknown = null;
-    if (type === 's') {
-      if (v) {
-        const s = strings[Number(v)];
-        if (s === undefined || !/^\d+$/.test(v)) return null;
-        const trimmed = s.trim();
+    if (type === 115 /* s */) {
+      if (hasValue) {
+        let index = 0;
+        for (let i = vStart; i < vEnd; i++) {
+          const c = data.charCodeAt(i);
+          if (c < 48 || c > 57) return null;
+          index = index * 10 + (c - 48);
+        }
+        const text = strings[index];
+        if (text === undefined) return null;
+        const trimmed = text.trim();
         value = trimmed === '' ? null : trimmed;
       }
-    } else if (type === 'n') {
-      const style = attr(attrs, 's');
-      if (style !== undefined && !general.has(style)) return null;
-      if (v) {
-        const n = Number(v);
+    } else if (type === 110 /* n */) {
+      if (named.s[0] >= 0 && !general.has(data.slice(named.s[0], named.s[1]))) return null;
+      if (hasValue) {
+        const n = Number(data.slice(vStart, vEnd));
         if (Number.isNaN(n)) return null;
         value = n;
       }
-    } else if (type === 'b') {
-      if (v) {
-        if (v !== '1' && v !== '0') return null;
-        value = v === '1';
+    } else if (type === 98 /* b */) {
+      if (hasValue) {
+        const c = vEnd - vStart === 1 ? data.charCodeAt(vStart) : 0;
+        if (c !== 48 && c !== 49) return null;
+        value = c === 49;
       }
     } else {
       return null;

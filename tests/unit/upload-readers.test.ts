@@ -66,3 +66,50 @@ describe('plain XLSX sheet reader', () => {
     expect(await xlsxRows(bytes)).toEqual([['日期'], [new Date('2025-03-10T00:00:00Z')]]);
   });
 });
+
+describe('plain XLSX sheet reader on hand-written parts', () => {
+  const WORKBOOK = '<workbook><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>';
+  const RELS = '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>';
+  const STYLES = '<styleSheet><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>';
+  const read = (sheetData: string, strings: string) =>
+    readPlainFirstSheet(
+      new Map([
+        ['xl/workbook.xml', WORKBOOK],
+        ['xl/_rels/workbook.xml.rels', RELS],
+        ['xl/styles.xml', STYLES],
+        ['xl/sharedStrings.xml', `<sst>${strings}</sst>`],
+        ['xl/worksheets/sheet1.xml', `<worksheet><sheetData>${sheetData}</sheetData></worksheet>`],
+      ]),
+    );
+  const STRINGS = '<si><t>项目编号</t></si><si><t xml:space="preserve"> 金额 </t></si><si><t/></si><si><t>a&amp;b</t></si>';
+
+  it('reads shared strings, numbers, booleans, empty and self-closing cells and rows, in any attribute order and spacing', () => {
+    const sheet =
+      '<row r="1"><c r="A1" t="s"><v>0</v></c><c t="s" r="B1"><v>1</v></c></row>' +
+      '<row r="2"/>' +
+      '<row r="3" spans="1:4"><c r="A3"\ts="0"\nt="n"><v>112.3956</v></c><c r="B3" t="b"><v>1</v></c><c r="C3"/><c r="D3" t="s"><v>3</v></c></row>' +
+      '<row r="4"><c r="B4" t="s"><v>2</v></c><c r="C4"><v>-3</v></c></row>';
+    expect(read(sheet, STRINGS)).toEqual([
+      ['项目编号', '金额', null, null],
+      [null, null, null, null],
+      [112.3956, true, null, 'a&b'],
+      [null, null, -3, null],
+    ]);
+  });
+
+  it('leaves to read-excel-file what it does not read itself', () => {
+    const row = (cell: string) => `<row r="1">${cell}</row>`;
+    expect(read(row('<c r="A1"><f>1+1</f><v>2</v></c>'), STRINGS)).toBeNull(); // formula
+    expect(read(row('<c r="A1" t="inlineStr"><is><t>x</t></is></c>'), STRINGS)).toBeNull(); // inline string
+    expect(read(row('<c r="A1" t="str"><v>x</v></c>'), STRINGS)).toBeNull(); // formula string
+    expect(read(row('<c r="A1" s="1"><v>45000</v></c>'), STRINGS)).toBeNull(); // date style
+    expect(read(row("<c r='A1' t='s'><v>0</v></c>"), STRINGS)).toBeNull(); // single quotes
+    expect(read(row('<c r="A1" t="s"><v>9</v></c>'), STRINGS)).toBeNull(); // no such string
+    expect(read(row('<c r="A2" t="s"><v>0</v></c>'), STRINGS)).toBeNull(); // reference of another row
+    expect(read(row('<c r="B1"><v>1</v></c><c r="A1"><v>2</v></c>'), STRINGS)).toBeNull(); // columns out of order
+    expect(read(row('<c r="A1" t="b"><v>2</v></c>'), STRINGS)).toBeNull(); // not a boolean
+    expect(read(row('<c r="A1" t="s"><v>0</v></c>'), '<si><r><t>rich</t></r></si>')).toBeNull(); // rich text
+    expect(read(row('<c r="A1" t="s"><v>0</v></c>'), '<si/>')).toBeNull();
+    expect(read(row('<c r="A1" t="s"><v>0</v></c>'), '<si><t>_x000D_</t></si>')).toBeNull();
+  });
+});
