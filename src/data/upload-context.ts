@@ -10,6 +10,13 @@ import type { WriteTx } from './write-lock.ts';
 
 type Reader = WriteTx | Database;
 
+/**
+ * From this many codes on, stored projects are read by scanning the four tables once each rather
+ * than looking every project up: for an upload that names most of the county's projects (a year's
+ * payments, say) the scan is several times faster, for a small one the lookups are.
+ */
+export const SCAN_FROM = 5_000;
+
 /** Codes per query: one bound parameter (a JSON array), so no limit on variables applies. */
 const CHUNK = 10_000;
 function chunks<T>(items: readonly T[]): T[][] {
@@ -20,7 +27,15 @@ function chunks<T>(items: readonly T[]): T[][] {
 
 export async function loadUploadContext(
   db: Reader,
-  input: { actor: Pick<Actor, 'role' | 'scopeCode'>; kind: UploadKind; today: string; projectCodes: readonly string[]; voucherNumbers: readonly string[] },
+  input: {
+    actor: Pick<Actor, 'role' | 'scopeCode'>;
+    kind: UploadKind;
+    today: string;
+    projectCodes: readonly string[];
+    voucherNumbers: readonly string[];
+    /** From how many project codes the projects are read by scanning the tables (default SCAN_FROM); for tests. */
+    scanFrom?: number;
+  },
 ): Promise<UploadContext> {
   const { kind } = input;
   const divisionRows = await db.select({ code: t.divisions.code, name: t.divisions.name, level: t.divisions.level, parentCode: t.divisions.parentCode }).from(t.divisions);
@@ -40,8 +55,9 @@ export async function loadUploadContext(
   const projects = new Map<string, ExistingProject>();
   const projectDetails = new Map<string, ExistingProjectDetails>();
   if (kind === 'projects' || kind === 'disbursements' || kind === 'milestones' || kind === 'allocations') {
+    if (input.projectCodes.length >= (input.scanFrom ?? SCAN_FROM)) await loadAllProjects(db, new Set(input.projectCodes), projects);
     for (const codes of chunks(input.projectCodes)) {
-      await loadProjects(db, codes, projects);
+      if (input.projectCodes.length < (input.scanFrom ?? SCAN_FROM)) await loadProjects(db, codes, projects);
       if (kind === 'projects') await loadDetails(db, codes, projectDetails);
     }
   }
@@ -110,6 +126,38 @@ async function loadProjects(db: Reader, codes: string[], into: Map<string, Exist
       milestones: object(milestones) as Partial<Record<MilestoneKind, string>>,
       acceptanceResult,
     });
+  }
+}
+
+/**
+ * Every stored project whose code is in `codes`, read by scanning projects, budget lines, payments
+ * and milestones once each (one JSON value per table) and joining them here by project id.
+ */
+async function loadAllProjects(db: Reader, codes: ReadonlySet<string>, into: Map<string, ExistingProject>): Promise<void> {
+  const table = async <T>(query: ReturnType<typeof sql>): Promise<T[]> => {
+    const [row] = await db.all<{ j: string | null }>(query);
+    return JSON.parse(row?.j ?? '[]') as T[];
+  };
+  const byId = new Map<number, ExistingProject>();
+  for (const [id, code, villageCode, workflowState, acceptanceResult] of await table<[number, string, string, ExistingProject['workflowState'], ExistingProject['acceptanceResult']]>(
+    sql`select json_group_array(json_array(id, code, village_code, workflow_state, acceptance_result)) as j from projects`,
+  )) {
+    if (!codes.has(code)) continue;
+    const project: ExistingProject = { id, code, villageCode, workflowState, budget: {}, paid: {}, milestones: {}, acceptanceResult };
+    byId.set(id, project);
+    into.set(code, project);
+  }
+  for (const [id, source, fen] of await table<[number, FundSource, number]>(sql`select json_group_array(json_array(project_id, fund_source, amount_fen)) as j from project_budgets`)) {
+    const project = byId.get(id);
+    if (project) project.budget[source] = fen;
+  }
+  for (const [id, source, fen] of await table<[number, FundSource, number]>(sql`select json_group_array(json_array(project_id, fund_source, amount_fen)) as j from disbursements`)) {
+    const project = byId.get(id);
+    if (project) project.paid[source] = (project.paid[source] ?? 0) + fen;
+  }
+  for (const [id, kind, date] of await table<[number, MilestoneKind, string]>(sql`select json_group_array(json_array(project_id, kind, date)) as j from project_milestones`)) {
+    const project = byId.get(id);
+    if (project) project.milestones[kind] = date;
   }
 }
 
