@@ -55,9 +55,11 @@ export async function loadUploadContext(
   const projects = new Map<string, ExistingProject>();
   const projectDetails = new Map<string, ExistingProjectDetails>();
   if (kind === 'projects' || kind === 'disbursements' || kind === 'milestones' || kind === 'allocations') {
-    if (input.projectCodes.length >= (input.scanFrom ?? SCAN_FROM)) await loadAllProjects(db, new Set(input.projectCodes), projects);
+    // A payment is checked against the 县级审批 date only; every other upload may need them all.
+    const milestoneKinds = kind === 'disbursements' ? (['county_approved'] as const) : null;
+    if (input.projectCodes.length >= (input.scanFrom ?? SCAN_FROM)) await loadAllProjects(db, new Set(input.projectCodes), milestoneKinds, projects);
     for (const codes of chunks(input.projectCodes)) {
-      if (input.projectCodes.length < (input.scanFrom ?? SCAN_FROM)) await loadProjects(db, codes, projects);
+      if (input.projectCodes.length < (input.scanFrom ?? SCAN_FROM)) await loadProjects(db, codes, milestoneKinds, projects);
       if (kind === 'projects') await loadDetails(db, codes, projectDetails);
     }
   }
@@ -106,13 +108,13 @@ export async function loadUploadContext(
  * GROUP BY per project would build a temporary b-tree for each). A row per project, or per budget line, payment and
  * milestone, would cost far more through the driver than SQLite's JSON.
  */
-async function loadProjects(db: Reader, codes: string[], into: Map<string, ExistingProject>): Promise<void> {
+async function loadProjects(db: Reader, codes: string[], milestoneKinds: readonly MilestoneKind[] | null, into: Map<string, ExistingProject>): Promise<void> {
   if (codes.length === 0) return;
   const [row] = await db.all<{ j: string }>(sql`
     select json_group_array(json_array(p.id, p.code, p.village_code, p.workflow_state, p.acceptance_result,
         (select json_group_object(b.fund_source, b.amount_fen) from project_budgets b where b.project_id = p.id),
         (select json_group_array(json_array(d.fund_source, d.amount_fen)) from disbursements d where d.project_id = p.id),
-        (select json_group_object(m.kind, m.date) from project_milestones m where m.project_id = p.id))) as j
+        (select json_group_object(m.kind, m.date) from project_milestones m where m.project_id = p.id ${kindFilter(milestoneKinds)}))) as j
     from projects p where p.code in (select value from json_each(${JSON.stringify(codes)}))`);
   const found = JSON.parse(row?.j ?? '[]') as Array<[number, string, string, ExistingProject['workflowState'], ExistingProject['acceptanceResult'], JsonObject, Array<[FundSource, number]> | string, JsonObject]>;
   for (const [id, code, villageCode, workflowState, acceptanceResult, budget, paid, milestones] of found) {
@@ -129,11 +131,14 @@ async function loadProjects(db: Reader, codes: string[], into: Map<string, Exist
   }
 }
 
+/** `and kind in (…)` for the milestone kinds asked for; nothing when all are. */
+const kindFilter = (kinds: readonly MilestoneKind[] | null) => (kinds ? sql`and kind in (select value from json_each(${JSON.stringify(kinds)}))` : sql``);
+
 /**
  * Every stored project whose code is in `codes`, read by scanning projects, budget lines, payments
  * and milestones once each (one JSON value per table) and joining them here by project id.
  */
-async function loadAllProjects(db: Reader, codes: ReadonlySet<string>, into: Map<string, ExistingProject>): Promise<void> {
+async function loadAllProjects(db: Reader, codes: ReadonlySet<string>, milestoneKinds: readonly MilestoneKind[] | null, into: Map<string, ExistingProject>): Promise<void> {
   const table = async <T>(query: ReturnType<typeof sql>): Promise<T[]> => {
     const [row] = await db.all<{ j: string | null }>(query);
     return JSON.parse(row?.j ?? '[]') as T[];
@@ -155,7 +160,7 @@ async function loadAllProjects(db: Reader, codes: ReadonlySet<string>, into: Map
     const project = byId.get(id);
     if (project) project.paid[source] = (project.paid[source] ?? 0) + fen;
   }
-  for (const [id, kind, date] of await table<[number, MilestoneKind, string]>(sql`select json_group_array(json_array(project_id, kind, date)) as j from project_milestones`)) {
+  for (const [id, kind, date] of await table<[number, MilestoneKind, string]>(sql`select json_group_array(json_array(project_id, kind, date)) as j from project_milestones where true ${kindFilter(milestoneKinds)}`)) {
     const project = byId.get(id);
     if (project) project.milestones[kind] = date;
   }

@@ -42,6 +42,7 @@ export interface ExistingProject {
   workflowState: WorkflowState;
   budget: BudgetBySource;
   paid: BudgetBySource;
+  /** Dates by milestone; for a payment upload only 县级审批 (all its checks use). */
   milestones: Partial<Record<MilestoneKind, string>>;
   acceptanceResult: 'pass' | 'fail' | null;
 }

@@ -15,7 +15,7 @@ describe('loadUploadContext', () => {
     await seedCounty(db);
     const project = (code: string, villageCode: string, workflowState: 'applied' | 'county_approved') => ({
       code, year: 2025, villageCode, typeCode: 'beautiful_home', name: `项目${code}`, contentScale: '一条路', implementingUnit: '村委会',
-      locationPrecision: 'village' as const, workflowState, updatedAt: '2025-06-30T02:00:00.000Z', createdAt: '2025-06-30T02:00:00.000Z',
+      locationPrecision: 'village_centre' as const, workflowState, updatedAt: '2025-06-30T02:00:00.000Z', createdAt: '2025-06-30T02:00:00.000Z',
     });
     const [p1, p2, p3] = await db
       .insert(schema.projects)
@@ -34,7 +34,7 @@ describe('loadUploadContext', () => {
     const pay = (projectId: number, fundSource: 'central' | 'county', amountFen: number, voucherNumber: string) => ({ projectId, date: '2025-05-01', amountFen, fundSource, voucherNumber, payee: '某公司', createdAt: '2025-06-30T02:00:00.000Z' });
     await db.insert(schema.disbursements).values([pay(p1!.id, 'central', 300_000, 'V1'), pay(p1!.id, 'central', 100_000, 'V2'), pay(p1!.id, 'county', 50_000, 'V3')]);
 
-    const input = { actor: { role: 'county' as const, scopeCode: '430482' }, kind: 'disbursements' as const, today: '2025-06-30', projectCodes: ['C-1', 'C-2', 'C-3', 'NOPE'], voucherNumbers: [] };
+    const input = { actor: { role: 'county' as const, scopeCode: '430482' }, kind: 'milestones' as const, today: '2025-06-30', projectCodes: ['C-1', 'C-2', 'C-3', 'NOPE'], voucherNumbers: [] };
     const looked = await loadUploadContext(db, { ...input, scanFrom: Number.POSITIVE_INFINITY });
     const scanned = await loadUploadContext(db, { ...input, scanFrom: 1 });
     const sorted = (m: ReadonlyMap<string, unknown>) => [...m].sort(([a], [b]) => a.localeCompare(b));
@@ -46,5 +46,12 @@ describe('loadUploadContext', () => {
     expect(looked.projects.get('C-3')).toMatchObject({ id: p3!.id, budget: {}, paid: {}, milestones: {} });
     expect(looked.projects.has('NOPE')).toBe(false);
     expect(scanned.projects.size).toBe(3);
+
+    // A payment upload reads only the 县级审批 milestone, either way.
+    const payLooked = await loadUploadContext(db, { ...input, kind: 'disbursements', scanFrom: Number.POSITIVE_INFINITY });
+    const payScanned = await loadUploadContext(db, { ...input, kind: 'disbursements', scanFrom: 1 });
+    expect(sorted(payScanned.projects)).toEqual(sorted(payLooked.projects));
+    expect(payLooked.projects.get('C-1')?.milestones).toEqual({ county_approved: '2025-04-01' });
+    expect(payLooked.projects.get('C-2')?.milestones).toEqual({});
   });
 });
