@@ -79,6 +79,11 @@ export function readYuan(cell: Cell): CellResult<Fen> {
     text = Number(cell.toPrecision(12)).toString();
     if (/e/i.test(text)) return fail('数值超出范围', expected);
   } else if (typeof cell === 'string') {
+    // Plain digits (up to 13, so fen stay exact), the common case, as parseYuan reads them.
+    if (cell.length > 0 && cell.length <= 13) {
+      const whole = digitsAt(cell, 0, cell.length);
+      if (whole >= 0) return { ok: true, value: whole * 100 };
+    }
     text = cell.trim();
   } else {
     return fail('不是数字', expected);
@@ -106,6 +111,17 @@ export function readDecimal(cell: Cell): CellResult<number> {
   const n = typeof cell === 'number' ? cell : typeof cell === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(cell) ? Number(cell) : NaN;
   if (!Number.isFinite(n)) return fail('不是数字', '小数形式的度数，如 112.3956');
   return { ok: true, value: n };
+}
+
+/** The number written by the ASCII digits text[from, to), or -1 when any is not a digit. */
+function digitsAt(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -141,6 +157,11 @@ export function readDate(cell: Cell): CellResult<string> {
     return fail('是一个数字，不是日期', expected, hint);
   }
   if (typeof cell !== 'string') return fail('不是日期', expected);
+  // `YYYY-MM-DD`, the common case, without the pattern below (which reads it the same way).
+  if (cell.length === 10 && cell.charCodeAt(4) === 45 && cell.charCodeAt(7) === 45) {
+    const iso = isoOf(digitsAt(cell, 0, 4), digitsAt(cell, 5, 7), digitsAt(cell, 8, 10));
+    if (iso) return { ok: true, value: iso };
+  }
   const m = /^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$/.exec(cell);
   const iso = m ? isoOf(Number(m[1]), Number(m[2]), Number(m[3])) : null;
   if (!iso) return fail('不是有效日期', expected);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readYuan } from '../../src/domain/upload-cells.ts';
+import { readDate, readYuan } from '../../src/domain/upload-cells.ts';
 
 describe('readYuan on number cells', () => {
   it('reads a whole number of 元 as the same text would read', () => {
@@ -21,5 +21,27 @@ describe('readYuan on number cells', () => {
     expect(readYuan(1e21)).toMatchObject({ ok: false, problem: '数值超出范围' });
     expect(readYuan(1234.56)).toEqual({ ok: true, value: 123_456 });
     expect(readYuan(0.001)).toMatchObject({ ok: false });
+  });
+});
+
+// A leading space skips the fast paths (they take exact shapes only) and sends the cell through
+// the general reading, which ignores the space: so the two answers must agree.
+describe('fast paths of text cells', () => {
+  const digit = fc.constantFrom(...'0123456789'.split(''));
+  it('reads YYYY-MM-DD dates as the general date reading does', () => {
+    const date = fc.tuple(fc.array(digit, { minLength: 4, maxLength: 4 }), fc.array(digit, { minLength: 2, maxLength: 2 }), fc.array(digit, { minLength: 2, maxLength: 2 })).map(([y, m, d]) => `${y.join('')}-${m.join('')}-${d.join('')}`);
+    fc.assert(fc.property(date, (text) => {
+      expect(readDate(text)).toEqual(readDate(` ${text}`));
+    }), { numRuns: 20_000 });
+    expect(readDate('2024-02-29')).toEqual({ ok: true, value: '2024-02-29' });
+    expect(readDate('2023-02-29')).toMatchObject({ ok: false });
+    expect(readDate('0099-01-01')).toMatchObject({ ok: false });
+  });
+
+  it('reads plain digit amounts as the general amount reading does', () => {
+    const amount = fc.array(digit, { minLength: 1, maxLength: 16 }).map((d) => d.join(''));
+    fc.assert(fc.property(amount, (text) => {
+      expect(readYuan(text)).toEqual(readYuan(` ${text}`));
+    }), { numRuns: 20_000 });
   });
 });
