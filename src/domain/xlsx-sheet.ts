@@ -123,11 +123,11 @@ const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) |
  * skipped) into `t`: the tokens, in order, that the pattern
  * `<row\b([^>]*?)(\/?)>|<\/row>|<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)` finds, scanned with indexOf.
  */
-function nextToken(data: string, from: number, t: Scan): boolean {
-  for (let lt = data.indexOf('<', from); lt >= 0; lt = data.indexOf('<', lt + 1)) {
+function nextToken(data: string, from: number, stop: number, t: Scan): boolean {
+  for (let lt = data.indexOf('<', from); lt >= 0 && lt < stop; lt = data.indexOf('<', lt + 1)) {
     const c1 = data.charCodeAt(lt + 1);
     if (c1 === 47 /* / */) {
-      if (!data.startsWith('</row>', lt)) continue;
+      if (lt + 6 > stop || !data.startsWith('</row>', lt)) continue;
       t.kind = 'rowEnd';
       t.next = lt + 6;
       return true;
@@ -135,7 +135,7 @@ function nextToken(data: string, from: number, t: Scan): boolean {
     const nameEnd = c1 === 114 /* r */ && data.startsWith('<row', lt) ? lt + 4 : c1 === 99 /* c */ ? lt + 2 : -1;
     if (nameEnd < 0 || isWordChar(data.charCodeAt(nameEnd))) continue;
     const gt = data.indexOf('>', nameEnd);
-    if (gt < 0) return false;
+    if (gt < 0 || gt >= stop) return false;
     t.empty = gt > nameEnd && data.charCodeAt(gt - 1) === 47;
     t.attrsStart = nameEnd;
     t.attrsEnd = t.empty ? gt - 1 : gt;
@@ -147,13 +147,26 @@ function nextToken(data: string, from: number, t: Scan): boolean {
     }
     t.kind = 'cell';
     if (t.empty) return true;
-    const close = data.indexOf('</c>', gt + 1);
+    let close = -1;
+    for (let k = data.indexOf('<', gt + 1); k >= 0 && k + 4 <= stop; k = data.indexOf('<', k + 1)) {
+      if (data.charCodeAt(k + 1) === 47 && data.charCodeAt(k + 2) === 99 && data.charCodeAt(k + 3) === 62) {
+        close = k;
+        break;
+      }
+    }
     if (close < 0) continue;
     t.innerEnd = close;
     t.next = close + 4;
     return true;
   }
   return false;
+}
+
+/** Whether `<v>` (or `</v>` when closing) starts at data[at]. */
+function isTag(data: string, at: number, closing: boolean): boolean {
+  if (data.charCodeAt(at) !== 60) return false;
+  const k = closing ? at + 2 : at + 1;
+  return (!closing || data.charCodeAt(at + 1) === 47) && data.charCodeAt(k) === 118 && data.charCodeAt(k + 1) === 62;
 }
 
 /** Start and end (indices into the sheet text) of a cell's r, s and t values; -1 when absent. */
@@ -177,10 +190,12 @@ function cellAttributes(data: string, from: number, to: number, out: CellAttribu
     if (!isSpace(data.charCodeAt(i))) return false;
     while (i < to && isSpace(data.charCodeAt(i))) i++;
     if (i === to) break;
-    const eq = data.indexOf('="', i);
-    if (eq <= i || eq >= to) return false;
-    const close = data.indexOf('"', eq + 2);
-    if (close < 0 || close >= to) return false;
+    let eq = i;
+    while (eq < to && data.charCodeAt(eq) !== 61 /* = */) eq++;
+    if (eq === i || eq + 1 >= to || data.charCodeAt(eq + 1) !== 34 /* " */) return false;
+    let close = eq + 2;
+    while (close < to && data.charCodeAt(close) !== 34) close++;
+    if (close >= to) return false;
     const slot = eq === i + 1 ? data.charCodeAt(i) : 0;
     const which = slot === 114 ? out.r : slot === 115 ? out.s : slot === 116 ? out.t : null;
     if (which) {
@@ -232,7 +247,9 @@ export function readPlainFirstSheet(parts: XlsxParts): unknown[][] | null {
   const start = sheet.indexOf('<sheetData');
   if (start < 0) return null;
   const end = sheet.indexOf('</sheetData>', start);
-  const data = end < 0 ? sheet.slice(start) : sheet.slice(start, end);
+  // Scanned in place between start and stop: a slice of a large string costs on every access.
+  const data = sheet;
+  const stop = end < 0 ? sheet.length : end;
 
   const rows: unknown[][] = [];
   let row: unknown[] | null = null;
@@ -242,7 +259,7 @@ export function readPlainFirstSheet(parts: XlsxParts): unknown[][] | null {
   let lastColumn = 0;
   const token: Scan = { kind: 'rowEnd', attrsStart: 0, attrsEnd: 0, empty: false, innerStart: 0, innerEnd: 0, next: 0 };
   const named: CellAttributes = { r: [-1, -1], s: [-1, -1], t: [-1, -1] };
-  for (let more = nextToken(data, 0, token); more; more = nextToken(data, token.next, token)) {
+  for (let more = nextToken(data, start, stop, token); more; more = nextToken(data, token.next, stop, token)) {
     if (token.kind === 'rowEnd') {
       if (!row) return null;
       rows.push(row);
@@ -273,7 +290,8 @@ export function readPlainFirstSheet(parts: XlsxParts): unknown[][] | null {
     let vStart = -1;
     const vEnd = innerEnd - 4;
     if (innerEnd > innerStart) {
-      if (vEnd < innerStart + 3 || !data.startsWith('<v>', innerStart) || !data.startsWith('</v>', vEnd) || data.indexOf('<', innerStart + 3) !== vEnd) return null;
+      if (vEnd < innerStart + 3 || !isTag(data, innerStart, false) || !isTag(data, vEnd, true)) return null;
+      for (let k = innerStart + 3; k < vEnd; k++) if (data.charCodeAt(k) === 60) return null;
       vStart = innerStart + 3;
     }
     const hasValue = vStart >= 0 && vEnd > vStart;
