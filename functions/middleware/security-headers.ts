@@ -78,6 +78,9 @@ export const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 
 
 /** The Cache-Control for a response, or null to keep the one the route set. */
 export function cacheControlFor(path: string, status: number, existing: string | null): string | null {
+  // A route may always forbid storing (a page showing one household's payments, or a message and
+  // reply phone sent back to its writer); only looser settings are replaced.
+  if (existing && /(^|[\s,])no-store($|[\s,])/i.test(existing)) return null;
   const ok = status === 200 || status === 304 || status === 206;
   if (path.startsWith('/api/')) return ok && existing ? null : NO_STORE;
   if (!ok) return status >= 300 && status < 400 ? REVALIDATE : NO_STORE;

@@ -43,6 +43,8 @@ type Status = 200 | 201 | 400 | 404 | 409 | 429;
 
 function page(c: Context<AppEnv>, input: FeedbackPageInput, status: Status) {
   const { config } = c.get('deps');
+  // The page may show the message and reply phone back to its writer: never kept by a cache.
+  c.header('Cache-Control', 'no-store');
   return c.html(renderFeedbackHtml(input, { phones: config.COUNTY_SUPERVISION_PHONES, address: config.SUPERVISION_ADDRESS }), status);
 }
 

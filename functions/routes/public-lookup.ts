@@ -130,5 +130,7 @@ export const publicLookupRoutes = new Hono<AppEnv>()
     const step = await runLookup(c, input);
     if (step.kind === 'throttled') c.header('Retry-After', String(step.verdict.retryAfterSeconds));
     const status = step.kind === 'invalid' ? 400 : step.kind === 'throttled' ? 429 : 200;
+    // One household's payments: no browser or proxy may keep the page.
+    c.header('Cache-Control', 'no-store');
     return c.html(renderLookupHtml(step.kind === 'answered' ? { answer: step.answer } : step.kind === 'invalid' ? { problems: step.problems } : { throttled: THROTTLED_MESSAGE }), status);
   });

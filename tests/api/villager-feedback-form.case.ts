@@ -127,6 +127,7 @@ export function runFeedbackFormContract(newTarget: () => Promise<ApiTarget>) {
     it('answers a static page’s form sent without its script with the last step (the sum), keeping what was written', async () => {
       const res = await target.request('/feedback/send/', formPost({ subjectType: 'village', subjectRef: VILLAGE_A, kind: 'question', body: '今年的项目什么时候公示？', contactPhone: '', website: '' }));
       expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
       const html = await res.text();
       expect(html).toContain('还差一步');
       expect(html).toContain('今年的项目什么时候公示？</textarea>');

@@ -112,6 +112,7 @@ export function runLookupContract(newTarget: () => Promise<ApiTarget>) {
       const found = await target.request('/lookup/', form({ mode: 'id', villageCode: VILLAGE_A, name: ROSTER.zhang.name, idTail: tail(ROSTER.zhang.id) }));
       expect(found.status).toBe(200);
       expect(found.headers.get('content-type')).toContain('text/html');
+      expect(found.headers.get('cache-control')).toBe('no-store');
       const html = await found.text();
       expect(html).toContain('张*家的直补');
       expect(html).toContain('2024年：没有发放成功');

@@ -37,6 +37,9 @@ describe('Cache-Control', () => {
     ['/api/v1/health', 200, null, 'no-store'],
     ['/api/v1/open-data.csv', 200, 'public, max-age=300', null],
     ['/api/v1/open-data.csv', 500, 'public, max-age=300', 'no-store'],
+    ['/lookup/', 200, 'no-store', null],
+    ['/feedback/send/', 200, 'private, no-store', null],
+    ['/feedback/send/', 200, 'no-storey', 'no-cache'],
   ])('%s answering %i (route set %s) → %s', (path, status, existing, expected) => {
     expect(cacheControlFor(path, status, existing)).toBe(expected);
   });
