@@ -1,15 +1,16 @@
 /**
  * Draws laid-out poster pages. PDF: our own writer (pdf-writer.ts) with the run's fonts embedded,
  * cut down to the glyphs the PDF prints (pdf-font.ts), so the text is real and selectable
- * (`pdftotext` reads it) and the file stays small and vector. PNG: the same pages as
- * SVG with each glyph drawn from the same font's outlines, rasterised by resvg. Both draw the same
- * nodes at the same positions, so the PNG and the PDF show one layout.
+ * (`pdftotext` reads it) and the file stays small and vector. PNG: the same pages rasterised by
+ * raster.ts, each glyph from the same font's outlines (drawn once per run, size and quarter-pixel
+ * position, then copied). Both draw the same nodes at the same positions, so the PNG and the PDF
+ * show one layout.
  */
-import { Resvg } from '@resvg/resvg-js';
 import type { PosterFonts } from './fonts.ts';
 import { embedPosterFont } from './pdf-font.ts';
 import { PdfWriter, pdfNumber, pdfText } from './pdf-writer.ts';
 import { encodeGreyPng } from './png.ts';
+import { fill, paint, paintCrispRect, paintRect, parseSvgPath, pathEdges, whitePage, type Coverage, type GreyPage, type PathCommands } from './raster.ts';
 import { PAPER, type FontWeight, type PaperSize, type PosterPage, type QrNode, type TextNode } from './layout.ts';
 
 export interface PdfInfo {
@@ -170,64 +171,133 @@ function qrPdf(node: QrNode, s: number, height: number): string {
   return ops.join('\n');
 }
 
-const n = (v: number) => (Math.round(v * 100) / 100).toString();
-const grey = (g: number) => {
-  const v = Math.round(g * 255);
-  return `rgb(${v},${v},${v})`;
-};
+/** What a run's fonts draw the same on every poster: parsed outlines and glyphs already rasterised. */
+interface RasterCache {
+  paths: Map<string, PathCommands>;
+  /** Per weight, size and rotation: glyph bitmaps by glyph id and sub-pixel position. */
+  glyphs: Map<string, Map<number, Coverage>>;
+  count: number;
+}
+const rasterCaches = new WeakMap<PosterFonts, RasterCache>();
+/** Rasterised glyphs kept per run at most (a few MB); a run's posters use far fewer. */
+const MAX_CACHED_GLYPHS = 20_000;
+/** Glyph positions are rounded to a quarter pixel, so each glyph has at most a few bitmaps per size. */
+const PHASES = 4;
 
-/** One page as SVG, text drawn as glyph outlines (`<use>` of one `<path>` per distinct glyph). */
-export function renderSvg(page: PosterPage, fonts: PosterFonts): string {
-  const defs = new Map<string, string>();
-  const body: string[] = [];
+function rasterCache(fonts: PosterFonts): RasterCache {
+  let cache = rasterCaches.get(fonts);
+  if (!cache) rasterCaches.set(fonts, (cache = { paths: new Map(), glyphs: new Map(), count: 0 }));
+  return cache;
+}
+
+function glyphPath(cache: RasterCache, weight: FontWeight, id: number, d: string): PathCommands {
+  const key = `${weight}${id}`;
+  let path = cache.paths.get(key);
+  if (!path) cache.paths.set(key, (path = parseSvgPath(d)));
+  return path;
+}
+
+/** Whole pixel and quarter-pixel phase of a coordinate. */
+function snap(v: number): [number, number] {
+  const whole = Math.floor(v);
+  const phase = Math.round((v - whole) * PHASES);
+  return phase === PHASES ? [whole + 1, 0] : [whole, phase];
+}
+
+/**
+ * Draws a text node from the run's glyph bitmaps. Upright baselines sit on whole pixels (as hinting
+ * would put them), which keeps text crisp and the cache small; rotated text (the watermark) keeps
+ * quarter pixels in both directions.
+ */
+function paintText(target: GreyPage, node: TextNode, fonts: PosterFonts, cache: RasterCache, scale: number) {
+  const k = (node.size * scale) / fonts.unitsPerEm[node.weight];
+  const value = Math.round(node.grey * 255);
+  const rotate = node.rotate ?? 0;
+  const rad = (rotate * Math.PI) / 180;
+  const [cos, sin] = [Math.cos(rad), Math.sin(rad)];
+  const x = node.x * scale;
+  const y = rotate ? node.y * scale : Math.round(node.y * scale);
+  const sizeKey = `${node.weight}@${k}/${rotate}`;
+  let bitmaps = cache.glyphs.get(sizeKey);
+  if (!bitmaps) cache.glyphs.set(sizeKey, (bitmaps = new Map()));
+  let advance = 0;
+  for (const ch of node.text) {
+    const g = fonts.glyph(node.weight, ch.codePointAt(0)!);
+    if (g.d !== '') {
+      const [ix, px] = snap(x + cos * advance * k);
+      const [iy, py] = snap(y - sin * advance * k);
+      const key = (g.id * PHASES + px) * PHASES + py;
+      let coverage = bitmaps.get(key);
+      if (!coverage) {
+        if (cache.count >= MAX_CACHED_GLYPHS) {
+          for (const m of cache.glyphs.values()) m.clear();
+          cache.count = 0;
+        }
+        // Font units are y-up, the page y-down; the baseline runs along (cos, −sin) and the glyph's up along (−sin, −cos).
+        const path = glyphPath(cache, node.weight, g.id, g.d);
+        coverage = fill(pathEdges(path, k * cos, -k * sin, -k * sin, -k * cos, px / PHASES, py / PHASES));
+        bitmaps.set(key, coverage);
+        cache.count++;
+      }
+      paint(target, coverage, ix, iy, value);
+    }
+    advance += g.advance;
+  }
+}
+
+/** One page as 8-bit grey pixels at `dpi`: A4 at 150 dpi is 1240 × 1754. */
+export function rasterisePage(page: PosterPage, fonts: PosterFonts, dpi = 150): GreyPage {
+  const width = Math.round((page.width / 72) * dpi);
+  const scale = width / page.width;
+  const target = whitePage(width, Math.round(page.height * scale));
+  const cache = rasterCache(fonts);
   for (const node of page.nodes) {
     switch (node.kind) {
-      case 'text': {
-        const upm = fonts.unitsPerEm[node.weight];
-        const k = node.size / upm;
-        const glyphs: string[] = [];
-        let x = 0;
-        for (const ch of node.text) {
-          const g = fonts.glyph(node.weight, ch.codePointAt(0)!);
-          const id = `${node.weight[0]}${g.id}`;
-          if (g.d !== '') {
-            if (!defs.has(id)) defs.set(id, `<path id="${id}" d="${g.d}"/>`);
-            glyphs.push(`<use href="#${id}" x="${n(x)}"/>`);
-          }
-          x += g.advance;
+      case 'text':
+        paintText(target, node, fonts, cache, scale);
+        break;
+      case 'rect': {
+        const [x0, y0, x1, y1] = [node.x * scale, node.y * scale, (node.x + node.width) * scale, (node.y + node.height) * scale];
+        if (node.fill !== null) paintRect(target, x0, y0, x1, y1, Math.round(node.fill * 255));
+        if (node.stroke > 0) {
+          // The stroke straddles the edge: four bands of its width, top and bottom spanning the corners.
+          const h = (node.stroke * scale) / 2;
+          paintRect(target, x0 - h, y0 - h, x1 + h, y0 + h, 0);
+          paintRect(target, x0 - h, y1 - h, x1 + h, y1 + h, 0);
+          paintRect(target, x0 - h, y0 + h, x0 + h, y1 - h, 0);
+          paintRect(target, x1 - h, y0 + h, x1 + h, y1 - h, 0);
         }
-        if (glyphs.length === 0) break;
-        const rotate = node.rotate ? ` rotate(${n(-node.rotate)})` : '';
-        body.push(`<g fill="${grey(node.grey)}" transform="translate(${n(node.x)} ${n(node.y)})${rotate} scale(${k.toPrecision(6)} ${(-k).toPrecision(6)})">${glyphs.join('')}</g>`);
         break;
       }
-      case 'rect':
-        body.push(
-          `<rect x="${n(node.x)}" y="${n(node.y)}" width="${n(node.width)}" height="${n(node.height)}" fill="${node.fill === null ? 'none' : grey(node.fill)}"` +
-            (node.stroke > 0 ? ` stroke="#000" stroke-width="${n(node.stroke)}"/>` : '/>'),
-        );
+      case 'line': {
+        const [x1, y1, x2, y2] = [node.x1 * scale, node.y1 * scale, node.x2 * scale, node.y2 * scale];
+        const h = (node.width * scale) / 2;
+        // Rules are horizontal or vertical (butt caps): a band; any other slant becomes a polygon.
+        if (y1 === y2) paintRect(target, Math.min(x1, x2), y1 - h, Math.max(x1, x2), y1 + h, 0);
+        else if (x1 === x2) paintRect(target, x1 - h, Math.min(y1, y2), x1 + h, Math.max(y1, y2), 0);
+        else {
+          const length = Math.hypot(x2 - x1, y2 - y1);
+          const [nx, ny] = [(-(y2 - y1) / length) * h, ((x2 - x1) / length) * h];
+          paint(target, fill([x1 + nx, y1 + ny, x2 + nx, y2 + ny, x2 + nx, y2 + ny, x2 - nx, y2 - ny, x2 - nx, y2 - ny, x1 - nx, y1 - ny, x1 - nx, y1 - ny, x1 + nx, y1 + ny]), 0, 0, 0);
+        }
         break;
-      case 'line':
-        body.push(`<line x1="${n(node.x1)}" y1="${n(node.y1)}" x2="${n(node.x2)}" y2="${n(node.y2)}" stroke="#000" stroke-width="${n(node.width)}"/>`);
-        break;
+      }
       case 'qr': {
-        const m = node.moduleSize;
-        const d = node.runs.map((r) => `M${n(node.x + r.col * m)} ${n(node.y + r.row * m)}h${n(r.length * m)}v${n(m)}h${n(-r.length * m)}z`).join('');
-        body.push(`<path d="${d}" fill="#000" shape-rendering="crispEdges"/>`);
+        const m = node.moduleSize * scale;
+        for (const run of node.runs) {
+          const x = node.x * scale + run.col * m;
+          const y = node.y * scale + run.row * m;
+          paintCrispRect(target, x, y, x + run.length * m, y + m, 0);
+        }
         break;
       }
     }
   }
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${n(page.width)}pt" height="${n(page.height)}pt" viewBox="0 0 ${n(page.width)} ${n(page.height)}">` +
-    `<rect width="100%" height="100%" fill="#fff"/><defs>${[...defs.values()].join('')}</defs>${body.join('')}</svg>`
-  );
+  return target;
 }
 
 /** One page as a greyscale PNG at `dpi` (150 by default: 1240 × 1754 pixels for A4). */
 export function renderPng(page: PosterPage, fonts: PosterFonts, dpi = 150): Uint8Array {
-  const svg = renderSvg(page, fonts);
-  const resvg = new Resvg(svg, { fitTo: { mode: 'width', value: Math.round((page.width / 72) * dpi) }, background: '#ffffff', font: { loadSystemFonts: false } });
-  const image = resvg.render();
+  const image = rasterisePage(page, fonts, dpi);
   return encodeGreyPng(image.pixels, image.width, image.height, dpi);
 }
