@@ -8,7 +8,7 @@
  * than Chromium; the county from scratch ≤ 60 s; an unchanged incremental run ≤ 2 s.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
@@ -30,7 +30,8 @@ const settings: PosterSettings = {
   supervisionAddress: '常宁市库区移民事务中心（常宁市宜阳街道）',
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const ms = (x: number) => `${x.toFixed(0)} ms`;
+const ms = (x: number) => `${x.toFixed(x < 20 ? 1 : 0)} ms`;
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** The same laid-out page as HTML: every node absolutely positioned, fonts from the run's subset. */
 function pageHtml(page: PosterPage, fonts: PosterFonts): string {
@@ -68,7 +69,9 @@ try {
   const models = chosen.map((d) => buildPosterModel(d.content, d, settings));
   const fonts = openPosterFonts(await subsetPosterFonts(models.map(posterCharacters).join('')));
   const pages = models.map((m) => layoutPoster(m, fonts.measure));
-  console.log(`${models.length} posters of ${latest} (first page each), ${availableParallelism()} cores, Node ${process.version}`);
+  const pageCount = pages.reduce((sum, p) => sum + p.length, 0);
+  // Ours draws each poster's every page (PDF) or first page (PNG); Chromium gets each poster's first page.
+  console.log(`${models.length} posters of ${latest} (${pageCount} pages; Chromium gets the first page of each), ${availableParallelism()} cores, Node ${process.version}, load average ${load()}`);
 
   // Warm-up, then one timing per poster.
   for (const p of pages.slice(0, 3)) {
@@ -128,6 +131,7 @@ try {
   const again = await generatePosters({ db, outDir, settings, years: runYears });
   console.log(`incremental, nothing changed: ${again.reused} reused, ${again.rendered} rendered, ${ms(again.ms)} (target ≤ 2000 ms ${again.ms <= 2000 ? 'met' : 'MISSED'})`);
   close();
+  console.log(`load average at the end: ${load()}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
