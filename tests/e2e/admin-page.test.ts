@@ -1,0 +1,309 @@
+/**
+ * The staff page /admin/ in Chromium, worked the way staff would (issue 4, item 8): sign in with a
+ * token, download a template, upload a CSV and read the validation report table (nothing written),
+ * upload the corrected file, approve the project as the township and then the county from the
+ * queue, publish, and see the project on the rebuilt village page.
+ *
+ * The project goes into 2024 (the sample county's latest year) in a village without 2024 projects,
+ * with a code in the middle of the year's range: a new year would become the portal's latest year
+ * and change what other e2e files see on the rebuilt site, and the other files pick 2024's first or
+ * last project code.
+ */
+import { dirname } from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase, type OpenDatabase } from '../../db/client.ts';
+import { buildSite } from '../../src/cli/site-build.ts';
+import { mintToken } from '../../src/data/users.ts';
+import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';
+import { E2E_TILE_URL } from './global-setup.ts';
+
+const baseUrl = inject('baseUrl');
+const siteDir = inject('siteDir');
+const databaseUrl = inject('databaseUrl');
+
+const YEAR = 2024;
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 360, height: 640 };
+
+describe('the staff page /admin/ in Chromium: sign in, templates, upload, approve, publish', () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let opened: OpenDatabase;
+  let countyToken: string;
+  let townshipToken: string;
+  let village: { code: string; name: string; townshipCode: string };
+  /** Alert/confirm/prompt messages the page raised (it alerts when a transition fails). */
+  const dialogs: string[] = [];
+  const projectCode = `CN2024-0100-E${process.pid}`;
+  const projectName = `e2e村组道路硬化${process.pid}`;
+  let headers: string[] = [];
+
+  const countProjects = async () => (await opened.db.all<{ n: number }>(sql`select count(*) as n from projects`))[0]!.n;
+  const workflowState = async () =>
+    (await opened.db.all<{ s: string }>(sql`select workflow_state as s from projects where code = ${projectCode}`))[0]?.s;
+
+  /** A CSV in the template's column order from rows keyed by the template's Chinese headers. */
+  const csv = (rows: Array<Record<string, string>>) => {
+    for (const row of rows) for (const key of Object.keys(row)) expect(headers, `template has a 「${key}」 column`).toContain(key);
+    const line = (cells: string[]) => cells.map((c) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(',');
+    return Buffer.from(`\uFEFF${[line(headers), ...rows.map((r) => line(headers.map((h) => r[h] ?? '')))].join('\r\n')}\r\n`, 'utf8');
+  };
+  const goodRow = () => ({
+    项目编号: projectCode,
+    年度: String(YEAR),
+    村代码: village.code,
+    组: '三组',
+    项目类型: '美丽家园建设',
+    项目名称: projectName,
+    建设内容及规模: '硬化道路0.8公里，宽3.5米',
+    实施单位: village.name,
+    '中央资金(元)': '180000',
+    申请日期: `${YEAR}-03-10`,
+    村理财小组复核日期: `${YEAR}-03-15`,
+  });
+
+  const region = (name: string) => page.getByRole('region', { name, exact: true });
+  const me = () => page.locator('#me');
+  const uploadResult = () => page.locator('#upload-result');
+
+  /** At 360 px: nothing if the page does not scroll sideways, else what sticks out (for the message). */
+  async function sidewaysAtPhoneWidth(): Promise<string[]> {
+    await page.setViewportSize(PHONE);
+    try {
+      if (!(await hasHorizontalScroll(page))) return [];
+      return await page.evaluate(() =>
+        Array.from(document.querySelectorAll('main *'))
+          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && e.children.length === 0)
+          .map((e) => `${e.tagName.toLowerCase()} ${Math.round(e.getBoundingClientRect().right)}px: ${(e.textContent ?? '').slice(0, 40)}`),
+      );
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  }
+
+  async function submitToken(token: string) {
+    await page.getByLabel('令牌').fill(token);
+    await region('登录').getByRole('button', { name: '登录', exact: true }).click();
+  }
+
+  async function signIn(token: string) {
+    await submitToken(token);
+    await expect.poll(() => me().textContent()).toMatch(/^已登录：/);
+    // The queue is loaded as part of signing in; wait until it has answered.
+    await expect.poll(() => page.locator('#queue').textContent()).not.toBe('');
+  }
+
+  async function signOut() {
+    // 退出 reloads the page; wait for the new document's load, by when its script has run.
+    const reloaded = page.waitForEvent('load');
+    await region('登录').getByRole('button', { name: '退出' }).click();
+    await reloaded;
+    await expect.poll(() => region('上传').isVisible()).toBe(false);
+    expect(await me().isVisible()).toBe(false);
+  }
+
+  async function upload(name: string, content: Buffer) {
+    const form = region('上传');
+    await form.getByLabel('数据类型').selectOption({ label: '项目申报' });
+    await form.getByLabel(/^文件/).setInputFiles({ name, mimeType: 'text/csv', buffer: content });
+    await form.getByRole('button', { name: '上传', exact: true }).click();
+    await expect.poll(() => uploadResult().textContent(), { timeout: 30_000 }).not.toMatch(/^(正在上传和检查……)?$/);
+  }
+
+  /** Clicks the button for our project in the queue and waits until the row is gone. */
+  async function act(buttonName: string) {
+    const row = page.locator('#queue tbody tr').filter({ hasText: projectCode });
+    await expect.poll(() => row.count()).toBe(1);
+    await expect(row.locator('td').nth(2).textContent()).resolves.toBe(village.name);
+    await row.getByRole('button', { name: buttonName, exact: true }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  }
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    opened = await openDatabase({ url: databaseUrl });
+    const [v] = await opened.db.all<{ code: string; name: string; parent_code: string }>(
+      sql`select v.code, v.name, v.parent_code from divisions v
+          where v.level = 'village' and v.code like '430482%'
+            and not exists (select 1 from projects p where p.village_code = v.code and p.year = ${YEAR})
+          order by v.code desc limit 1`,
+    );
+    village = { code: v!.code, name: v!.name, townshipCode: v!.parent_code };
+    const at = new Date().toISOString();
+    countyToken = (await mintToken(opened.db, { role: 'county', scopeCode: '430482', name: `e2e staff page 县${process.pid}`, at })).token;
+    townshipToken = (await mintToken(opened.db, { role: 'township', scopeCode: village.townshipCode, name: `e2e staff page 乡${process.pid}`, at })).token;
+    ({ context } = await newPhoneContext(browser, baseUrl));
+    page = await context.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.setViewportSize(DESKTOP);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    opened?.close();
+  });
+
+  it('signs in with a county token and says who is signed in; axe finds nothing and nothing scrolls sideways at 360 px', async () => {
+    const res = await page.goto(`${baseUrl}/admin/`);
+    expect(res?.status()).toBe(200);
+    await expect(page.locator('h1').textContent()).resolves.toBe('工作人员入口');
+    expect(await region('上传').isVisible()).toBe(false);
+
+    await submitToken('not-a-real-token');
+    // A wrong token is refused in Chinese, and nothing that needs a login shows.
+    await expect.poll(() => me().getAttribute('class')).toBe('status error');
+    expect(await me().textContent()).toMatch(/[\u4e00-\u9fff]/);
+    expect(await region('上传').isVisible()).toBe(false);
+
+    await signIn(countyToken);
+    expect(await me().textContent()).toBe(`已登录：e2e staff page 县${process.pid}（县级管理员，常宁市 430482）`);
+    for (const name of ['上传', '待我办理', '发布公示']) expect(await region(name).isVisible(), name).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await sidewaysAtPhoneWidth()).toEqual([]);
+  });
+
+  it('offers the templates: the XLSX link answers a workbook, the CSV link the Chinese headers', async () => {
+    const templates = region('下载模板');
+    const xlsxHref = await templates.getByRole('link', { name: 'projects.xlsx', exact: true }).getAttribute('href');
+    const xlsx = await fetch(new URL(xlsxHref!, page.url()));
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const bytes = new Uint8Array(await xlsx.arrayBuffer());
+    expect(bytes.length).toBeGreaterThan(1000);
+    expect(Buffer.from(bytes.subarray(0, 4)).toString('latin1')).toBe('PK\x03\x04');
+
+    const csvHref = await templates.getByRole('link', { name: 'projects.csv', exact: true }).getAttribute('href');
+    expect(csvHref).toBe('/api/v1/templates/projects.csv');
+    const template = await fetch(new URL(csvHref!, page.url()));
+    expect(template.status).toBe(200);
+    expect(template.headers.get('content-type')).toMatch(/^text\/csv/);
+    const text = (await template.text()).replace(/^\uFEFF/, '');
+    headers = text.split(/\r?\n/)[0]!.split(',').map((h) => h.replace(/^"|"$/g, ''));
+    expect(headers.slice(0, 3)).toEqual(['项目编号', '年度', '村代码']);
+    expect(headers).toEqual(expect.arrayContaining(['项目名称', '中央资金(元)', '申请日期', '村理财小组复核日期']));
+  });
+
+  it('shows every problem of a bad upload as a table of row, column and problem in Chinese, and writes nothing', async () => {
+    expect(headers.length).toBeGreaterThan(0);
+    const before = await countProjects();
+    // Rows whose cells cannot be read are left out of the row checks, so each problem gets its own row.
+    const unknownVillage = { ...goodRow(), 项目编号: `CN2024-0100-F${process.pid}`, 村代码: '430482999999' };
+    const negative = { ...goodRow(), 项目编号: `CN2024-0100-G${process.pid}`, '中央资金(元)': '-5000' };
+    await upload('项目申报-有错.csv', csv([goodRow(), unknownVillage, negative]));
+
+    const report = uploadResult().locator('.status.error');
+    expect(await report.isVisible()).toBe(true);
+    expect(await report.textContent()).toMatch(/[\u4e00-\u9fff]/);
+    const table = report.getByRole('table');
+    expect(await table.locator('thead th').allTextContents()).toEqual(['行', '列', '问题', '收到', '应为 / 提示']);
+    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+    // Rows of the sheet: the header is row 1, the good row row 2.
+    expect(rows).toEqual([
+      ['3', '村代码', '找不到这个村', '430482999999', expect.stringContaining('12 位村级统计区划代码')],
+      ['4', '中央资金(元)', '金额不能为负数', '-5000', expect.stringContaining('不要填负数')],
+    ]);
+
+    // All or nothing: the good row was not written either.
+    expect(await countProjects()).toBe(before);
+    expect(await workflowState()).toBeUndefined();
+    expect(await sidewaysAtPhoneWidth()).toEqual([]);
+  });
+
+  it('commits the corrected file, already reviewed by the village, and puts it in the queue', async () => {
+    const before = await countProjects();
+    await upload('项目申报.csv', csv([goodRow()]));
+    const result = uploadResult().locator('.status');
+    expect(await result.getAttribute('class')).toBe('status');
+    expect(await result.textContent()).toMatch(/^已保存：新增 1 条，更新 0 条，未变 0 条。/);
+    expect(await countProjects()).toBe(before + 1);
+    expect(await workflowState()).toBe('village_reviewed');
+    // Not the county's turn yet.
+    expect(await page.locator('#queue').textContent()).not.toContain(projectCode);
+  });
+
+  it('lets the township reviewer approve it from the queue (乡镇审核), then the county (县级审批)', async () => {
+    await signOut();
+    await signIn(townshipToken);
+    expect(await me().textContent()).toMatch(new RegExp(`^已登录：e2e staff page 乡${process.pid}（乡镇审核员，.+ ${village.townshipCode}）$`));
+    // A township reviewer neither publishes nor sees the publish form.
+    expect(await region('发布公示').isVisible()).toBe(false);
+    expect(await page.locator('#queue').textContent()).toContain(projectCode);
+    expect(await sidewaysAtPhoneWidth()).toEqual([]);
+    await act('审核通过');
+    expect(await workflowState()).toBe('township_reviewed');
+
+    await signOut();
+    await signIn(countyToken);
+    await act('审批通过');
+    expect(await workflowState()).toBe('county_approved');
+    const steps = await opened.db.all<{ action: string; to_state: string; name: string }>(
+      sql`select w.action, w.to_state, u.name from workflow_steps w join projects p on p.id = w.subject_id join users u on u.id = w.actor_id
+          where w.subject_type = 'project' and p.code = ${projectCode} order by w.id`,
+    );
+    expect(steps.slice(-2)).toEqual([
+      { action: 'township_review', to_state: 'township_reviewed', name: `e2e staff page 乡${process.pid}` },
+      { action: 'county_approve', to_state: 'county_approved', name: `e2e staff page 县${process.pid}` },
+    ]);
+  });
+
+  it('publishes the year (asking for a correction reason, since the year was published before) and the village page shows the project', async () => {
+    const form = region('发布公示');
+    const result = page.locator('#publish-result');
+    const countDisclosures = async () => (await opened.db.all<{ n: number }>(sql`select count(*) as n from disclosures`))[0]!.n;
+    const before = await countDisclosures();
+    // The form starts at this year; staff change it to the year they mean.
+    await expect(form.getByLabel('年度', { exact: true }).inputValue()).resolves.toBe(String(new Date().getFullYear()));
+    await form.getByLabel('年度', { exact: true }).fill(String(YEAR));
+    await form.getByRole('button', { name: '发布', exact: true }).click();
+    await expect.poll(() => result.textContent(), { timeout: 30_000 }).toMatch(/须填写更正原因/);
+    expect(await result.locator('.status').getAttribute('class')).toBe('status error');
+    expect(await countDisclosures()).toBe(before);
+
+    await form.getByLabel(/^更正原因/).fill(`补录${village.name}漏报的项目`);
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/publish') && r.request().method() === 'POST', { timeout: 120_000 });
+    await form.getByRole('button', { name: '发布', exact: true }).click();
+    const published = (await (await answer).json()) as { created: Array<{ scopeType: string; scopeCode: string }>; rebuild: 'scheduled' | 'not_configured' };
+    await expect.poll(() => result.textContent(), { timeout: 30_000 }).toMatch(/^已发布 \d+ 份公示/);
+    expect(await result.locator('.status').getAttribute('class')).toBe('status');
+    // Only what changed gets a new version: this village and the county snapshot that lists it.
+    expect(published.created.map((c) => `${c.scopeType}:${c.scopeCode}`).sort()).toEqual(['county:430482', `village:${village.code}`]);
+    expect(await result.textContent()).toMatch(/^已发布 2 份公示/);
+    expect(await countDisclosures()).toBe(before + 2);
+    const [vd] = await opened.db.all<{ content_json: string }>(
+      sql`select content_json from disclosures where scope_type = 'village' and scope_code = ${village.code} and year = ${YEAR} order by version desc limit 1`,
+    );
+    expect(vd!.content_json).toContain(projectName);
+
+    // The Node server started by `npm start` rebuilds after a publish (src/cli/site-rebuild.ts); the
+    // e2e server has no rebuild hook (rebuild: not_configured), so rebuild its site here as staff's
+    // server would, then wait for the village page to show the project.
+    if (published.rebuild === 'not_configured') {
+      await buildSite({ env: { DATABASE_URL: databaseUrl, OSM_TILE_URL: E2E_TILE_URL, POSTER_DIR: inject('posterDir') }, outDir: dirname(siteDir), verbose: false, posters: 'plan' });
+    }
+    const villageUrl = `${baseUrl}/villages/${village.code}/`;
+    await expect
+      .poll(async () => {
+        const res = await fetch(villageUrl);
+        const html = res.ok ? await res.text() : '';
+        // What the page says about the year's projects, so a failure shows it.
+        return html.includes(projectName) ? 'shows the project' : `HTTP ${res.status}: ${/<h2 id="projects-title">([^<]*)/.exec(html)?.[1] ?? ''}`;
+      }, { timeout: 150_000, interval: 2_000 })
+      .toBe('shows the project');
+    const visitor = await context.newPage();
+    await visitor.goto(villageUrl);
+    const main = (await visitor.locator('main').textContent()) ?? '';
+    expect(main).toContain(`${YEAR}年度项目（1 个）`);
+    expect(main).toContain(projectName);
+    await visitor.getByRole('link', { name: projectName }).first().click();
+    await visitor.waitForURL(`${baseUrl}/projects/${projectCode}/`);
+    await expect(visitor.locator('h1').textContent()).resolves.toContain(projectName);
+    await visitor.close();
+  }, 240_000);
+});
