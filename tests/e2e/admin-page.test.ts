@@ -275,6 +275,8 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
     // Only what changed gets a new version: this village and the county snapshot that lists it.
     expect(published.created.map((c) => `${c.scopeType}:${c.scopeCode}`).sort()).toEqual(['county:430482', `village:${village.code}`]);
     expect(await result.textContent()).toMatch(/^已发布 2 份公示/);
+    // The e2e server has no rebuild hook: the page must not claim the site is updating.
+    expect(await result.textContent()).toContain('本服务器没有设置自动更新网站');
     expect(await countDisclosures()).toBe(before + 2);
     const [vd] = await opened.db.all<{ content_json: string }>(
       sql`select content_json from disclosures where scope_type = 'village' and scope_code = ${village.code} and year = ${YEAR} order by version desc limit 1`,
