@@ -11,7 +11,7 @@ import * as t from '../../db/schema.ts';
 import { actorUnit, type Actor, type UploadKind } from '../domain/access.ts';
 import type { FundSource } from '../domain/ledger.ts';
 import type { UploadFormat } from '../domain/upload-file.ts';
-import { checkUpload, referencesOf } from '../domain/upload-check.ts';
+import { checkReferences, checkUpload, referencesOf } from '../domain/upload-check.ts';
 import type { CheckResult, ProjectWrite, UploadContext, UploadProblem, WritePlan } from '../domain/upload-plan.ts';
 import type { ReadRows } from '../domain/upload-table.ts';
 import { appendAudit } from './audit.ts';
@@ -69,19 +69,20 @@ export async function processUpload(db: Database, req: UploadRequest): Promise<U
   const base = { kind: req.kind, format: req.format, encoding: req.encoding, rows: req.read.dataRows, warnings: req.read.warnings };
   const rejected = (errors: UploadProblem[]): UploadReport => ({ ...base, status: 'rejected', uploadId: null, created: 0, updated: 0, unchanged: 0, errors });
 
-  const refs = referencesOf(req.kind, req.read.rows);
+  const refs = referencesOf(req.kind, [...req.read.rows, ...req.read.partial]);
   const run = async (tx: WriteTx | Database): Promise<UploadReport> => {
     const replay = await findEarlier(tx, req);
     if (replay) return replay;
     req.onStage?.('loading');
     const ctx = await loadUploadContext(tx, { actor: req.actor, kind: req.kind, today: req.today, ...refs });
-    // Rows whose cells could not be read are left out of the checks; every other row is still
-    // checked, so one answer lists every problem of the file.
+    // Rows whose cells could not be read are left out of the checks (only their village and
+    // project codes are checked); every other row is checked in full, so one answer lists every
+    // problem of the file.
     req.onStage?.('checking');
     const result = checkUpload(req.kind, req.read.rows, ctx);
     const counts = countOf(result);
     const warnings = [...req.read.warnings, ...result.warnings];
-    const errors = [...req.read.errors, ...result.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+    const errors = [...req.read.errors, ...checkReferences(req.kind, req.read.partial, ctx), ...result.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
     if (errors.length > 0) return { ...rejected(errors), warnings };
     if (req.dryRun) return { ...base, warnings, status: 'dry_run', uploadId: null, ...counts, errors: [] };
     req.onStage?.('writing');

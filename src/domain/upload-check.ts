@@ -4,7 +4,8 @@ import { checkAllocations, checkTrainings } from './upload-check-county.ts';
 import { checkDisbursements, checkDirectSubsidies } from './upload-check-payments.ts';
 import { checkMilestones } from './upload-check-progress.ts';
 import { checkProjects } from './upload-check-projects.ts';
-import type { CheckResult, ParsedRow, UploadContext } from './upload-plan.ts';
+import type { CheckResult, ParsedRow, UploadContext, UploadProblem } from './upload-plan.ts';
+import { scopeProblem } from './upload-scope.ts';
 
 const CHECKS: Record<UploadKind, (rows: readonly ParsedRow[], ctx: UploadContext) => CheckResult> = {
   projects: checkProjects,
@@ -29,4 +30,30 @@ export function referencesOf(kind: UploadKind, rows: readonly ParsedRow[]): { pr
     if (typeof values.voucherNumber === 'string') vouchers.add(values.voucherNumber);
   }
   return { projectCodes: [...codes], voucherNumbers: [...vouchers] };
+}
+
+/**
+ * The village and project codes of rows that could not be read in full (`ReadRows.partial`):
+ * an unknown code or one outside the uploader's scope is reported too, so a row with a bad
+ * amount and a wrong village gets both problems in one answer.
+ */
+export function checkReferences(kind: UploadKind, rows: readonly ParsedRow[], ctx: UploadContext): UploadProblem[] {
+  const problems: UploadProblem[] = [];
+  for (const { row, values } of rows) {
+    const villageCode = values.villageCode;
+    if (typeof villageCode === 'string') {
+      const village = ctx.villages.get(villageCode);
+      const scope = village ? scopeProblem(ctx, villageCode, village.name) : null;
+      if (!village) problems.push({ row, column: '村代码', problem: '找不到这个村', received: villageCode, expected: '本县 12 位村级统计区划代码', hint: '请对照县里下发的区划代码表；乡镇代码是 9 位，村代码是 12 位。' });
+      else if (scope) problems.push({ row, column: '村代码', ...scope });
+    }
+    const projectCode = kind === 'projects' ? undefined : values.projectCode;
+    if (typeof projectCode === 'string') {
+      const project = ctx.projects.get(projectCode);
+      const scope = project ? scopeProblem(ctx, project.villageCode, ctx.villages.get(project.villageCode)?.name ?? project.villageCode) : null;
+      if (!project) problems.push({ row, column: '项目编号', problem: '找不到这个项目', received: projectCode, expected: '已录入系统的项目编号' });
+      else if (scope) problems.push({ row, column: '项目编号', ...scope });
+    }
+  }
+  return problems;
 }

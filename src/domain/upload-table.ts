@@ -13,6 +13,12 @@ import type { ParsedRow, UploadProblem } from './upload-plan.ts';
 
 export interface ReadRows {
   rows: ParsedRow[];
+  /**
+   * The rows that could not be read, with the cells that could (keyed by JSON key): the checks
+   * skip these rows, but their village and project codes are still checked, so one answer names
+   * every problem of the row.
+   */
+  partial: ParsedRow[];
   errors: UploadProblem[];
   warnings: UploadProblem[];
   /** Rows in the file (example and blank rows excluded). */
@@ -39,7 +45,7 @@ export function readTable(kind: UploadKind, table: readonly (readonly unknown[])
   const warnings: UploadProblem[] = [];
   const headerIndex = table.findIndex((r) => r.some((c) => !isBlank(c)));
   if (headerIndex < 0) {
-    return { rows: [], errors: [{ problem: '文件是空的：没有表头，也没有数据', expected: `第一行为表头：${columns.map((c) => c.header).join('、')}` }], warnings, dataRows: 0 };
+    return { rows: [], partial: [], errors: [{ problem: '文件是空的：没有表头，也没有数据', expected: `第一行为表头：${columns.map((c) => c.header).join('、')}` }], warnings, dataRows: 0 };
   }
   const header = table[headerIndex]!.map(normalizeHeader);
   const byHeader = new Map<string, ColumnSpec>();
@@ -62,7 +68,7 @@ export function readTable(kind: UploadKind, table: readonly (readonly unknown[])
       expected: columns.map((c) => c.header).join('、'),
       hint: '请下载最新模板，把数据粘贴到模板里再上传；不要修改表头文字。',
     });
-    return { rows: [], errors, warnings, dataRows: 0 };
+    return { rows: [], partial: [], errors, warnings, dataRows: 0 };
   }
 
   const rawRows: Array<{ row: number; values: Record<string, unknown> }> = [];
@@ -83,10 +89,10 @@ export function readTable(kind: UploadKind, table: readonly (readonly unknown[])
   }
   if (rawRows.length === 0) {
     errors.push({ row: headerIndex + 2, problem: '表格里没有数据行（示例行和空行不算）', expected: '至少一行数据' });
-    return { rows: [], errors, warnings, dataRows: 0 };
+    return { rows: [], partial: [], errors, warnings, dataRows: 0 };
   }
   const parsed = parseRows(kind, rawRows);
-  return { rows: parsed.rows, errors: [...errors, ...parsed.errors], warnings, dataRows: rawRows.length };
+  return { rows: parsed.rows, partial: parsed.partial, errors: [...errors, ...parsed.errors], warnings, dataRows: rawRows.length };
 }
 
 /** Reads JSON rows (objects keyed by the JSON keys); row numbers count from 1. */
@@ -99,13 +105,14 @@ export function readJsonRows(kind: UploadKind, rows: readonly unknown[]): ReadRo
   });
   if (rows.length === 0) errors.push({ problem: '没有数据行', expected: '"rows" 至少一行' });
   const parsed = parseRows(kind, raw);
-  return { rows: parsed.rows, errors: [...errors, ...parsed.errors], warnings: [], dataRows: rows.length };
+  return { rows: parsed.rows, partial: parsed.partial, errors: [...errors, ...parsed.errors], warnings: [], dataRows: rows.length };
 }
 
-function parseRows(kind: UploadKind, raw: ReadonlyArray<{ row: number; values: Record<string, unknown> }>): { rows: ParsedRow[]; errors: UploadProblem[] } {
+function parseRows(kind: UploadKind, raw: ReadonlyArray<{ row: number; values: Record<string, unknown> }>): { rows: ParsedRow[]; partial: ParsedRow[]; errors: UploadProblem[] } {
   const schema = ROW_SCHEMAS[kind];
   const columns = new Map(UPLOAD_COLUMNS[kind].map((c) => [c.key, c]));
   const rows: ParsedRow[] = [];
+  const partial: ParsedRow[] = [];
   const errors: UploadProblem[] = [];
   const specs = UPLOAD_COLUMNS[kind];
   for (const { row, values } of raw) {
@@ -119,6 +126,7 @@ function parseRows(kind: UploadKind, raw: ReadonlyArray<{ row: number; values: R
       rows.push({ row, values: result.data });
       continue;
     }
+    partial.push({ row, values: readableCells(specs, values) });
     for (const issue of result.error.issues) {
       const key = String(issue.path[0] ?? '');
       const params = (issue as { params?: CellIssueParams }).params;
@@ -130,5 +138,20 @@ function parseRows(kind: UploadKind, raw: ReadonlyArray<{ row: number; values: R
       errors.push(problem);
     }
   }
-  return { rows, errors };
+  return { rows, partial, errors };
+}
+
+/** The cells of a row that read cleanly, by JSON key (blank optional cells as null). */
+function readableCells(specs: readonly ColumnSpec[], values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const spec of specs) {
+    const cell = values[spec.key];
+    if (isBlank(cell)) {
+      if (!spec.required) out[spec.key] = null;
+      continue;
+    }
+    const read = spec.read(cell);
+    if (read.ok) out[spec.key] = read.value;
+  }
+  return out;
 }

@@ -109,6 +109,29 @@ export function uploadCases(makeTarget: () => Promise<ApiTarget>): void {
       expect(await ledgerCounts(target.db)).toEqual(before);
     });
 
+    it('names every problem of a row whose cells cannot all be read: the bad cell and a wrong village or project', async () => {
+      const before = await ledgerCounts(target.db);
+      const res = await postJson(target, '/api/v1/uploads/projects', tokens.county, {
+        rows: [projectRow('R-1', '430482999999', { budgetCentral: -5 }), projectRow('R-3', VILLAGE_A1, { budgetCentral: 'abc' })],
+      });
+      expect(res.status).toBe(400);
+      const details = ((await res.json()) as ErrorAnswer).details!;
+      const of = (row: number) => details.filter((d) => d.row === row).map((d) => `${d.column}：${d.problem}`);
+      expect(of(1).sort()).toEqual(['中央资金(元)：金额不能为负数', '村代码：找不到这个村']);
+      expect(of(2)).toEqual(['中央资金(元)：不是数字']);
+      const other = await postJson(target, '/api/v1/uploads/projects', tokens.villageA1, { rows: [projectRow('R-2', VILLAGE_A2, { appliedDate: '去年' })] });
+      expect(other.status).toBe(403);
+      const otherDetails = ((await other.json()) as ErrorAnswer).details!.map((d) => `${d.column}：${d.problem}`);
+      expect(otherDetails).toEqual(expect.arrayContaining([expect.stringMatching(/^申请日期：/), expect.stringMatching(/^村代码：.*不在您的管理范围内$/)]));
+      expect(await ledgerCounts(target.db)).toEqual(before);
+
+      const pay = await postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [{ projectCode: 'NO-SUCH', date: '2025-06-30', amount: '十万', voucherNumber: 'R-V-1', payee: '某公司' }] });
+      expect(pay.status).toBe(400);
+      const payDetails = ((await pay.json()) as ErrorAnswer).details!.map((d) => `${d.column}：${d.problem}`);
+      expect(payDetails).toEqual(expect.arrayContaining([expect.stringMatching(/^金额\(元\)：/), '项目编号：找不到这个项目']));
+      expect(await ledgerCounts(target.db)).toEqual(before);
+    });
+
     it('answers a dry run with the same report and writes nothing', async () => {
       const before = await ledgerCounts(target.db);
       const ok = await postJson(target, '/api/v1/uploads/projects?dryRun=true', tokens.villageA1, { rows: [projectRow('D-1', VILLAGE_A1)] });
