@@ -3,9 +3,11 @@
  * the `file` field of a multipart form, and turns it into rows by what the bytes are — never by
  * the file name or the declared content type.
  */
+import { inflateRawSync } from 'node:zlib';
 import { ApiError } from '../api-error.ts';
 import type { UploadKind } from '../../src/domain/access.ts';
 import { csvRows, decodeText, FileProblemError, sniffFormat, xlsxRows, type UploadFormat } from '../../src/domain/upload-file.ts';
+import type { RawInflate } from '../../src/domain/zip-guard.ts';
 import { readJsonRows, readTable, type ReadRows } from '../../src/domain/upload-table.ts';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
@@ -58,6 +60,9 @@ async function readStream(body: ReadableStream<Uint8Array> | null, cap: number, 
   return out;
 }
 
+/** zlib's inflater, capped (Node, and workerd with nodejs_compat): several times faster than the web stream. */
+const inflateRaw: RawInflate = (data, maxBytes) => inflateRawSync(data, { maxOutputLength: Math.max(1, maxBytes) });
+
 export interface ReadUpload {
   format: UploadFormat;
   encoding: string | null;
@@ -76,7 +81,7 @@ export async function readUpload(kind: UploadKind, bytes: Uint8Array): Promise<R
       case 'binary':
         throw new ApiError(415, 'UNSUPPORTED_FILE', '不认识这种文件。请上传 .xlsx、.csv（UTF-8 或 GB18030）或 JSON。');
       case 'zip':
-        return { format: 'xlsx', encoding: null, read: readTable(kind, await xlsxRows(bytes)) };
+        return { format: 'xlsx', encoding: null, read: readTable(kind, await xlsxRows(bytes, { inflateRaw })) };
       case 'json': {
         const { text } = decodeText(bytes);
         let body: unknown;

@@ -8,7 +8,7 @@
 import { readSheet } from 'read-excel-file/universal';
 import { CsvSyntaxError, parseCsvText } from './csv-text.ts';
 import { readPlainFirstSheet } from './xlsx-sheet.ts';
-import { inflateEntry, listZipEntries, ZipRejectedError } from './zip-guard.ts';
+import { inflateEntry, listZipEntries, ZipRejectedError, type RawInflate } from './zip-guard.ts';
 
 export type UploadFormat = 'json' | 'csv' | 'xlsx';
 
@@ -62,7 +62,7 @@ export function csvRows(text: string): string[][] {
 }
 
 /** The cells of the first worksheet of an XLSX, after the zip-bomb and merged-cell checks. */
-export async function xlsxRows(bytes: Uint8Array): Promise<unknown[][]> {
+export async function xlsxRows(bytes: Uint8Array, options: { inflateRaw?: RawInflate } = {}): Promise<unknown[][]> {
   let entries;
   try {
     entries = listZipEntries(bytes);
@@ -79,7 +79,7 @@ export async function xlsxRows(bytes: Uint8Array): Promise<unknown[][]> {
   for (const entry of entries) {
     let data: Uint8Array;
     try {
-      data = await inflateEntry(bytes, entry);
+      data = await inflateEntry(bytes, entry, options.inflateRaw);
     } catch (e) {
       throw rejected(e);
     }

@@ -8,6 +8,7 @@ import { asc } from 'drizzle-orm';
 import * as schema from '../../db/schema.ts';
 import type { ApiTarget } from '../support/api-target.ts';
 import { approve, auth, mintAll, postBytes, postJson, projectRow, seedCounty, VILLAGE_A1, type Tokens } from './fixtures.ts';
+import { xlsxOf } from './uploads.case.ts';
 
 /** Today in Asia/Shanghai, as the app reckons it (the Worker runs on the real clock). */
 const shanghaiToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
@@ -23,7 +24,7 @@ export function runUploadWritesContract(newTarget: () => Promise<ApiTarget>): vo
     });
     afterEach(() => target.dispose());
 
-    it('writes each new project with its budget line, milestones and workflow steps, from JSON and from CSV', async () => {
+    it('writes each new project with its budget line, milestones and workflow steps, from JSON, CSV and XLSX', async () => {
       const json = await postJson(target, '/api/v1/uploads/projects', tokens.villageA1, { rows: [projectRow('WR-1', VILLAGE_A1), projectRow('WR-2', VILLAGE_A1, { villageReviewedDate: null })] });
       expect(await json.json()).toMatchObject({ status: 'committed', created: 2 });
       const csv = await postBytes(
@@ -34,11 +35,24 @@ export function runUploadWritesContract(newTarget: () => Promise<ApiTarget>): vo
         { 'content-type': 'text/csv' },
       );
       expect(await csv.json()).toMatchObject({ status: 'committed', created: 1, format: 'csv' });
+      const xlsx = await postBytes(
+        target,
+        '/api/v1/uploads/projects',
+        tokens.villageA1,
+        await xlsxOf([
+          ['项目编号', '年度', '村代码', '项目类型', '项目名称', '建设内容及规模', '实施单位', '中央资金(元)', '申请日期'],
+          ['WR-4', 2025, '430482105003', '美丽家园建设', '村组道路硬化', '硬化道路0.8公里', '禄福村村民委员会', 60000, '2025-04-05'],
+        ]),
+        { 'content-type': 'application/octet-stream' },
+      );
+      expect(await xlsx.json()).toMatchObject({ status: 'committed', created: 1, format: 'xlsx' });
 
       const projects = await target.db.select({ id: schema.projects.id, code: schema.projects.code }).from(schema.projects).orderBy(asc(schema.projects.id));
       const id = Object.fromEntries(projects.map((p) => [p.code, p.id]));
       const budgets = await target.db.select().from(schema.projectBudgets);
-      expect(budgets.map((b) => [b.projectId, b.fundSource, b.amountFen]).sort()).toEqual([[id['WR-1'], 'central', 25_000_000], [id['WR-2'], 'central', 25_000_000], [id['WR-3'], 'central', 8_000_000]].sort());
+      expect(budgets.map((b) => [b.projectId, b.fundSource, b.amountFen]).sort()).toEqual(
+        [[id['WR-1'], 'central', 25_000_000], [id['WR-2'], 'central', 25_000_000], [id['WR-3'], 'central', 8_000_000], [id['WR-4'], 'central', 6_000_000]].sort(),
+      );
       const milestones = await target.db.select().from(schema.projectMilestones);
       expect(milestones.map((m) => [m.projectId, m.kind, m.date, m.actorUnit]).sort()).toEqual(
         [
@@ -47,6 +61,7 @@ export function runUploadWritesContract(newTarget: () => Promise<ApiTarget>): vo
           [id['WR-2'], 'applied', '2025-03-10', '禄福村村民委员会'],
           [id['WR-3'], 'applied', '2025-04-01', '禄福村村民委员会'],
           [id['WR-3'], 'village_reviewed', '2025-04-03', '禄福村村民委员会'],
+          [id['WR-4'], 'applied', '2025-04-05', '禄福村村民委员会'],
         ].sort(),
       );
       const steps = await target.db.select().from(schema.workflowSteps).orderBy(asc(schema.workflowSteps.id));
@@ -56,6 +71,7 @@ export function runUploadWritesContract(newTarget: () => Promise<ApiTarget>): vo
         [id['WR-1'], 'applied', 'village_reviewed', 'village_review', '据上传表格：村理财小组已于 2025-03-15 复核'],
         [id['WR-3'], 'draft', 'applied', 'apply', '上传申报（CSV）'],
         [id['WR-3'], 'applied', 'village_reviewed', 'village_review', '据上传表格：村理财小组已于 2025-04-03 复核'],
+        [id['WR-4'], 'draft', 'applied', 'apply', '上传申报（XLSX）'],
       ]);
       expect(new Set(steps.map((s) => s.subjectType))).toEqual(new Set(['project']));
       expect(new Set(steps.map((s) => s.actorUnit))).toEqual(new Set(['禄福村村民委员会']));
