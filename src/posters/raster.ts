@@ -193,6 +193,9 @@ export function fill(edges: Edges): Coverage {
   return { left, top, width, height, alpha };
 }
 
+/** Grey `value` laid over grey `under` at coverage `a` (0–255), rounded. */
+const blend = (under: number, value: number, a: number): number => under + (((value - under) * a + 127) / 255) | 0;
+
 /** A grey page, white to start with. */
 export interface GreyPage {
   width: number;
@@ -220,8 +223,7 @@ export function paint(page: GreyPage, coverage: Coverage, dx: number, dy: number
       if (a === 0) continue;
       if (a === 255) pixels[p] = value;
       else {
-        const v = pixels[p]!;
-        pixels[p] = v + (((value - v) * a + 127) / 255) | 0;
+        pixels[p] = blend(pixels[p]!, value, a);
       }
     }
   }
@@ -248,8 +250,7 @@ export function paintRect(page: GreyPage, x0: number, y0: number, x1: number, y1
       if (c >= 1) pixels[p] = value;
       else {
         const a = LEVELS[(c * 16 + 0.5) | 0]!;
-        const v = pixels[p]!;
-        pixels[p] = v + (((value - v) * a + 127) / 255) | 0;
+        pixels[p] = blend(pixels[p]!, value, a);
       }
     }
   }
