@@ -57,9 +57,10 @@ export async function loadUploadContext(
   if (kind === 'projects' || kind === 'disbursements' || kind === 'milestones' || kind === 'allocations') {
     // A payment is checked against the 县级审批 date only; every other upload may need them all.
     const milestoneKinds = kind === 'disbursements' ? (['county_approved'] as const) : null;
-    if (input.projectCodes.length >= (input.scanFrom ?? SCAN_FROM)) await loadAllProjects(db, new Set(input.projectCodes), milestoneKinds, projects);
+    const scan = input.projectCodes.length >= (input.scanFrom ?? SCAN_FROM);
+    if (scan) await loadAllProjects(db, new Set(input.projectCodes), milestoneKinds, projects);
     for (const codes of chunks(input.projectCodes)) {
-      if (input.projectCodes.length < (input.scanFrom ?? SCAN_FROM)) await loadProjects(db, codes, milestoneKinds, projects);
+      if (!scan) await loadProjects(db, codes, milestoneKinds, projects);
       if (kind === 'projects') await loadDetails(db, codes, projectDetails);
     }
   }
