@@ -11,9 +11,10 @@ import type { WriteTx } from './write-lock.ts';
 type Reader = WriteTx | Database;
 
 /**
- * From this many codes on, stored projects are read by scanning the four tables once each rather
- * than looking every project up: for an upload that names most of the county's projects (a year's
- * payments, say) the scan is several times faster, for a small one the lookups are.
+ * From this many rows naming a project on, every stored project is read by scanning the four
+ * tables once each rather than looking each named project up: for an upload that names most of the
+ * county's projects (a year's payments, say) the scan is several times faster, for a small one the
+ * lookups are.
  */
 export const SCAN_FROM = 5_000;
 
@@ -31,9 +32,11 @@ export async function loadUploadContext(
     actor: Pick<Actor, 'role' | 'scopeCode'>;
     kind: UploadKind;
     today: string;
+    /** The project codes the rows name, in any order, repeats allowed (referencesOf). */
     projectCodes: readonly string[];
+    /** The voucher numbers the rows name, repeats allowed. */
     voucherNumbers: readonly string[];
-    /** From how many project codes the projects are read by scanning the tables (default SCAN_FROM); for tests. */
+    /** From how many project codes every project is read by scanning the tables (default SCAN_FROM); for tests. */
     scanFrom?: number;
   },
 ): Promise<UploadContext> {
@@ -58,14 +61,18 @@ export async function loadUploadContext(
     // A payment is checked against the 县级审批 date only; every other upload may need them all.
     const milestoneKinds = kind === 'disbursements' ? (['county_approved'] as const) : null;
     const scan = input.projectCodes.length >= (input.scanFrom ?? SCAN_FROM);
-    if (scan) await loadAllProjects(db, new Set(input.projectCodes), milestoneKinds, projects);
-    for (const codes of chunks(input.projectCodes)) {
+    // Scanning reads every stored project: the checks only ever look projects up by code, and
+    // leaving out the ones not named would take a set of the named codes, which costs as much.
+    if (scan) await loadAllProjects(db, milestoneKinds, projects);
+    const named = !scan || kind === 'projects' ? [...new Set(input.projectCodes)] : [];
+    for (const codes of chunks(named)) {
       if (!scan) await loadProjects(db, codes, milestoneKinds, projects);
       if (kind === 'projects') await loadDetails(db, codes, projectDetails);
     }
   }
   const disbursements = new Map<string, ExistingDisbursement>();
   if (kind === 'disbursements') {
+    // Repeats are harmless in `in (…)`; a set of every voucher number of a big upload is not free.
     for (const vouchers of chunks(input.voucherNumbers)) {
       const rows = await db
         .select({ voucherNumber: t.disbursements.voucherNumber, projectId: t.disbursements.projectId, date: t.disbursements.date, amountFen: t.disbursements.amountFen, fundSource: t.disbursements.fundSource, payee: t.disbursements.payee, payeeIsPerson: t.disbursements.payeeIsPerson })
@@ -136,46 +143,46 @@ async function loadProjects(db: Reader, codes: string[], milestoneKinds: readonl
 const kindFilter = (kinds: readonly MilestoneKind[] | null) => (kinds ? sql`and kind in (select value from json_each(${JSON.stringify(kinds)}))` : sql``);
 
 /**
- * Every stored project whose code is in `codes`, read by scanning projects, budget lines, payments
- * and milestones once each (one JSON value per table) and joining them here by project id.
+ * Every stored project, read by scanning projects, budget lines, payments and milestones once each
+ * (one JSON value per table) and joined here by project id.
  */
-async function loadAllProjects(db: Reader, codes: ReadonlySet<string>, milestoneKinds: readonly MilestoneKind[] | null, into: Map<string, ExistingProject>): Promise<void> {
+async function loadAllProjects(db: Reader, milestoneKinds: readonly MilestoneKind[] | null, into: Map<string, ExistingProject>): Promise<void> {
   // Each query answers one row of columns, each a JSON array of one column's values (the
   // aggregates see the rows in the same order): far fewer objects to parse than an array per row.
   const columns = async <T extends unknown[]>(query: ReturnType<typeof sql>): Promise<{ [K in keyof T]: T[K][] }> => {
     const [row] = await db.all<Record<string, string | null>>(query);
     return Object.values(row ?? {}).map((j) => JSON.parse(j ?? '[]') as unknown[]) as { [K in keyof T]: T[K][] };
   };
-  const byId = new Map<number, ExistingProject>();
+  // By id in a plain (holey) array: ids are small integers, and an array index is far cheaper than a map.
+  const byId: ExistingProject[] = [];
   const [ids, projectCodes, villageCodes, states, results] = await columns<[number, string, string, ExistingProject['workflowState'], ExistingProject['acceptanceResult']]>(
     sql`select json_group_array(id) as a, json_group_array(code) as b, json_group_array(village_code) as c, json_group_array(workflow_state) as d, json_group_array(acceptance_result) as e from projects`,
   );
   for (let i = 0; i < ids.length; i++) {
     const code = projectCodes[i]!;
-    if (!codes.has(code)) continue;
     const project: ExistingProject = { id: ids[i]!, code, villageCode: villageCodes[i]!, workflowState: states[i]!, budget: {}, paid: {}, milestones: {}, acceptanceResult: results[i]! };
-    byId.set(project.id, project);
+    byId[project.id] = project;
     into.set(code, project);
   }
   const [budgetIds, budgetSources, budgetFen] = await columns<[number, FundSource, number]>(
     sql`select json_group_array(project_id) as a, json_group_array(fund_source) as b, json_group_array(amount_fen) as c from project_budgets`,
   );
   for (let i = 0; i < budgetIds.length; i++) {
-    const project = byId.get(budgetIds[i]!);
+    const project = byId[budgetIds[i]!];
     if (project) project.budget[budgetSources[i]!] = budgetFen[i]!;
   }
   const [paidIds, paidSources, paidFen] = await columns<[number, FundSource, number]>(
     sql`select json_group_array(project_id) as a, json_group_array(fund_source) as b, json_group_array(amount_fen) as c from disbursements`,
   );
   for (let i = 0; i < paidIds.length; i++) {
-    const project = byId.get(paidIds[i]!);
+    const project = byId[paidIds[i]!];
     if (project) project.paid[paidSources[i]!] = (project.paid[paidSources[i]!] ?? 0) + paidFen[i]!;
   }
   const [milestoneIds, kinds, dates] = await columns<[number, MilestoneKind, string]>(
     sql`select json_group_array(project_id) as a, json_group_array(kind) as b, json_group_array(date) as c from project_milestones where true ${kindFilter(milestoneKinds)}`,
   );
   for (let i = 0; i < milestoneIds.length; i++) {
-    const project = byId.get(milestoneIds[i]!);
+    const project = byId[milestoneIds[i]!];
     if (project) project.milestones[kinds[i]!] = dates[i]!;
   }
 }

@@ -17,11 +17,27 @@ export function looksLikeWanYuan(amountFen: Fen, budgetFen: Fen): boolean {
 export function checkDisbursements(rows: readonly ParsedRow[], ctx: UploadContext): CheckResult {
   const errors: UploadProblem[] = [];
   const create: Extract<WritePlan, { kind: 'disbursements' }>['create'] = [];
-  const vouchers = new Map<string, number>();
-  const paidSoFar = new Map<string, Partial<Record<FundSource, Fen>>>();
+  // Voucher numbers taken so far in this file: one set operation per row; which row took one is
+  // worked out only when a voucher comes again (firstRowOf).
+  const vouchers = new Set<string>();
+  /** Indices (into `rows`) of the rows that took a voucher number, in order. */
+  const taken: number[] = [];
+  const firstRows = new Map<string, number>();
+  let indexed = 0;
+  const firstRowOf = (voucher: string): number => {
+    for (; indexed < taken.length; indexed++) {
+      const { row, values } = rows[taken[indexed]!]!;
+      if (!firstRows.has(values.voucherNumber as string)) firstRows.set(values.voucherNumber as string, row);
+    }
+    return firstRows.get(voucher)!;
+  };
+  // What the file has paid so far plus what was paid before, by project id (a dense array: a big
+  // upload pays tens of thousands of projects, and string-keyed maps were most of the check's time).
+  const paidSoFar: Array<Partial<Record<FundSource, Fen>>> = [];
   let unchanged = 0;
 
-  for (const { row, values: v } of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const { row, values: v } = rows[i]!;
     const err = (column: string, problem: string, extra: Partial<UploadProblem> = {}) => errors.push({ row, column, problem, ...extra });
     const code = v.projectCode as string;
     const voucher = v.voucherNumber as string;
@@ -33,18 +49,17 @@ export function checkDisbursements(rows: readonly ParsedRow[], ctx: UploadContex
       err('项目编号', '找不到这个项目', { received: code, expected: '已录入系统的项目编号', hint: '请先上传项目申报表，待县级审批后再录入拨付。' });
       continue;
     }
-    const village = ctx.villages.get(project.villageCode);
-    const scope = scopeProblem(ctx, project.villageCode, village?.name ?? project.villageCode);
+    const scope = scopeProblem(ctx, project.villageCode);
     if (scope) {
       err('项目编号', scope.problem, scope);
       continue;
     }
-    const firstRow = vouchers.get(voucher);
-    if (firstRow !== undefined) {
-      err('凭证号', `凭证号重复：与第 ${firstRow} 行相同`, { received: voucher, expected: '每笔拨付一个凭证号' });
+    const before = vouchers.size;
+    if (vouchers.add(voucher).size === before) {
+      err('凭证号', `凭证号重复：与第 ${firstRowOf(voucher)} 行相同`, { received: voucher, expected: '每笔拨付一个凭证号' });
       continue;
     }
-    vouchers.set(voucher, row);
+    taken.push(i);
     const existing = ctx.disbursements.get(voucher);
     if (existing) {
       const same = existing.projectId === project.id && existing.amountFen === amount && existing.date === date && existing.fundSource === fundSource;
@@ -70,7 +85,7 @@ export function checkDisbursements(rows: readonly ParsedRow[], ctx: UploadContex
       });
       continue;
     }
-    const paid = paidSoFar.get(code) ?? { ...project.paid };
+    const paid = paidSoFar[project.id] ?? { ...project.paid };
     const paidLine = (paid[fundSource] ?? 0) + amount;
     const paidTotal = sumBudget(paid) + amount;
     if (line === 0) {
@@ -88,7 +103,7 @@ export function checkDisbursements(rows: readonly ParsedRow[], ctx: UploadContex
       continue;
     }
     paid[fundSource] = paidLine;
-    paidSoFar.set(code, paid);
+    paidSoFar[project.id] = paid;
     create.push({ projectId: project.id, date, amountFen: amount, fundSource, voucherNumber: voucher, payee: v.payee as string, payeeIsPerson: v.payeeIsPerson === 'yes' });
   }
   return { kind: 'disbursements', errors, warnings: [], plan: { kind: 'disbursements', create }, unchanged };

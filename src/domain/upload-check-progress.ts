@@ -25,7 +25,7 @@ export function checkMilestones(rows: readonly ParsedRow[], ctx: UploadContext):
       err('项目编号', '找不到这个项目', { received: code, expected: '已录入系统的项目编号' });
       continue;
     }
-    const scope = scopeProblem(ctx, project.villageCode, ctx.villages.get(project.villageCode)?.name ?? project.villageCode);
+    const scope = scopeProblem(ctx, project.villageCode);
     if (scope) {
       err('项目编号', scope.problem, scope);
       continue;

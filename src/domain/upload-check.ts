@@ -20,16 +20,21 @@ export function checkUpload(kind: UploadKind, rows: readonly ParsedRow[], ctx: U
   return CHECKS[kind](rows, ctx);
 }
 
-/** The project codes, village codes and voucher numbers an upload refers to (what to load). */
+/**
+ * The project codes and voucher numbers an upload refers to (what to load), in row order, one per
+ * row that has one: a code may repeat. Not made unique here, because a large upload is read by
+ * scanning the tables and needs no list at all, and hashing 100,000 codes into a set cost more
+ * than the scan (loadUploadContext makes the list unique when it looks codes up).
+ */
 export function referencesOf(kind: UploadKind, rows: readonly ParsedRow[]): { projectCodes: string[]; voucherNumbers: string[] } {
-  const codes = new Set<string>();
-  const vouchers = new Set<string>();
+  const codes: string[] = [];
+  const vouchers: string[] = [];
   for (const { values } of rows) {
     const code = kind === 'projects' ? values.code : values.projectCode;
-    if (typeof code === 'string') codes.add(code);
-    if (typeof values.voucherNumber === 'string') vouchers.add(values.voucherNumber);
+    if (typeof code === 'string') codes.push(code);
+    if (typeof values.voucherNumber === 'string') vouchers.push(values.voucherNumber);
   }
-  return { projectCodes: [...codes], voucherNumbers: [...vouchers] };
+  return { projectCodes: codes, voucherNumbers: vouchers };
 }
 
 /**
@@ -50,7 +55,7 @@ export function checkReferences(kind: UploadKind, rows: readonly ParsedRow[], ct
     const projectCode = kind === 'projects' ? undefined : values.projectCode;
     if (typeof projectCode === 'string') {
       const project = ctx.projects.get(projectCode);
-      const scope = project ? scopeProblem(ctx, project.villageCode, ctx.villages.get(project.villageCode)?.name ?? project.villageCode) : null;
+      const scope = project ? scopeProblem(ctx, project.villageCode) : null;
       if (!project) problems.push({ row, column: '项目编号', problem: '找不到这个项目', received: projectCode, expected: '已录入系统的项目编号' });
       else if (scope) problems.push({ row, column: '项目编号', ...scope });
     }

@@ -185,4 +185,8 @@ export interface CheckResult {
   unchanged: number;
 }
 
-export const sumBudget = (b: BudgetBySource): Fen => Object.values(b).reduce<number>((s, v) => s + (v ?? 0), 0);
+export function sumBudget(b: BudgetBySource): Fen {
+  let sum = 0;
+  for (const source in b) sum += b[source as keyof BudgetBySource] ?? 0;
+  return sum;
+}

@@ -8,11 +8,16 @@
 import { isBlank } from './upload-cells.ts';
 import type { ColumnSpec } from './upload-columns.ts';
 
-/** The row's values keyed by the JSON keys, or null when zod must read it. */
-export function readRowFast(columns: readonly ColumnSpec[], values: Readonly<Record<string, unknown>>): Record<string, unknown> | null {
+/**
+ * The row's values keyed by the JSON keys, or null when zod must read it. `cells[at[j]]` is the
+ * cell of `columns[j]` (`at[j]` -1 when the table has no such column), so a table row is read
+ * straight from its cells.
+ */
+export function readRowFast(columns: readonly ColumnSpec[], cells: readonly unknown[], at: readonly number[]): Record<string, unknown> | null {
   const out: Record<string, unknown> = {};
-  for (const column of columns) {
-    const cell = values[column.key];
+  for (let j = 0; j < columns.length; j++) {
+    const column = columns[j]!;
+    const cell = at[j]! < 0 ? null : cells[at[j]!];
     const type = typeof cell;
     if (cell !== null && cell !== undefined && type !== 'string' && type !== 'number' && type !== 'boolean') return null;
     if (isBlank(cell)) {

@@ -2,9 +2,14 @@
 import { inScope } from './access.ts';
 import type { UploadContext, UploadProblem } from './upload-plan.ts';
 
-/** A problem when the division is outside the uploader's scope, else null. */
-export function scopeProblem(ctx: UploadContext, divisionCode: string, name: string): (UploadProblem & { problem: string }) | null {
+/**
+ * A problem when the division is outside the uploader's scope, else null. `name` (the village's or
+ * township's, for the message) is looked up only when there is a problem: every row of an upload
+ * comes through here.
+ */
+export function scopeProblem(ctx: UploadContext, divisionCode: string, name?: string): (UploadProblem & { problem: string }) | null {
   if (inScope(ctx.actor, divisionCode)) return null;
+  name ??= ctx.villages.get(divisionCode)?.name ?? ctx.townships.get(divisionCode) ?? divisionCode;
   const own = ctx.villages.get(ctx.actor.scopeCode)?.name ?? ctx.townships.get(ctx.actor.scopeCode) ?? ctx.actor.scopeCode;
   return {
     code: 'OUT_OF_SCOPE',

@@ -71,7 +71,10 @@ export function readTable(kind: UploadKind, table: readonly (readonly unknown[])
     return { rows: [], partial: [], errors, warnings, dataRows: 0 };
   }
 
-  const rawRows: Array<{ row: number; values: Record<string, unknown> }> = [];
+  // Where each column's cell is in a row, looked up once rather than per cell.
+  const at = columns.map((c) => positions.get(c.key) ?? -1);
+  const parsed = new RowParser(kind);
+  let dataRows = 0;
   for (let i = headerIndex + 1; i < table.length; i++) {
     const cells = table[i]!;
     if (cells.every(isBlank)) continue;
@@ -79,20 +82,19 @@ export function readTable(kind: UploadKind, table: readonly (readonly unknown[])
       warnings.push({ row: i + 1, problem: '这是模板的示例行，已跳过' });
       continue;
     }
-    const values: Record<string, unknown> = {};
-    for (const c of columns) {
-      const at = positions.get(c.key);
-      const cell = at === undefined ? null : cells[at];
-      values[c.key] = cell === undefined ? null : cell;
+    dataRows++;
+    // Only a row the fast path cannot read is turned into an object for zod.
+    if (!parsed.fast(i + 1, cells, at)) {
+      const values: Record<string, unknown> = {};
+      columns.forEach((c, j) => (values[c.key] = at[j]! < 0 ? null : (cells[at[j]!] ?? null)));
+      parsed.slow(i + 1, values);
     }
-    rawRows.push({ row: i + 1, values });
   }
-  if (rawRows.length === 0) {
+  if (dataRows === 0) {
     errors.push({ row: headerIndex + 2, problem: '表格里没有数据行（示例行和空行不算）', expected: '至少一行数据' });
     return { rows: [], partial: [], errors, warnings, dataRows: 0 };
   }
-  const parsed = parseRows(kind, rawRows);
-  return { rows: parsed.rows, partial: parsed.partial, errors: [...errors, ...parsed.errors], warnings, dataRows: rawRows.length };
+  return { rows: parsed.rows, partial: parsed.partial, errors: [...errors, ...parsed.errors], warnings, dataRows };
 }
 
 /** Reads JSON rows (objects keyed by the JSON keys); row numbers count from 1. */
@@ -104,41 +106,57 @@ export function readJsonRows(kind: UploadKind, rows: readonly unknown[]): ReadRo
     else raw.push({ row: i + 1, values: r as Record<string, unknown> });
   });
   if (rows.length === 0) errors.push({ problem: '没有数据行', expected: '"rows" 至少一行' });
-  const parsed = parseRows(kind, raw);
+  const parsed = new RowParser(kind);
+  const specs = UPLOAD_COLUMNS[kind];
+  const inOrder = specs.map((_, j) => j);
+  for (const { row, values } of raw) if (!parsed.fast(row, specs.map((c) => values[c.key]), inOrder)) parsed.slow(row, values);
   return { rows: parsed.rows, partial: parsed.partial, errors: [...errors, ...parsed.errors], warnings: [], dataRows: rows.length };
 }
 
-function parseRows(kind: UploadKind, raw: ReadonlyArray<{ row: number; values: Record<string, unknown> }>): { rows: ParsedRow[]; partial: ParsedRow[]; errors: UploadProblem[] } {
-  const schema = ROW_SCHEMAS[kind];
-  const columns = new Map(UPLOAD_COLUMNS[kind].map((c) => [c.key, c]));
-  const rows: ParsedRow[] = [];
-  const partial: ParsedRow[] = [];
-  const errors: UploadProblem[] = [];
-  const specs = UPLOAD_COLUMNS[kind];
-  for (const { row, values } of raw) {
-    const fast = readRowFast(specs, values);
-    if (fast) {
-      rows.push({ row, values: fast });
-      continue;
-    }
-    const result = schema.safeParse(values);
+/**
+ * Collects read rows, rows that could not be read and their problems, in row order: `fast` first
+ * (the column readers, no zod), and `slow` (the zod schema, which reports the row's problems) for a
+ * row `fast` declined.
+ */
+class RowParser {
+  readonly rows: ParsedRow[] = [];
+  readonly partial: ParsedRow[] = [];
+  readonly errors: UploadProblem[] = [];
+  private readonly specs: readonly ColumnSpec[];
+  private readonly schema: (typeof ROW_SCHEMAS)[UploadKind];
+  private readonly byKey: ReadonlyMap<string, ColumnSpec>;
+
+  constructor(kind: UploadKind) {
+    this.specs = UPLOAD_COLUMNS[kind];
+    this.schema = ROW_SCHEMAS[kind];
+    this.byKey = new Map(this.specs.map((c) => [c.key, c]));
+  }
+
+  /** Reads the row with the column readers; false (nothing recorded) when zod must read it. */
+  fast(row: number, cells: readonly unknown[], at: readonly number[]): boolean {
+    const values = readRowFast(this.specs, cells, at);
+    if (values) this.rows.push({ row, values });
+    return values !== null;
+  }
+
+  slow(row: number, values: Record<string, unknown>): void {
+    const result = this.schema.safeParse(values);
     if (result.success) {
-      rows.push({ row, values: result.data });
-      continue;
+      this.rows.push({ row, values: result.data });
+      return;
     }
-    partial.push({ row, values: readableCells(specs, values) });
+    this.partial.push({ row, values: readableCells(this.specs, values) });
     for (const issue of result.error.issues) {
       const key = String(issue.path[0] ?? '');
       const params = (issue as { params?: CellIssueParams }).params;
-      const header = params?.header ?? columns.get(key)?.header ?? key;
+      const header = params?.header ?? this.byKey.get(key)?.header ?? key;
       const problem: UploadProblem = { row, column: header, problem: params ? issue.message : `格式不对（${issue.message}）` };
       problem.received = params ? showReceived(params.received) : showReceived(values[key]);
       problem.expected = params?.expected ?? '文字、数字或日期';
       if (params?.hint) problem.hint = params.hint;
-      errors.push(problem);
+      this.errors.push(problem);
     }
   }
-  return { rows, partial, errors };
 }
 
 /** The cells of a row that read cleanly, by JSON key (blank optional cells as null). */

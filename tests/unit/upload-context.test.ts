@@ -34,11 +34,12 @@ describe('loadUploadContext', () => {
     const pay = (projectId: number, fundSource: 'central' | 'county', amountFen: number, voucherNumber: string) => ({ projectId, date: '2025-05-01', amountFen, fundSource, voucherNumber, payee: '某公司', createdAt: '2025-06-30T02:00:00.000Z' });
     await db.insert(schema.disbursements).values([pay(p1!.id, 'central', 300_000, 'V1'), pay(p1!.id, 'central', 100_000, 'V2'), pay(p1!.id, 'county', 50_000, 'V3')]);
 
-    const input = { actor: { role: 'county' as const, scopeCode: '430482' }, kind: 'milestones' as const, today: '2025-06-30', projectCodes: ['C-1', 'C-2', 'C-3', 'NOPE'], voucherNumbers: [] };
+    const input = { actor: { role: 'county' as const, scopeCode: '430482' }, kind: 'milestones' as const, today: '2025-06-30', projectCodes: ['C-1', 'C-2', 'C-3', 'C-1', 'NOPE'], voucherNumbers: [] };
     const looked = await loadUploadContext(db, { ...input, scanFrom: Number.POSITIVE_INFINITY });
     const scanned = await loadUploadContext(db, { ...input, scanFrom: 1 });
     const sorted = (m: ReadonlyMap<string, unknown>) => [...m].sort(([a], [b]) => a.localeCompare(b));
     expect(sorted(scanned.projects)).toEqual(sorted(looked.projects));
+    expect(looked.projects.size).toBe(3);
     expect(looked.projects.get('C-1')).toEqual({
       id: p1!.id, code: 'C-1', villageCode: VILLAGE_A1, workflowState: 'county_approved', acceptanceResult: null,
       budget: { central: 1_000_000, county: 200_000 }, paid: { central: 400_000, county: 50_000 }, milestones: { applied: '2025-03-01', county_approved: '2025-04-01' },
@@ -53,5 +54,11 @@ describe('loadUploadContext', () => {
     expect(sorted(payScanned.projects)).toEqual(sorted(payLooked.projects));
     expect(payLooked.projects.get('C-1')?.milestones).toEqual({ county_approved: '2025-04-01' });
     expect(payLooked.projects.get('C-2')?.milestones).toEqual({});
+
+    // A lookup reads only the projects named; a scan reads every stored project, the same way.
+    const oneLooked = await loadUploadContext(db, { ...input, projectCodes: ['C-3', 'C-3'], scanFrom: Number.POSITIVE_INFINITY });
+    const oneScanned = await loadUploadContext(db, { ...input, projectCodes: ['C-3', 'C-3'], scanFrom: 1 });
+    expect([...oneLooked.projects.keys()]).toEqual(['C-3']);
+    expect(sorted(oneScanned.projects)).toEqual(sorted(looked.projects));
   });
 });
