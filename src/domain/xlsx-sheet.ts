@@ -112,6 +112,12 @@ interface Scan {
   empty: boolean;
   innerStart: number;
   innerEnd: number;
+  /**
+   * For a cell whose content is exactly `<v>text</v>` with no markup in the text: where the text
+   * starts and ends; -1 when the cell has other content (then innerStart/innerEnd are checked).
+   */
+  vStart: number;
+  vEnd: number;
   next: number;
 }
 
@@ -146,7 +152,20 @@ function nextToken(data: string, from: number, stop: number, t: Scan): boolean {
       return true;
     }
     t.kind = 'cell';
+    t.vStart = t.vEnd = -1;
     if (t.empty) return true;
+    // The usual cell, `<c …><v>text</v></c>`, is read without searching: one pass over the text.
+    if (data.charCodeAt(gt + 1) === 60 && data.charCodeAt(gt + 2) === 118 && data.charCodeAt(gt + 3) === 62) {
+      let k = gt + 4;
+      while (k < stop && data.charCodeAt(k) !== 60) k++;
+      if (k + 8 <= stop && data.startsWith('</v></c>', k)) {
+        t.vStart = gt + 4;
+        t.vEnd = k;
+        t.innerEnd = k + 4;
+        t.next = k + 8;
+        return true;
+      }
+    }
     let close = -1;
     for (let k = data.indexOf('<', gt + 1); k >= 0 && k + 4 <= stop; k = data.indexOf('<', k + 1)) {
       if (data.charCodeAt(k + 1) === 47 && data.charCodeAt(k + 2) === 99 && data.charCodeAt(k + 3) === 62) {
@@ -214,6 +233,17 @@ function cellAttributes(data: string, from: number, to: number, out: CellAttribu
   return true;
 }
 
+/** The integer written in data[from, to) when it is only ASCII digits (at most 15), else -1. */
+function digitsAt(data: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = data.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+
 /** The column number of the cell reference data[from, to) (such as `AB12`) in row `row`; 0 when it is not one. */
 function columnAt(data: string, from: number, to: number, row: number): number {
   let col = 0;
@@ -241,8 +271,13 @@ export function readPlainFirstSheet(parts: XlsxParts): unknown[][] | null {
   const path = firstSheetPath(parts);
   const sheet = path ? parts.get(path) : undefined;
   if (!sheet) return null;
-  const strings = sharedStrings(parts.get('xl/sharedStrings.xml'));
-  if (!strings) return null;
+  const shared = sharedStrings(parts.get('xl/sharedStrings.xml'));
+  if (!shared) return null;
+  // As the cells give them: trimmed, and blank as null (trimmed once per string, not per cell).
+  const strings = shared.map((s) => {
+    const trimmed = s.trim();
+    return trimmed === '' ? null : trimmed;
+  });
   const general = generalStyles(parts.get('xl/styles.xml'));
   const start = sheet.indexOf('<sheetData');
   if (start < 0) return null;
@@ -257,7 +292,7 @@ export function readPlainFirstSheet(parts: XlsxParts): unknown[][] | null {
   let dataRows = 0;
   let dataColumns = 0;
   let lastColumn = 0;
-  const token: Scan = { kind: 'rowEnd', attrsStart: 0, attrsEnd: 0, empty: false, innerStart: 0, innerEnd: 0, next: 0 };
+  const token: Scan = { kind: 'rowEnd', attrsStart: 0, attrsEnd: 0, empty: false, innerStart: 0, innerEnd: 0, vStart: -1, vEnd: -1, next: 0 };
   const named: CellAttributes = { r: [-1, -1], s: [-1, -1], t: [-1, -1] };
   for (let more = nextToken(data, start, stop, token); more; more = nextToken(data, token.next, stop, token)) {
     if (token.kind === 'rowEnd') {
@@ -287,9 +322,9 @@ export function readPlainFirstSheet(parts: XlsxParts): unknown[][] | null {
     lastColumn = column;
     // Only `<v>text</v>` (no markup inside) is a plain value: v is data[vStart, vEnd).
     const { innerStart, innerEnd } = token;
-    let vStart = -1;
+    let vStart = token.vStart;
     const vEnd = innerEnd - 4;
-    if (innerEnd > innerStart) {
+    if (vStart < 0 && innerEnd > innerStart) {
       if (vEnd < innerStart + 3 || !isTag(data, innerStart, false) || !isTag(data, vEnd, true)) return null;
       for (let k = innerStart + 3; k < vEnd; k++) if (data.charCodeAt(k) === 60) return null;
       vStart = innerStart + 3;
@@ -308,15 +343,14 @@ export function readPlainFirstSheet(parts: XlsxParts): unknown[][] | null {
         }
         const text = strings[index];
         if (text === undefined) return null;
-        const trimmed = text.trim();
-        value = trimmed === '' ? null : trimmed;
+        value = text;
       }
     } else if (type === 110 /* n */) {
       if (named.s[0] >= 0 && !general.has(data.slice(named.s[0], named.s[1]))) return null;
       if (hasValue) {
-        const n = Number(data.slice(vStart, vEnd));
-        if (Number.isNaN(n)) return null;
-        value = n;
+        const n = vEnd - vStart <= 15 ? digitsAt(data, vStart, vEnd) : -1;
+        value = n >= 0 ? n : Number(data.slice(vStart, vEnd));
+        if (Number.isNaN(value)) return null;
       }
     } else if (type === 98 /* b */) {
       if (hasValue) {

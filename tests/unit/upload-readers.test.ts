@@ -97,6 +97,11 @@ describe('plain XLSX sheet reader on hand-written parts', () => {
     ]);
   });
 
+  it('reads numbers as Number() does: leading zeros, long digit runs, exponents', () => {
+    const sheet = '<row r="1"><c r="A1"><v>007</v></c><c r="B1"><v>12345678901234567890</v></c><c r="C1"><v>1E3</v></c><c r="D1"><v>999999999999999</v></c></row>';
+    expect(read(sheet, STRINGS)).toEqual([[7, 12345678901234567890, 1000, 999999999999999]]);
+  });
+
   it('leaves to read-excel-file what it does not read itself', () => {
     const row = (cell: string) => `<row r="1">${cell}</row>`;
     expect(read(row('<c r="A1"><f>1+1</f><v>2</v></c>'), STRINGS)).toBeNull(); // formula
@@ -109,6 +114,7 @@ describe('plain XLSX sheet reader on hand-written parts', () => {
     expect(read(row('<c r="B1"><v>1</v></c><c r="A1"><v>2</v></c>'), STRINGS)).toBeNull(); // columns out of order
     expect(read(row('<c r="A1" t="b"><v>2</v></c>'), STRINGS)).toBeNull(); // not a boolean
     expect(read(row('<c r="A1" t="s"><v>0</v></c>'), '<si><r><t>rich</t></r></si>')).toBeNull(); // rich text
+    expect(read(row('<c r="A1"><v>2</v><f>1+1</f></c>'), STRINGS)).toBeNull(); // formula after the value
     expect(read(row('<c r="A1" t="s"><v>0</v></c>'), '<si/>')).toBeNull();
     expect(read(row('<c r="A1" t="s"><v>0</v></c>'), '<si><t>_x000D_</t></si>')).toBeNull();
   });
