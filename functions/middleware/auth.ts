@@ -5,8 +5,13 @@
  *   `Cf-Access-Jwt-Assertion` header, verified against the team's keys, whose email has a grant
  *   (`npm run access -- grant`). When both are sent, the bearer token decides and the assertion is
  *   ignored: the client chose it explicitly (e.g. the staff page signed in with a token behind Access).
- * Both are headers, never cookies (Access also sets `CF_Authorization`, which is not read), so a
- * cross-site request has nothing to ride on (CSRF).
+ * A bearer token is a header only the page's own script adds, so a cross-site request cannot carry
+ * it. The Access assertion is different: Access adds it to every request it forwards, taken from
+ * the browser's `CF_Authorization` cookie, so a form on another site posting here from a signed-in
+ * browser would arrive with it. A request that changes something (POST, PUT, PATCH, DELETE) with
+ * the assertion and no bearer token is therefore refused with 403 `CROSS_SITE_REQUEST` when
+ * `Sec-Fetch-Site` or `Origin` says it came from another site (cross-site.ts), before the assertion
+ * is looked at and without counting a failed attempt.
  *
  * Failed attempts are counted per client address in the database (failed-auth-throttle.ts); a
  * client over the limit gets 429 with Retry-After whatever it presents, valid or not.
@@ -19,6 +24,7 @@ import type { AppDeps, AppEnv } from '../app-env.ts';
 import { clientKey } from '../routes/public-client.ts';
 import { verifyAccessJwt } from './access-jwt.ts';
 import { AccessKeySet, AccessKeysUnavailableError } from './access-keys.ts';
+import { crossSiteSignal } from './cross-site.ts';
 import { FailureThrottle } from './failed-auth-throttle.ts';
 
 export { FailureThrottle } from './failed-auth-throttle.ts';
@@ -31,12 +37,22 @@ type Outcome =
   | { kind: 'missing' }
   /** A wrong credential: counted as a failed attempt. */
   | { kind: 'invalid'; error: ApiError; wwwAuthenticate: string }
-  /** A verified Access identity without a grant: known person, no permission; not counted. */
+  /**
+   * A verified Access identity without a grant (known person, no permission), or an Access request
+   * from another site: not counted.
+   */
   | { kind: 'forbidden'; error: ApiError };
 
 const INVALID_TOKEN = () => new ApiError(401, 'INVALID_TOKEN', '令牌无效或已被停用。请核对令牌，或联系县移民事务中心重新发放。');
 const INVALID_ACCESS = () =>
   new ApiError(401, 'INVALID_ACCESS_IDENTITY', 'Cloudflare Access 登录凭据无效或已过期。请重新打开页面登录后再试；仍不行请联系县移民事务中心。');
+
+const CROSS_SITE = () =>
+  new ApiError(
+    403,
+    'CROSS_SITE_REQUEST',
+    '这个请求是从其他网站发来的，已拒绝。通过 Cloudflare Access 登录时，只能在本系统自己的页面上提交或修改数据。如果您是在本系统的页面上操作时看到这条提示，请联系县移民事务中心。',
+  );
 
 const keySets = new WeakMap<AppDeps, AccessKeySet>();
 
@@ -85,7 +101,22 @@ async function authenticate(c: Context<AppEnv>, deps: AppDeps, now: Date): Promi
   const bearer = c.req.header('authorization');
   if (bearer) return checkBearer(deps, bearer);
   const assertion = deps.config.ACCESS_TEAM_DOMAIN && deps.config.ACCESS_AUD ? c.req.header('cf-access-jwt-assertion') : undefined;
-  if (assertion) return checkAccess(c, deps, assertion, now);
+  if (assertion) {
+    // Refused before the assertion is checked: the assertion is the victim's own, valid one, and
+    // counting it would let any web page a staff member opens lock out their office's address.
+    const signal = crossSiteSignal({
+      method: c.req.method,
+      url: c.req.url,
+      origin: c.req.header('origin'),
+      secFetchSite: c.req.header('sec-fetch-site'),
+      siteUrl: deps.config.SITE_URL,
+    });
+    if (signal) {
+      deps.logger.log('warn', 'cross-site request with a Cloudflare Access identity refused', { requestId: c.get('requestId'), signal });
+      return { kind: 'forbidden', error: CROSS_SITE() };
+    }
+    return checkAccess(c, deps, assertion, now);
+  }
   return { kind: 'missing' };
 }
 

@@ -8,10 +8,10 @@ import type { Hono } from 'hono';
 import { createApp } from '../../functions/app.ts';
 import type { AppEnv } from '../../functions/app-env.ts';
 import { createMemoryLogger } from '../../functions/logger.ts';
-import { throttleCounters } from '../../db/schema.ts';
+import { projects, throttleCounters } from '../../db/schema.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { findActorByToken, grantAccess, mintToken, revokeAccess, TokenAdminError } from '../../src/data/users.ts';
-import { COUNTY, mint, seedCounty, TOWNSHIP_A, VILLAGE_A1, VILLAGE_B1 } from '../api/fixtures.ts';
+import { COUNTY, mint, projectRow, seedCounty, TOWNSHIP_A, VILLAGE_A1, VILLAGE_B1 } from '../api/fixtures.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
 
 const TEAM = 'https://changning-test.cloudflareaccess.com';
@@ -225,6 +225,82 @@ describe('Cloudflare Access identity', () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ code: 'ACCESS_UNAVAILABLE', message: expect.stringContaining('改用令牌登录') });
     expect(await temp.db.select().from(throttleCounters)).toEqual([]);
+  });
+});
+
+describe('Cloudflare Access and requests from other sites (CSRF)', () => {
+  const SITE = 'https://gongshi.example.gov.cn';
+  const UPLOAD = `${SITE}/api/v1/uploads/projects`;
+  const rowsJson = () => JSON.stringify({ rows: [projectRow('CSRF-1', VILLAGE_A1)] });
+  const siteApp = () => newApp({ ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD, SITE_URL: SITE });
+  const post = async (app: Hono<AppEnv>, url: string, headers: Record<string, string>, body: BodyInit = rowsJson()) =>
+    app.request(url, { method: 'POST', headers: { ...asserting(await signRs256(teamKey, claims())), ...headers }, body });
+  const projectCount = async () => (await temp.db.select().from(projects)).length;
+
+  // What a page on another site can send without asking (no preflight): a form's three encodings.
+  const forms: Array<[string, () => { body: BodyInit; headers: Record<string, string> }]> = [
+    ['multipart/form-data', () => {
+      const form = new FormData();
+      form.set('file', new Blob([rowsJson()]), 'rows.json');
+      return { body: form, headers: {} };
+    }],
+    ['text/plain', () => ({ body: rowsJson(), headers: { 'content-type': 'text/plain' } })],
+    ['application/x-www-form-urlencoded', () => ({ body: new URLSearchParams({ rows: '[]' }), headers: {} })],
+  ];
+  describe.each(forms)('a %s form posted from another site', (_encoding, make) => {
+    it.each([
+      ['Origin of another site', { origin: 'https://evil.example' }],
+      ['Origin null (a sandboxed frame or a redirect)', { origin: 'null' }],
+      ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+      ['Sec-Fetch-Site: same-site (another host under the same domain)', { 'sec-fetch-site': 'same-site', origin: 'https://www.example.gov.cn' }],
+      ['Sec-Fetch-Site: cross-site with the site\'s own Origin', { 'sec-fetch-site': 'cross-site', origin: SITE }],
+      ['the site\'s host over plain http', { origin: 'http://gongshi.example.gov.cn' }],
+    ])('is refused with 403 when it shows %s, writes nothing and counts no failed attempt', async (_name, shows) => {
+      const app = siteApp();
+      const { body, headers } = make();
+      const res = await post(app, UPLOAD, { ...headers, ...shows }, body);
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ code: 'CROSS_SITE_REQUEST', message: expect.stringContaining('从其他网站发来的'), requestId: expect.any(String) });
+      expect(await projectCount()).toBe(0);
+      expect(await temp.db.select().from(throttleCounters)).toEqual([]);
+      expect(logger.entries.filter((e) => e.message === 'cross-site request with a Cloudflare Access identity refused')).toHaveLength(1);
+      // Refused before the assertion is checked: the keys were not even fetched.
+      expect(fetched).toEqual([]);
+    });
+  });
+
+  it.each([
+    ['Origin and Sec-Fetch-Site of the site itself', UPLOAD, { origin: SITE, 'sec-fetch-site': 'same-origin' }],
+    ['Sec-Fetch-Site: none (typed by the user)', UPLOAD, { 'sec-fetch-site': 'none' }],
+    ['the origin of the URL asked for, whatever SITE_URL says', 'https://gongshi-backup.example.gov.cn/api/v1/uploads/projects', { origin: 'https://gongshi-backup.example.gov.cn' }],
+    ['SITE_URL\'s origin on a server reached under another name', 'http://127.0.0.1:4321/api/v1/uploads/projects', { origin: SITE }],
+    ['https on a server behind a proxy that ends TLS and passes Host on', 'http://gongshi.example.gov.cn/api/v1/uploads/projects', { origin: SITE }],
+    ['neither header (a script or curl)', UPLOAD, {}],
+  ])('lets a POST through with %s', async (_name, url, shows) => {
+    const res = await post(siteApp(), url, { 'content-type': 'application/json', ...shows });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(await projectCount()).toBe(1);
+  });
+
+  it('lets reads through from anywhere: other sites cannot read the answers, and reads change nothing', async () => {
+    const res = await siteApp().request(`${SITE}/api/v1/me`, { headers: { ...asserting(await signRs256(teamKey, claims())), origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    expect(res.status).toBe(200);
+  });
+
+  it('does not apply to a bearer token, which a page on another site cannot add', async () => {
+    const token = await mint(temp.db, 'village', VILLAGE_A1);
+    const res = await siteApp().request(UPLOAD, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      body: rowsJson(),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('never locks out the staff member whose browser another site keeps sending', async () => {
+    const app = siteApp();
+    for (let i = 0; i < 25; i++) expect((await post(app, UPLOAD, { 'content-type': 'text/plain', origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post(app, UPLOAD, { 'content-type': 'application/json', origin: SITE })).status).toBe(200);
   });
 });
 
