@@ -30,6 +30,8 @@ export interface NodeServerOptions {
    * from the folder are drawn when first requested. Without it, posters are plain static files.
    */
   posters?: { dir: string; settings: PosterSettings; workers?: number };
+  /** Outgoing HTTP for the Cloudflare Access keys (AppDeps.fetch); e2e tests serve a local JWKS. */
+  fetch?: AppDeps['fetch'];
 }
 
 export interface RunningServer {
@@ -57,6 +59,7 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
     runtime: 'node',
     staticSite,
     onPublished: options.onPublished,
+    fetch: options.fetch,
     files: nodeFileDeps(config),
     // 草稿 previews with the poster settings when given, else the shared configuration's.
     draftPosters: nodeDraftPosters(options.posters?.settings ?? {
