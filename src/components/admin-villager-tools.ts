@@ -1,11 +1,5 @@
-/** Script of AdminVillagerTools.astro: triage and poster photos over /api/v1 with the staff token. */
-const KEY = 'cunshangqiang.token';
-
-async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const token = sessionStorage.getItem(KEY) ?? '';
-  const res = await fetch(`/api/v1${path}`, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${token}` } });
-  return { status: res.status, body: (await res.json().catch(() => ({ message: `服务器返回 ${res.status}` }))) as Record<string, unknown> };
-}
+/** Script of AdminVillagerTools.astro: triage and poster photos over /api/v1 as the signed-in staff member. */
+import { staffApi as api } from './staff-api.ts';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);

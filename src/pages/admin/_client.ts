@@ -1,20 +1,19 @@
-/** The staff page's script: calls /api/v1 with the bearer token kept in sessionStorage. */
+/**
+ * The staff page's script. Signed in with a token (kept in sessionStorage) or, without one, with
+ * the Cloudflare Access identity that Access adds to every request (src/components/staff-api.ts).
+ */
+import { NO_ANSWER, staffApi, staffFetch, storedToken, TOKEN_KEY } from '../../components/staff-api.ts';
+
 interface Problem { row?: number; column?: string; problem: string; received?: string; expected?: string; hint?: string }
 interface ApiAnswer { code?: string; message?: string; details?: Problem[]; [k: string]: unknown }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const KEY = 'cunshangqiang.token';
 
 function esc(text: unknown): string {
   return String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: ApiAnswer }> {
-  const token = sessionStorage.getItem(KEY) ?? '';
-  const res = await fetch(`/api/v1${path}`, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${token}` } });
-  const body = (await res.json().catch(() => ({ message: `服务器返回 ${res.status}` }))) as ApiAnswer;
-  return { status: res.status, body };
-}
+const api = (path: string, init: RequestInit = {}) => staffApi<ApiAnswer>(path, init);
 
 function show(el: HTMLElement, html: string, error = false): void {
   el.innerHTML = `<div class="status${error ? ' error' : ''}">${html}</div>`;
@@ -27,19 +26,39 @@ function problemsTable(problems: Problem[]): string {
   return `<table><thead><tr><th scope="col">行</th><th scope="col">列</th><th scope="col">问题</th><th scope="col">收到</th><th scope="col">应为 / 提示</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+let signInSerial = 0;
+
+/**
+ * Asks the API who the page is signed in as and shows what that person may do. With a token, as
+ * the token's user. Without one, as the Cloudflare Access identity, if any: a plain 401
+ * (`UNAUTHENTICATED`: no Access in front, or Access not configured) or no answer (Access sent its
+ * login page) leaves just the token form; any other refusal (e.g. 403 `ACCESS_NOT_GRANTED`) is
+ * shown, since the staff member is behind Access and needs to know why it did not work.
+ */
 async function signIn(): Promise<void> {
   const me = $('me');
+  const viaAccess = storedToken() === null;
+  // The check on page load may answer after a token typed in the meantime; only the latest counts.
+  const serial = ++signInSerial;
+  const box = $('login-box');
+  box.setAttribute('aria-busy', 'true');
   const { status, body } = await api('/me');
+  if (serial !== signInSerial) return;
+  box.setAttribute('aria-busy', 'false');
   document.querySelectorAll<HTMLElement>('[data-needs-login],[data-needs-role],[data-needs-audit]').forEach((el) => (el.hidden = true));
+  $('logout').hidden = viaAccess;
+  $('access-logout').hidden = !(viaAccess && status === 200);
+  $('access-switch').hidden = !(viaAccess && body.code === 'ACCESS_NOT_GRANTED');
   if (status !== 200) {
-    me.hidden = false;
+    const quiet = viaAccess && (status === 0 || body.code === 'UNAUTHENTICATED');
+    me.hidden = quiet;
     me.className = 'status error';
-    me.textContent = body.message ?? '登录失败';
+    me.textContent = quiet ? '' : (body.message ?? '登录失败');
     return;
   }
   me.hidden = false;
   me.className = 'status';
-  me.textContent = `已登录：${body.name}（${body.roleLabel}，${body.scopeName} ${body.scopeCode}）`;
+  me.textContent = `${viaAccess ? '已通过 Cloudflare Access 登录' : '已登录'}：${body.name}（${body.roleLabel}，${body.scopeName} ${body.scopeCode}）`;
   document.querySelectorAll<HTMLElement>('[data-needs-login]').forEach((el) => (el.hidden = false));
   document.querySelectorAll<HTMLElement>('[data-needs-role]').forEach((el) => (el.hidden = el.dataset.needsRole !== body.role));
   document.querySelectorAll<HTMLElement>('[data-needs-audit]').forEach((el) => (el.hidden = body.canReadAudit !== true));
@@ -62,8 +81,8 @@ async function loadDraftVillages(): Promise<void> {
 let draftUrl: string | null = null;
 
 /**
- * Fetches a 草稿 poster with the token (an <a href> could not send it: tokens are not cookies) and
- * shows it from a blob URL: a link that opens the PDF, or the PNG page in place.
+ * Fetches a 草稿 poster as the signed-in staff member (an <a href> could not send a token: tokens
+ * are not cookies) and shows it from a blob URL: a link that opens the PDF, or the PNG page in place.
  */
 async function showDraft(format: 'pdf' | 'png', page = 1): Promise<void> {
   const out = $('draft-result');
@@ -75,10 +94,8 @@ async function showDraft(format: 'pdf' | 'png', page = 1): Promise<void> {
   if (format === 'pdf') query.set('paper', $<HTMLSelectElement>('draft-paper').value);
   else query.set('page', String(page));
   show(out, '正在生成草稿海报，大约需要几秒……');
-  const res = await fetch(`/api/v1/villages/${encodeURIComponent(code)}/draft-poster.${format}?${query}`, {
-    headers: { authorization: `Bearer ${sessionStorage.getItem(KEY) ?? ''}` },
-  }).catch(() => null);
-  if (!res) return show(out, '连不上服务器，请检查网络后重试。', true);
+  const res = await staffFetch(`/villages/${encodeURIComponent(code)}/draft-poster.${format}?${query}`);
+  if (!res) return show(out, esc(NO_ANSWER), true);
   if (!res.ok) {
     const body = (await res.json().catch(() => ({ message: `服务器返回 ${res.status}` }))) as ApiAnswer;
     return show(out, esc(body.message), true);
@@ -113,12 +130,13 @@ async function loadQueue(): Promise<void> {
 export function startAdmin(): void {
   $('login').addEventListener('submit', (e) => {
     e.preventDefault();
-    sessionStorage.setItem(KEY, $<HTMLInputElement>('token').value.trim());
+    sessionStorage.setItem(TOKEN_KEY, $<HTMLInputElement>('token').value.trim());
     $<HTMLInputElement>('token').value = '';
     void signIn();
   });
+  // Forgets the token; the page then signs in again as the Access identity, if there is one.
   $('logout').addEventListener('click', () => {
-    sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(TOKEN_KEY);
     location.reload();
   });
   $('upload').addEventListener('submit', async (e) => {
@@ -182,5 +200,6 @@ export function startAdmin(): void {
     const { body } = await api('/audit/verify');
     show($('audit-result'), esc(body.message), body.ok !== true);
   });
-  if (sessionStorage.getItem(KEY)) void signIn();
+  // Always: with a stored token as its user, else as the Access identity, if Access sent one.
+  void signIn();
 }
