@@ -181,11 +181,11 @@ function nextToken(data: string, from: number, stop: number, t: Scan): boolean {
   return false;
 }
 
-/** Whether `<v>` (or `</v>` when closing) starts at data[at]. */
-function isTag(data: string, at: number, closing: boolean): boolean {
+/** Whether `<v>` (or `</v>` when closing; `c` instead of `v` with name 99) starts at data[at]. */
+function isTag(data: string, at: number, closing: boolean, name = 118): boolean {
   if (data.charCodeAt(at) !== 60) return false;
   const k = closing ? at + 2 : at + 1;
-  return (!closing || data.charCodeAt(at + 1) === 47) && data.charCodeAt(k) === 118 && data.charCodeAt(k + 1) === 62;
+  return (!closing || data.charCodeAt(at + 1) === 47) && data.charCodeAt(k) === name && data.charCodeAt(k + 1) === 62;
 }
 
 /** Start and end (indices into the sheet text) of a cell's r, s and t values; -1 when absent. */
@@ -263,11 +263,75 @@ function columnAt(data: string, from: number, to: number, row: number): number {
   return n === row ? col : 0;
 }
 
+/** A cell read by fastCell: its column number and value (null when blank). */
+interface FastCell {
+  column: number;
+  value: unknown;
+}
+
+/**
+ * The usual cell at data[p] read in one pass: `<c r="B7"><v>text</v></c>`, with ` t="s"`, `"n"` or
+ * `"b"` before or after r, single spaces, no other attribute, reference in row `rowNumber`. Returns
+ * where the cell ends (its column and value in `out`, read as the general path reads them), or -1
+ * for any other shape or value, which the general path then reads (or refuses) itself.
+ */
+function fastCell(data: string, p: number, stop: number, rowNumber: number, strings: ReadonlyArray<string | null>, out: FastCell): number {
+  if (data.charCodeAt(p) !== 60 || data.charCodeAt(p + 1) !== 99) return -1;
+  let i = p + 2;
+  let column = 0;
+  let type = -1;
+  // Attributes: ` r="…"` and ` t="…"`, each once, up to `>`.
+  for (let c = data.charCodeAt(i); c !== 62; c = data.charCodeAt(i)) {
+    if (c !== 32 || data.charCodeAt(i + 2) !== 61 || data.charCodeAt(i + 3) !== 34) return -1;
+    const name = data.charCodeAt(i + 1);
+    i += 4;
+    if (name === 114 && column === 0) {
+      let c2 = data.charCodeAt(i);
+      for (; c2 >= 65 && c2 <= 90; c2 = data.charCodeAt(++i)) column = column * 26 + (c2 - 64);
+      // The row number: digits without a leading zero, up to the closing quote.
+      const digitsFrom = i;
+      let n = 0;
+      for (; c2 >= 48 && c2 <= 57 && i - digitsFrom < 15; c2 = data.charCodeAt(++i)) n = n * 10 + (c2 - 48);
+      if (column === 0 || c2 !== 34 || i === digitsFrom || data.charCodeAt(digitsFrom) === 48 || n !== rowNumber) return -1;
+      i++;
+    } else if (name === 116 && type < 0) {
+      type = data.charCodeAt(i);
+      if (data.charCodeAt(i + 1) !== 34) return -1;
+      i += 2;
+    } else {
+      return -1;
+    }
+  }
+  if (column === 0 || data.charCodeAt(i + 1) !== 60 || data.charCodeAt(i + 2) !== 118 || data.charCodeAt(i + 3) !== 62) return -1;
+  const vStart = i + 4;
+  let vEnd = vStart;
+  while (vEnd < stop && data.charCodeAt(vEnd) !== 60) vEnd++;
+  if (vEnd === vStart || vEnd + 8 > stop || !isTag(data, vEnd, true) || !isTag(data, vEnd + 4, true, 99)) return -1;
+  let value: unknown;
+  if (type === 115 /* s */) {
+    const index = vEnd - vStart <= 15 ? digitsAt(data, vStart, vEnd) : -1;
+    value = index < 0 ? undefined : strings[index];
+    if (value === undefined) return -1;
+  } else if (type < 0 || type === 110 /* n */) {
+    const n = vEnd - vStart <= 15 ? digitsAt(data, vStart, vEnd) : -1;
+    value = n >= 0 ? n : Number(data.slice(vStart, vEnd));
+    if (Number.isNaN(value)) return -1;
+  } else if (type === 98 /* b */ && vEnd - vStart === 1 && (data.charCodeAt(vStart) === 48 || data.charCodeAt(vStart) === 49)) {
+    value = data.charCodeAt(vStart) === 49;
+  } else {
+    return -1;
+  }
+  out.column = column;
+  out.value = value;
+  return vEnd + 8;
+}
+
 /**
  * Rows of the first sheet, or null when the sheet is not of the plain shape (then read it with
- * read-excel-file).
+ * read-excel-file). `fastCells: false` reads every cell the general way (for tests: both ways must agree).
  */
-export function readPlainFirstSheet(parts: XlsxParts): unknown[][] | null {
+export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boolean } = {}): unknown[][] | null {
+  const fast = options.fastCells ?? true;
   const path = firstSheetPath(parts);
   const sheet = path ? parts.get(path) : undefined;
   if (!sheet) return null;
@@ -294,39 +358,75 @@ export function readPlainFirstSheet(parts: XlsxParts): unknown[][] | null {
   let lastColumn = 0;
   const token: Scan = { kind: 'rowEnd', attrsStart: 0, attrsEnd: 0, empty: false, innerStart: 0, innerEnd: 0, vStart: -1, vEnd: -1, next: 0 };
   const named: CellAttributes = { r: [-1, -1], s: [-1, -1], t: [-1, -1] };
-  for (let more = nextToken(data, start, stop, token); more; more = nextToken(data, token.next, stop, token)) {
+  const cell: FastCell = { column: 0, value: null };
+  for (let at = start; ; ) {
+    let column: number;
+    let value: unknown;
+    const fastEnd = fast && row ? fastCell(data, at, stop, rowNumber, strings, cell) : -1;
+    if (fastEnd >= 0) {
+      at = fastEnd;
+      column = cell.column;
+      value = cell.value;
+    } else {
+      if (!nextToken(data, at, stop, token)) break;
+      at = token.next;
+      const read = readToken();
+      if (read === false) return null;
+      if (read === true) continue;
+      column = read;
+      value = cell.value;
+    }
+    if (column <= lastColumn) return null;
+    lastColumn = column;
+    if (value === null) continue;
+    while (row!.length < column - 1) row!.push(null);
+    row!.push(value);
+    if (column > dataColumns) dataColumns = column;
+  }
+  if (row) return null;
+  const out = rows.slice(0, dataRows);
+  for (let i = 0; i < out.length; i++) {
+    const r = out[i]!;
+    if (r.length > dataColumns) out[i] = r.slice(0, dataColumns);
+    while (out[i]!.length < dataColumns) out[i]!.push(null);
+  }
+  return out;
+
+  /**
+   * The general path for the token just scanned: true when it was a row start or end (handled),
+   * false when the sheet is not of the plain shape, else a cell's column (its value in `cell.value`).
+   */
+  function readToken(): number | boolean {
     if (token.kind === 'rowEnd') {
-      if (!row) return null;
+      if (!row) return false;
       rows.push(row);
       if (row.length > 0) dataRows = rowNumber;
       row = null;
-      continue;
+      return true;
     }
     if (token.kind === 'row') {
       const r = Number(attr(data.slice(token.attrsStart, token.attrsEnd), 'r'));
-      if (row || !Number.isInteger(r) || r <= rows.length) return null;
+      if (row || !Number.isInteger(r) || r <= rows.length) return false;
       while (rows.length < r - 1) rows.push([]);
       rowNumber = r;
       lastColumn = 0;
       if (token.empty) {
         rows.push([]);
-        continue;
+        return true;
       }
       row = [];
-      continue;
+      return true;
     }
-    if (!row) return null;
-    if (!cellAttributes(data, token.attrsStart, token.attrsEnd, named)) return null;
+    if (!row) return false;
+    if (!cellAttributes(data, token.attrsStart, token.attrsEnd, named)) return false;
     const column = named.r[0] < 0 ? 0 : columnAt(data, named.r[0], named.r[1], rowNumber);
-    if (column <= lastColumn) return null;
-    lastColumn = column;
     // Only `<v>text</v>` (no markup inside) is a plain value: v is data[vStart, vEnd).
     const { innerStart, innerEnd } = token;
     let vStart = token.vStart;
     const vEnd = innerEnd - 4;
     if (vStart < 0 && innerEnd > innerStart) {
-      if (vEnd < innerStart + 3 || !isTag(data, innerStart, false) || !isTag(data, vEnd, true)) return null;
-      for (let k = innerStart + 3; k < vEnd; k++) if (data.charCodeAt(k) === 60) return null;
+      if (vEnd < innerStart + 3 || !isTag(data, innerStart, false) || !isTag(data, vEnd, true)) return false;
+      for (let k = innerStart + 3; k < vEnd; k++) if (data.charCodeAt(k) === 60) return false;
       vStart = innerStart + 3;
     }
     const hasValue = vStart >= 0 && vEnd > vStart;
@@ -338,40 +438,30 @@ export function readPlainFirstSheet(parts: XlsxParts): unknown[][] | null {
         let index = 0;
         for (let i = vStart; i < vEnd; i++) {
           const c = data.charCodeAt(i);
-          if (c < 48 || c > 57) return null;
+          if (c < 48 || c > 57) return false;
           index = index * 10 + (c - 48);
         }
         const text = strings[index];
-        if (text === undefined) return null;
+        if (text === undefined) return false;
         value = text;
       }
     } else if (type === 110 /* n */) {
-      if (named.s[0] >= 0 && !general.has(data.slice(named.s[0], named.s[1]))) return null;
+      if (named.s[0] >= 0 && !general.has(data.slice(named.s[0], named.s[1]))) return false;
       if (hasValue) {
         const n = vEnd - vStart <= 15 ? digitsAt(data, vStart, vEnd) : -1;
         value = n >= 0 ? n : Number(data.slice(vStart, vEnd));
-        if (Number.isNaN(value)) return null;
+        if (Number.isNaN(value)) return false;
       }
     } else if (type === 98 /* b */) {
       if (hasValue) {
         const c = vEnd - vStart === 1 ? data.charCodeAt(vStart) : 0;
-        if (c !== 48 && c !== 49) return null;
+        if (c !== 48 && c !== 49) return false;
         value = c === 49;
       }
     } else {
-      return null;
+      return false;
     }
-    if (value === null) continue;
-    while (row.length < column - 1) row.push(null);
-    row.push(value);
-    if (column > dataColumns) dataColumns = column;
+    cell.value = value;
+    return column;
   }
-  if (row) return null;
-  const out = rows.slice(0, dataRows);
-  for (let i = 0; i < out.length; i++) {
-    const r = out[i]!;
-    if (r.length > dataColumns) out[i] = r.slice(0, dataColumns);
-    while (out[i]!.length < dataColumns) out[i]!.push(null);
-  }
-  return out;
 }

@@ -99,7 +99,61 @@ describe('plain XLSX sheet reader on hand-written parts', () => {
 
   it('reads numbers as Number() does: leading zeros, long digit runs, exponents', () => {
     const sheet = '<row r="1"><c r="A1"><v>007</v></c><c r="B1"><v>12345678901234567890</v></c><c r="C1"><v>1E3</v></c><c r="D1"><v>999999999999999</v></c></row>';
-    expect(read(sheet, STRINGS)).toEqual([[7, 12345678901234567890, 1000, 999999999999999]]);
+    expect(read(sheet, STRINGS)).toEqual([[7, Number('12345678901234567890'), 1000, 999999999999999]]);
+  });
+
+  it('reads every cell alike by the one-pass lane for the usual cell and by the general scanner', () => {
+    const valueOf = fc.constantFrom('0', '1', '2', '3', '0', '1', '2', '3', '9', '007', '-3', '1.5', '1E3', 'x', '', '12345678901234567890', ' 1', '1&amp;');
+    // Mostly well-formed (columns in order, the row's own number), so most sheets are read, not refused.
+    const cellOf = (row: number, index: number) =>
+      fc
+        .record({
+          column: fc.constantFrom(...Array<string>(8).fill('ABCD'[index]!), 'A', 'AA'),
+          rowRef: fc.constantFrom(...Array<string>(8).fill(String(row)), `0${row}`, String(row + 1), ''),
+          type: fc.constantFrom('', '', '', ' t="s"', ' t="s"', ' t="s"', ' t="n"', ' t="b"', ' t="str"', ' t=""'),
+          style: fc.constantFrom('', '', '', '', '', ' s="0"', ' s="1"'),
+          typeFirst: fc.boolean(),
+          gap: fc.constantFrom(' ', ' ', ' ', ' ', '  ', '\t'),
+          shape: fc.constantFrom('v', 'v', 'v', 'v', 'v', 'v', 'self', 'emptyV', 'formula'),
+          value: valueOf,
+        })
+        .map(({ column, rowRef, type, style, typeFirst, gap, shape, value }) => {
+          const r = `${gap}r="${column}${rowRef}"`;
+          const attrs = (typeFirst ? type + r : r + type) + style;
+          if (shape === 'self') return `<c${attrs}/>`;
+          if (shape === 'emptyV') return `<c${attrs}><v></v></c>`;
+          if (shape === 'formula') return `<c${attrs}><f>1</f><v>${value}</v></c>`;
+          return `<c${attrs}><v>${value}</v></c>`;
+        });
+    const sheetOf = fc.integer({ min: 1, max: 4 }).chain((rows) =>
+      fc.tuple(
+        ...Array.from({ length: rows }, (_, i) =>
+          fc.integer({ min: 0, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, j) => cellOf(i + 1, j)))).map((cells) => `<row r="${i + 1}">${cells.join('')}</row>`),
+        ),
+      ),
+    );
+    let read = 0;
+    fc.assert(
+      fc.property(sheetOf, (rows) => {
+        const parts = (fastCells: boolean) =>
+          readPlainFirstSheet(
+            new Map([
+              ['xl/workbook.xml', WORKBOOK],
+              ['xl/_rels/workbook.xml.rels', RELS],
+              ['xl/styles.xml', STYLES],
+              ['xl/sharedStrings.xml', `<sst>${STRINGS}</sst>`],
+              ['xl/worksheets/sheet1.xml', `<worksheet><sheetData>${rows.join('')}</sheetData></worksheet>`],
+            ]),
+            { fastCells },
+          );
+        const fast = parts(true);
+        expect(fast).toEqual(parts(false));
+        if (fast) read++;
+      }),
+      { numRuns: 3_000 },
+    );
+    // Not only refusals compared: a good share of the sheets is read.
+    expect(read).toBeGreaterThan(300);
   });
 
   it('leaves to read-excel-file what it does not read itself', () => {
