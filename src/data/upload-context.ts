@@ -139,8 +139,11 @@ async function loadProjects(db: Reader, codes: string[], milestoneKinds: readonl
   }
 }
 
-/** `and kind in (…)` for the milestone kinds asked for; nothing when all are. */
-const kindFilter = (kinds: readonly MilestoneKind[] | null) => (kinds ? sql`and kind in (select value from json_each(${JSON.stringify(kinds)}))` : sql``);
+/**
+ * `and kind in (…)` for the milestone kinds asked for (one bound parameter each: a list of
+ * parameters is cheaper per row than a subquery over JSON); nothing when all are.
+ */
+const kindFilter = (kinds: readonly MilestoneKind[] | null) => (kinds ? sql`and kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})` : sql``);
 
 /**
  * Every stored project, read by scanning projects, budget lines, payments and milestones once each
