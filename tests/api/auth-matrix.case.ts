@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiTarget } from '../support/api-target.ts';
-import { approve, auth, mintAll, postJson, projectRow, seedCounty, TOWNSHIP_A, VILLAGE_A1, type Tokens } from './fixtures.ts';
+import { approve, auth, mintAll, postJson, projectRow, seedCounty, shanghaiToday, TOWNSHIP_A, VILLAGE_A1, type Tokens } from './fixtures.ts';
 
 type Who = keyof Tokens;
 const WHO: readonly Who[] = ['county', 'townshipA', 'townshipB', 'villageA1', 'villageA2', 'villageB1', 'inspector'];
@@ -14,6 +14,7 @@ interface Row {
   name: string;
   method: 'GET' | 'POST';
   path: string | ((who: Who) => string);
+  /** The JSON body, or a function that makes it when the request is sent (for dates relative to today). */
   body?: unknown;
   /** Runs before the request (e.g. creates a fresh project for a state-changing step). */
   prepare?: (who: Who) => Promise<void>;
@@ -23,12 +24,12 @@ interface Row {
 const all = (status: number): Record<Who, number> => Object.fromEntries(WHO.map((w) => [w, status])) as Record<Who, number>;
 const only = (ok: readonly Who[], elseStatus = 403): Record<Who, number> => Object.fromEntries(WHO.map((w) => [w, ok.includes(w) ? 200 : elseStatus])) as Record<Who, number>;
 
-export function authorizationMatrix(makeTarget: () => Promise<ApiTarget>): void {
+export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarget>): void {
   describe('authorization matrix', () => {
     let target: ApiTarget;
     let tokens: Tokens;
     beforeAll(async () => {
-      target = await makeTarget();
+      target = await newTarget();
       await seedCounty(target.db);
       tokens = await mintAll(target.db);
       const r = await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('M-APPROVED', VILLAGE_A1)] });
@@ -38,6 +39,8 @@ export function authorizationMatrix(makeTarget: () => Promise<ApiTarget>): void 
     afterAll(() => target.dispose());
 
     const dry = '?dryRun=true';
+    // M-APPROVED was approved today (the real clock), so its progress and payments are dated today:
+    // an earlier day would be before the approval, a later one in the future.
     const rows: Row[] = [
       { name: 'GET /me', method: 'GET', path: '/api/v1/me', expect: all(200) },
       { name: 'GET /divisions', method: 'GET', path: '/api/v1/divisions', expect: all(200) },
@@ -60,14 +63,14 @@ export function authorizationMatrix(makeTarget: () => Promise<ApiTarget>): void 
         name: 'POST /uploads/milestones (A1 project)',
         method: 'POST',
         path: `/api/v1/uploads/milestones${dry}`,
-        body: { rows: [{ projectCode: 'M-APPROVED', kind: '开工', date: '2025-06-30' }] },
+        body: () => ({ rows: [{ projectCode: 'M-APPROVED', kind: '开工', date: shanghaiToday() }] }),
         expect: only(['county', 'townshipA', 'villageA1']),
       },
       {
         name: 'POST /uploads/disbursements (A1 project)',
         method: 'POST',
         path: `/api/v1/uploads/disbursements${dry}`,
-        body: { rows: [{ projectCode: 'M-APPROVED', date: '2025-06-30', amount: 1000, voucherNumber: 'M-V-1', payee: '某公司' }] },
+        body: () => ({ rows: [{ projectCode: 'M-APPROVED', date: shanghaiToday(), amount: 1000, voucherNumber: 'M-V-1', payee: '某公司' }] }),
         expect: only(['county', 'townshipA']),
       },
       {
@@ -98,10 +101,11 @@ export function authorizationMatrix(makeTarget: () => Promise<ApiTarget>): void 
 
     const send = (row: Row, who: Who, headers: Record<string, string>) => {
       const path = typeof row.path === 'function' ? row.path(who) : row.path;
+      const body: unknown = typeof row.body === 'function' ? (row.body as () => unknown)() : row.body;
       return target.request(path, {
         method: row.method,
-        headers: { ...(row.body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(row.body === undefined ? {} : { body: JSON.stringify(row.body) }),
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     };
 

@@ -107,12 +107,12 @@ const CASES: Case[] = [
   },
 ];
 
-export function badFileCases(makeTarget: () => Promise<ApiTarget>): void {
+export function runBadFileContract(newTarget: () => Promise<ApiTarget>): void {
   describe('bad-file corpus', () => {
     let target: ApiTarget;
     let tokens: Tokens;
     beforeAll(async () => {
-      target = await makeTarget();
+      target = await newTarget();
       await seedCounty(target.db);
       tokens = await mintAll(target.db);
     });

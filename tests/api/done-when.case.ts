@@ -14,16 +14,20 @@ import { loadPublishedYear } from '../../src/data/disclosures.ts';
 import type { ApiTarget } from '../support/api-target.ts';
 import { auth, postBytes, postJson } from './fixtures.ts';
 
+/**
+ * Mints a token with `npm run token -- create` against the target's database file. On workerd that
+ * is the file the libSQL HTTP server serves the Worker, so the Worker sees the token at once.
+ */
 function cliToken(databaseUrl: string, args: string[]): string {
   const out = execFileSync(process.execPath, ['src/cli/token.ts', 'create', ...args], { env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: 'utf8' });
   return out.trim().split('\n').at(-1)!.trim();
 }
 
-export function doneWhenCase(makeTarget: () => Promise<ApiTarget>): void {
+export function runDoneWhenContract(newTarget: () => Promise<ApiTarget>): void {
   describe('done when: template → review → approve → publish', () => {
     let target: ApiTarget;
     beforeAll(async () => {
-      target = await makeTarget();
+      target = await newTarget();
       await loadSampleCounty(target.db);
     }, 120_000);
     afterAll(() => target.dispose());

@@ -1,7 +1,9 @@
 /**
  * A small county for API contract cases, written through the database handle (so the same cases
- * run against any ApiTarget), and helpers to mint tokens and send uploads.
+ * run against any ApiTarget), and helpers to mint tokens, send uploads and check times (every
+ * target runs on the real clock: the Worker takes no other).
  */
+import { expect } from 'vitest';
 import type { Database } from '../../db/database.ts';
 import * as schema from '../../db/schema.ts';
 import type { Role } from '../../src/domain/access.ts';
@@ -121,4 +123,30 @@ export async function approve(target: ApiTarget, tokens: Pick<Tokens, 'county'> 
     const r2 = await postJson(target, `/api/v1/projects/${code}/transitions`, tokens.county, { action: 'county_approve' });
     if (r2.status !== 200) throw new Error(`county_approve ${code}: ${r2.status} ${await r2.text()}`);
   }
+}
+
+/**
+ * Today in Asia/Shanghai, as the app reckons "today" (the day a step is dated, the latest date an
+ * upload may carry, the default start of a disclosure period).
+ */
+export const shanghaiToday = (instant: Date = new Date()): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(instant);
+
+/** An ISO date `days` calendar days later. @example addIsoDays('2025-06-30', 9) // '2025-07-09' */
+export function addIsoDays(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Sends a request and notes the instants just before it was sent and just after it was answered. */
+export async function timed(send: () => Promise<Response>): Promise<{ res: Response; before: Date; after: Date }> {
+  const before = new Date();
+  const res = await send();
+  return { res, before, after: new Date() };
+}
+
+/** Asserts that a stored timestamp is an ISO instant taken while the request was under way. */
+export function expectWithin(iso: string | null | undefined, window: { before: Date; after: Date }): void {
+  expect(iso).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  const at = Date.parse(iso!);
+  expect(at, `${iso} should lie in [${window.before.toISOString()}, ${window.after.toISOString()}]`).toBeGreaterThanOrEqual(window.before.getTime());
+  expect(at, `${iso} should lie in [${window.before.toISOString()}, ${window.after.toISOString()}]`).toBeLessThanOrEqual(window.after.getTime());
 }

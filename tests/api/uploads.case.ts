@@ -6,7 +6,7 @@ import writeXlsxFile from 'write-excel-file/universal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
 import type { ApiTarget } from '../support/api-target.ts';
-import { approve, auth, ledgerCounts, mintAll, postBytes, postJson, projectRow, seedCounty, VILLAGE_A1, VILLAGE_A2, type Tokens } from './fixtures.ts';
+import { addIsoDays, approve, auth, expectWithin, ledgerCounts, mintAll, postBytes, postJson, projectRow, seedCounty, shanghaiToday, timed, VILLAGE_A1, VILLAGE_A2, type Tokens } from './fixtures.ts';
 
 const HEADER = '项目编号,年度,村代码,项目类型,项目名称,建设内容及规模,实施单位,中央资金(元),申请日期,村理财小组复核日期';
 
@@ -22,12 +22,12 @@ interface ErrorAnswer {
   requestId: string;
 }
 
-export function uploadCases(makeTarget: () => Promise<ApiTarget>): void {
+export function runUploadContract(newTarget: () => Promise<ApiTarget>): void {
   describe('uploads', () => {
     let target: ApiTarget;
     let tokens: Tokens;
     beforeEach(async () => {
-      target = await makeTarget();
+      target = await newTarget();
       await seedCounty(target.db);
       tokens = await mintAll(target.db);
     });
@@ -158,18 +158,25 @@ export function uploadCases(makeTarget: () => Promise<ApiTarget>): void {
     it('does not double a payment whose voucher was already recorded, and refuses payments above budget', async () => {
       await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('P-1', VILLAGE_A1)] });
       await approve(target, { county: tokens.county, township: tokens.townshipA }, ['P-1']);
-      const pay = (voucher: string, amount: number) => ({ projectCode: 'P-1', date: '2025-06-30', amount, voucherNumber: voucher, payee: '某公司' });
-      expect((await postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-1', 100000)] })).status).toBe(200);
-      const again = await postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-1', 100000), pay('V-2', 50000)] });
-      expect(await again.json()).toMatchObject({ status: 'committed', created: 1, unchanged: 1 });
-      const person = await postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [{ ...pay('V-P', 20000), payee: '张三', payeeIsPerson: '是' }] });
-      expect(person.status).toBe(200);
+      // Paid on the day of the county approval, which is today: no earlier (before approval), no later (future).
+      const today = shanghaiToday();
+      const pay = (voucher: string, amount: number) => ({ projectCode: 'P-1', date: today, amount, voucherNumber: voucher, payee: '某公司' });
+      const first = await timed(() => postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-1', 100000)] }));
+      expect(first.res.status).toBe(200);
+      const again = await timed(() => postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-1', 100000), pay('V-2', 50000)] }));
+      expect(await again.res.json()).toMatchObject({ status: 'committed', created: 1, unchanged: 1 });
+      const person = await timed(() => postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [{ ...pay('V-P', 20000), payee: '张三', payeeIsPerson: '是' }] }));
+      expect(person.res.status).toBe(200);
       const stored = await target.db.select().from(schema.disbursements).orderBy(schema.disbursements.id);
-      expect(stored.map(({ voucherNumber, date, amountFen, fundSource, payee, payeeIsPerson, createdAt }) => ({ voucherNumber, date, amountFen, fundSource, payee, payeeIsPerson, createdAt }))).toEqual([
-        { voucherNumber: 'V-1', date: '2025-06-30', amountFen: 10_000_000, fundSource: 'central', payee: '某公司', payeeIsPerson: false, createdAt: '2025-06-30T02:00:00.000Z' },
-        { voucherNumber: 'V-2', date: '2025-06-30', amountFen: 5_000_000, fundSource: 'central', payee: '某公司', payeeIsPerson: false, createdAt: '2025-06-30T02:00:00.000Z' },
-        { voucherNumber: 'V-P', date: '2025-06-30', amountFen: 2_000_000, fundSource: 'central', payee: '张三', payeeIsPerson: true, createdAt: '2025-06-30T02:00:00.000Z' },
+      expect(stored.map(({ voucherNumber, date, amountFen, fundSource, payee, payeeIsPerson }) => ({ voucherNumber, date, amountFen, fundSource, payee, payeeIsPerson }))).toEqual([
+        { voucherNumber: 'V-1', date: today, amountFen: 10_000_000, fundSource: 'central', payee: '某公司', payeeIsPerson: false },
+        { voucherNumber: 'V-2', date: today, amountFen: 5_000_000, fundSource: 'central', payee: '某公司', payeeIsPerson: false },
+        { voucherNumber: 'V-P', date: today, amountFen: 2_000_000, fundSource: 'central', payee: '张三', payeeIsPerson: true },
       ]);
+      // Each payment is stamped with the time of the upload that booked it (V-1's re-send did not touch it).
+      expectWithin(stored[0]!.createdAt, first);
+      expectWithin(stored[1]!.createdAt, again);
+      expectWithin(stored[2]!.createdAt, person);
       const over = await postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-3', 150000)] });
       expect(over.status).toBe(400);
       expect(((await over.json()) as ErrorAnswer).details![0]!.problem).toContain('超过预算');
@@ -180,8 +187,9 @@ export function uploadCases(makeTarget: () => Promise<ApiTarget>): void {
     it('loses no update when uploads arrive at the same time, and never pays beyond the budget', async () => {
       await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('P-C', VILLAGE_A1)] });
       await approve(target, { county: tokens.county, township: tokens.townshipA }, ['P-C']);
+      const today = shanghaiToday();
       const sends = Array.from({ length: 8 }, (_, i) =>
-        postJson(target, '/api/v1/uploads/disbursements', i % 2 ? tokens.county : tokens.townshipA, { rows: [{ projectCode: 'P-C', date: '2025-06-30', amount: 40000, voucherNumber: `CV-${i}`, payee: '某公司' }] }),
+        postJson(target, '/api/v1/uploads/disbursements', i % 2 ? tokens.county : tokens.townshipA, { rows: [{ projectCode: 'P-C', date: today, amount: 40000, voucherNumber: `CV-${i}`, payee: '某公司' }] }),
       );
       const projects = Array.from({ length: 6 }, (_, i) => postJson(target, '/api/v1/uploads/projects', tokens.villageA2, { rows: [projectRow(`PC-${i}`, VILLAGE_A2)] }));
       const results = await Promise.all([...sends, ...projects]);
@@ -204,7 +212,8 @@ export function uploadCases(makeTarget: () => Promise<ApiTarget>): void {
       expect((await step(tokens.villageB1, 'village_review')).status).toBe(403);
       expect((await step(tokens.villageA1, 'village_review', '已复核')).status).toBe(200);
       expect((await step(tokens.townshipA, 'return')).status).toBe(400);
-      expect((await step(tokens.townshipA, 'return', '预算与方案不符')).status).toBe(200);
+      const returned = await timed(() => step(tokens.townshipA, 'return', '预算与方案不符'));
+      expect(returned.res.status).toBe(200);
       expect((await step(tokens.townshipA, 'township_review')).status).toBe(409);
       const fixed = await postJson(target, '/api/v1/uploads/projects', tokens.villageA1, { rows: [projectRow('W-1', VILLAGE_A1, { villageReviewedDate: null, budgetCentral: 200000 })] });
       expect(await fixed.json()).toMatchObject({ status: 'committed', updated: 1 });
@@ -214,15 +223,22 @@ export function uploadCases(makeTarget: () => Promise<ApiTarget>): void {
       const p = (await (await target.request('/api/v1/projects/W-1', { headers: auth(tokens.inspector) })).json()) as { project: { workflowState: string; steps: Array<{ action: string; actorUnit: string; comment: string | null; at: string }> } };
       expect(p.project.workflowState).toBe('county_approved');
       expect(p.project.steps.map((s) => s.action)).toEqual(['apply', 'village_review', 'return', 'resubmit', 'village_review', 'township_review', 'county_approve']);
-      expect(p.project.steps[2]).toMatchObject({ comment: '预算与方案不符', actorUnit: '柏坊镇人民政府', at: '2025-06-30T02:00:00.000Z' });
+      expect(p.project.steps[2]).toMatchObject({ comment: '预算与方案不符', actorUnit: '柏坊镇人民政府' });
+      expectWithin(p.project.steps[2]!.at, returned);
     });
 
     it('publishes approved projects, asks for a correction reason for a changed version, and keeps the audit chain intact', async () => {
       await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('PB-1', VILLAGE_A1)] });
       await approve(target, { county: tokens.county, township: tokens.townshipA }, ['PB-1']);
-      const first = await postJson(target, '/api/v1/publish', tokens.county, { year: 2025 });
-      expect(await first.json()).toMatchObject({ createdCount: 2, periodStart: '2025-06-30', periodEnd: '2025-07-09', issuingUnit: '常宁市库区移民事务中心' });
-      await postJson(target, '/api/v1/uploads/milestones', tokens.villageA1, { rows: [{ projectCode: 'PB-1', kind: '开工', date: '2025-06-30' }] });
+      const first = await timed(() => postJson(target, '/api/v1/publish', tokens.county, { year: 2025 }));
+      const published = (await first.res.json()) as { periodStart: string; periodEnd: string };
+      expect(published).toMatchObject({ createdCount: 2, issuingUnit: '常宁市库区移民事务中心' });
+      // The period starts today in China time and lasts the default 10 days, both ends counted.
+      expect([shanghaiToday(first.before), shanghaiToday(first.after)]).toContain(published.periodStart);
+      expect(published.periodEnd).toBe(addIsoDays(published.periodStart, 9));
+      // Started on the day of the county approval, which is today: no earlier, no later.
+      const started = await postJson(target, '/api/v1/uploads/milestones', tokens.villageA1, { rows: [{ projectCode: 'PB-1', kind: '开工', date: shanghaiToday() }] });
+      expect(started.status).toBe(200);
       const noReason = await postJson(target, '/api/v1/publish', tokens.county, { year: 2025 });
       expect(noReason.status).toBe(409);
       expect(((await noReason.json()) as ErrorAnswer).code).toBe('CORRECTION_REASON_REQUIRED');
