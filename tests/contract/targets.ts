@@ -121,6 +121,10 @@ export async function workerdRuntime(): Promise<ContractRuntime> {
         request: (path, init) => {
           const headers = new Headers(init?.headers);
           if (!headers.has('cf-connecting-ip')) headers.set('cf-connecting-ip', clientIp);
+          // A connection per request: wrangler dev closes a connection after answering without
+          // reading the whole body (the 10 MB upload's 413), and the next request that reused that
+          // kept-alive socket failed with "other side closed".
+          headers.set('connection', 'close');
           return fetch(`${running.worker.url}${path}`, { redirect: 'manual', ...init, headers });
         },
         // The server still has the file open until the next target reopens it; Linux allows that.
