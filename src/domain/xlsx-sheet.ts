@@ -155,16 +155,13 @@ function nextToken(data: string, from: number, stop: number, t: Scan): boolean {
     t.vStart = t.vEnd = -1;
     if (t.empty) return true;
     // The usual cell, `<c …><v>text</v></c>`, is read without searching: one pass over the text.
-    if (data.charCodeAt(gt + 1) === 60 && data.charCodeAt(gt + 2) === 118 && data.charCodeAt(gt + 3) === 62) {
-      let k = gt + 4;
-      while (k < stop && data.charCodeAt(k) !== 60) k++;
-      if (k + 8 <= stop && data.startsWith('</v></c>', k)) {
-        t.vStart = gt + 4;
-        t.vEnd = k;
-        t.innerEnd = k + 4;
-        t.next = k + 8;
-        return true;
-      }
+    const vEnd = plainValueEnd(data, gt, stop);
+    if (vEnd >= 0) {
+      t.vStart = gt + 4;
+      t.vEnd = vEnd;
+      t.innerEnd = vEnd + 4;
+      t.next = vEnd + 8;
+      return true;
     }
     let close = -1;
     for (let k = data.indexOf('<', gt + 1); k >= 0 && k + 4 <= stop; k = data.indexOf('<', k + 1)) {
@@ -179,6 +176,36 @@ function nextToken(data: string, from: number, stop: number, t: Scan): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * When a cell's start tag, ending with the `>` at data[gt], is followed by exactly
+ * `<v>text</v></c>` with no markup in the text: where the text ends (the `</v>`); else -1.
+ */
+function plainValueEnd(data: string, gt: number, stop: number): number {
+  if (!isTag(data, gt + 1, false)) return -1;
+  let end = gt + 4;
+  while (end < stop && data.charCodeAt(end) !== 60) end++;
+  return end + 8 <= stop && isTag(data, end, true) && isTag(data, end + 4, true, 99) ? end : -1;
+}
+
+/**
+ * A cell's value from its `<v>` text data[from, to) (not empty) for type `s` (a shared string,
+ * null when blank), `n` or `b`, as read-excel-file reads it; undefined when it cannot be read so
+ * (another type, a shared-string index out of range, not a number, not 0 or 1).
+ */
+function plainValue(data: string, type: number, from: number, to: number, strings: ReadonlyArray<string | null>): unknown {
+  if (type === 115 /* s */) {
+    const index = to - from <= 15 ? digitsAt(data, from, to) : -1;
+    return index < 0 ? undefined : strings[index];
+  }
+  if (type === 110 /* n */) {
+    const n = to - from <= 15 ? digitsAt(data, from, to) : -1;
+    const value = n >= 0 ? n : Number(data.slice(from, to));
+    return Number.isNaN(value) ? undefined : value;
+  }
+  const c = to - from === 1 ? data.charCodeAt(from) : 0;
+  return type === 98 /* b */ && (c === 48 || c === 49) ? c === 49 : undefined;
 }
 
 /** Whether `<v>` (or `</v>` when closing; `c` instead of `v` with name 99) starts at data[at]. */
@@ -302,25 +329,10 @@ function fastCell(data: string, p: number, stop: number, rowNumber: number, stri
       return -1;
     }
   }
-  if (column === 0 || data.charCodeAt(i + 1) !== 60 || data.charCodeAt(i + 2) !== 118 || data.charCodeAt(i + 3) !== 62) return -1;
-  const vStart = i + 4;
-  let vEnd = vStart;
-  while (vEnd < stop && data.charCodeAt(vEnd) !== 60) vEnd++;
-  if (vEnd === vStart || vEnd + 8 > stop || !isTag(data, vEnd, true) || !isTag(data, vEnd + 4, true, 99)) return -1;
-  let value: unknown;
-  if (type === 115 /* s */) {
-    const index = vEnd - vStart <= 15 ? digitsAt(data, vStart, vEnd) : -1;
-    value = index < 0 ? undefined : strings[index];
-    if (value === undefined) return -1;
-  } else if (type < 0 || type === 110 /* n */) {
-    const n = vEnd - vStart <= 15 ? digitsAt(data, vStart, vEnd) : -1;
-    value = n >= 0 ? n : Number(data.slice(vStart, vEnd));
-    if (Number.isNaN(value)) return -1;
-  } else if (type === 98 /* b */ && vEnd - vStart === 1 && (data.charCodeAt(vStart) === 48 || data.charCodeAt(vStart) === 49)) {
-    value = data.charCodeAt(vStart) === 49;
-  } else {
-    return -1;
-  }
+  const vEnd = column === 0 ? -1 : plainValueEnd(data, i, stop);
+  if (vEnd <= i + 4) return -1;
+  const value = plainValue(data, type < 0 ? 110 : type, i + 4, vEnd, strings);
+  if (value === undefined) return -1;
   out.column = column;
   out.value = value;
   return vEnd + 8;
@@ -432,35 +444,11 @@ export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boo
     const hasValue = vStart >= 0 && vEnd > vStart;
     const typeLength = named.t[0] < 0 ? 1 : named.t[1] - named.t[0];
     const type = named.t[0] < 0 ? 110 /* n */ : typeLength === 1 ? data.charCodeAt(named.t[0]) : 0;
-    let value: unknown = null;
-    if (type === 115 /* s */) {
-      if (hasValue) {
-        let index = 0;
-        for (let i = vStart; i < vEnd; i++) {
-          const c = data.charCodeAt(i);
-          if (c < 48 || c > 57) return false;
-          index = index * 10 + (c - 48);
-        }
-        const text = strings[index];
-        if (text === undefined) return false;
-        value = text;
-      }
-    } else if (type === 110 /* n */) {
-      if (named.s[0] >= 0 && !general.has(data.slice(named.s[0], named.s[1]))) return false;
-      if (hasValue) {
-        const n = vEnd - vStart <= 15 ? digitsAt(data, vStart, vEnd) : -1;
-        value = n >= 0 ? n : Number(data.slice(vStart, vEnd));
-        if (Number.isNaN(value)) return false;
-      }
-    } else if (type === 98 /* b */) {
-      if (hasValue) {
-        const c = vEnd - vStart === 1 ? data.charCodeAt(vStart) : 0;
-        if (c !== 48 && c !== 49) return false;
-        value = c === 49;
-      }
-    } else {
-      return false;
-    }
+    if (type !== 115 /* s */ && type !== 110 /* n */ && type !== 98 /* b */) return false;
+    // A number under a date (or other non-General) style is read-excel-file's to convert.
+    if (type === 110 && named.s[0] >= 0 && !general.has(data.slice(named.s[0], named.s[1]))) return false;
+    const value = hasValue ? plainValue(data, type, vStart, vEnd, strings) : null;
+    if (value === undefined) return false;
     cell.value = value;
     return column;
   }
