@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { Database } from '../../db/database.ts';
 import * as schema from '../../db/schema.ts';
 import type { Role } from '../../src/domain/access.ts';
+import { shanghaiDate } from '../../src/domain/dates.ts';
 import { mintToken } from '../../src/data/users.ts';
 import type { ApiTarget } from '../support/api-target.ts';
 
@@ -129,12 +130,7 @@ export async function approve(target: ApiTarget, tokens: Pick<Tokens, 'county'> 
  * Today in Asia/Shanghai, as the app reckons "today" (the day a step is dated, the latest date an
  * upload may carry, the default start of a disclosure period).
  */
-export const shanghaiToday = (instant: Date = new Date()): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(instant);
-
-/** An ISO date `days` calendar days later. @example addIsoDays('2025-06-30', 9) // '2025-07-09' */
-export function addIsoDays(iso: string, days: number): string {
-  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
+export const shanghaiToday = (instant: Date = new Date()): string => shanghaiDate(instant);
 
 /** Sends a request and notes the instants just before it was sent and just after it was answered. */
 export async function timed(send: () => Promise<Response>): Promise<{ res: Response; before: Date; after: Date }> {

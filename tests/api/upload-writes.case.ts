@@ -7,11 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc } from 'drizzle-orm';
 import * as schema from '../../db/schema.ts';
 import type { ApiTarget } from '../support/api-target.ts';
-import { approve, auth, mintAll, postBytes, postJson, projectRow, seedCounty, VILLAGE_A1, type Tokens } from './fixtures.ts';
+import { approve, auth, mintAll, postBytes, postJson, projectRow, seedCounty, shanghaiToday, VILLAGE_A1, type Tokens } from './fixtures.ts';
 import { xlsxOf } from './uploads.case.ts';
-
-/** Today in Asia/Shanghai, as the app reckons it (the Worker runs on the real clock). */
-const shanghaiToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
 export function runUploadWritesContract(newTarget: () => Promise<ApiTarget>): void {
   describe('what uploads write', () => {

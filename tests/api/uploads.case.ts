@@ -5,8 +5,9 @@
 import writeXlsxFile from 'write-excel-file/universal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
+import { addDays } from '../../src/domain/dates.ts';
 import type { ApiTarget } from '../support/api-target.ts';
-import { addIsoDays, approve, auth, expectWithin, ledgerCounts, mintAll, postBytes, postJson, projectRow, seedCounty, shanghaiToday, timed, VILLAGE_A1, VILLAGE_A2, type Tokens } from './fixtures.ts';
+import { approve, auth, expectWithin, ledgerCounts, mintAll, postBytes, postJson, projectRow, seedCounty, shanghaiToday, timed, VILLAGE_A1, VILLAGE_A2, type Tokens } from './fixtures.ts';
 
 const HEADER = '项目编号,年度,村代码,项目类型,项目名称,建设内容及规模,实施单位,中央资金(元),申请日期,村理财小组复核日期';
 
@@ -235,7 +236,7 @@ export function runUploadContract(newTarget: () => Promise<ApiTarget>): void {
       expect(published).toMatchObject({ createdCount: 2, issuingUnit: '常宁市库区移民事务中心' });
       // The period starts today in China time and lasts the default 10 days, both ends counted.
       expect([shanghaiToday(first.before), shanghaiToday(first.after)]).toContain(published.periodStart);
-      expect(published.periodEnd).toBe(addIsoDays(published.periodStart, 9));
+      expect(published.periodEnd).toBe(addDays(published.periodStart, 9));
       // Started on the day of the county approval, which is today: no earlier, no later.
       const started = await postJson(target, '/api/v1/uploads/milestones', tokens.villageA1, { rows: [{ projectCode: 'PB-1', kind: '开工', date: shanghaiToday() }] });
       expect(started.status).toBe(200);
