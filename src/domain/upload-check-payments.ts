@@ -17,27 +17,14 @@ export function looksLikeWanYuan(amountFen: Fen, budgetFen: Fen): boolean {
 export function checkDisbursements(rows: readonly ParsedRow[], ctx: UploadContext): CheckResult {
   const errors: UploadProblem[] = [];
   const create: Extract<WritePlan, { kind: 'disbursements' }>['create'] = [];
-  // Voucher numbers taken so far in this file: one set operation per row; which row took one is
-  // worked out only when a voucher comes again (firstRowOf).
-  const vouchers = new Set<string>();
-  /** Indices (into `rows`) of the rows that took a voucher number, in order. */
-  const taken: number[] = [];
-  const firstRows = new Map<string, number>();
-  let indexed = 0;
-  const firstRowOf = (voucher: string): number => {
-    for (; indexed < taken.length; indexed++) {
-      const { row, values } = rows[taken[indexed]!]!;
-      if (!firstRows.has(values.voucherNumber as string)) firstRows.set(values.voucherNumber as string, row);
-    }
-    return firstRows.get(voucher)!;
-  };
+  /** The row that took each voucher number so far in this file. */
+  const vouchers = new Map<string, number>();
   // What the file has paid so far plus what was paid before, by project id (a dense array: a big
   // upload pays tens of thousands of projects, and string-keyed maps were most of the check's time).
   const paidSoFar: Array<Partial<Record<FundSource, Fen>>> = [];
   let unchanged = 0;
 
-  for (let i = 0; i < rows.length; i++) {
-    const { row, values: v } = rows[i]!;
+  for (const { row, values: v } of rows) {
     const err = (column: string, problem: string, extra: Partial<UploadProblem> = {}) => errors.push({ row, column, problem, ...extra });
     const code = v.projectCode as string;
     const voucher = v.voucherNumber as string;
@@ -54,12 +41,12 @@ export function checkDisbursements(rows: readonly ParsedRow[], ctx: UploadContex
       err('项目编号', scope.problem, scope);
       continue;
     }
-    const before = vouchers.size;
-    if (vouchers.add(voucher).size === before) {
-      err('凭证号', `凭证号重复：与第 ${firstRowOf(voucher)} 行相同`, { received: voucher, expected: '每笔拨付一个凭证号' });
+    const firstRow = vouchers.get(voucher);
+    if (firstRow !== undefined) {
+      err('凭证号', `凭证号重复：与第 ${firstRow} 行相同`, { received: voucher, expected: '每笔拨付一个凭证号' });
       continue;
     }
-    taken.push(i);
+    vouchers.set(voucher, row);
     const existing = ctx.disbursements.get(voucher);
     if (existing) {
       const same = existing.projectId === project.id && existing.amountFen === amount && existing.date === date && existing.fundSource === fundSource;
