@@ -51,6 +51,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The environment without libfaketime: workerd deadlocks at start when it is preloaded (its
+ * tcmalloc and libfaketime's start-up each wait on the other), so a suite run with the clock moved
+ * (`faketime ... npm test`) runs the Worker on the real clock; tests read the Worker's own clock.
+ */
+export function withoutFaketime(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith('FAKETIME')) continue;
+    if (name === 'LD_PRELOAD') {
+      const kept = (value ?? '').split(/[:\s]+/).filter((lib) => lib && !lib.includes('faketime'));
+      if (kept.length > 0) out[name] = kept.join(':');
+      continue;
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
 /** Starts `wrangler dev` and resolves once the Worker answers HTTP requests. */
 export async function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
   const port = options.port || (await freePort());
@@ -72,7 +91,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
   }
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: '1' },
+    env: { ...withoutFaketime(process.env), WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: '1' },
     stdio: options.inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -63,14 +63,14 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
         name: 'POST /uploads/milestones (A1 project)',
         method: 'POST',
         path: `/api/v1/uploads/milestones${dry}`,
-        body: () => ({ rows: [{ projectCode: 'M-APPROVED', kind: '开工', date: shanghaiToday() }] }),
+        body: () => ({ rows: [{ projectCode: 'M-APPROVED', kind: '开工', date: shanghaiToday(target.clock.now()) }] }),
         expect: only(['county', 'townshipA', 'villageA1']),
       },
       {
         name: 'POST /uploads/disbursements (A1 project)',
         method: 'POST',
         path: `/api/v1/uploads/disbursements${dry}`,
-        body: () => ({ rows: [{ projectCode: 'M-APPROVED', date: shanghaiToday(), amount: 1000, voucherNumber: 'M-V-1', payee: '某公司' }] }),
+        body: () => ({ rows: [{ projectCode: 'M-APPROVED', date: shanghaiToday(target.clock.now()), amount: 1000, voucherNumber: 'M-V-1', payee: '某公司' }] }),
         expect: only(['county', 'townshipA']),
       },
       {

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiTarget } from '../support/api-target.ts';
+import { AUTH_FAILURE_WINDOW_SECONDS } from '../../functions/middleware/failed-auth-throttle.ts';
 import { auth, COUNTY, mint, seedCounty } from './fixtures.ts';
 
 export function runAuthThrottleContract(newTarget: () => Promise<ApiTarget>): void {
@@ -18,6 +19,8 @@ export function runAuthThrottleContract(newTarget: () => Promise<ApiTarget>): vo
     it('answers 429 with Retry-After after 20 failed attempts from one client, whatever it presents next', async () => {
       const token = await mint(target.db, 'county', COUNTY);
       const forged = auth(`csq_${'B'.repeat(43)}`);
+      // Twenty-two attempts inside one fixed 15-minute window, whatever the minute the suite runs.
+      await target.clock.stayInOneWindow(AUTH_FAILURE_WINDOW_SECONDS);
       for (let i = 0; i < 20; i++) expect((await target.request('/api/v1/me', { headers: forged })).status).toBe(401);
       for (const headers of [forged, auth(token)]) {
         const res = await target.request('/api/v1/me', { headers });

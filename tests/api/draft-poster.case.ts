@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
 import type { ApiTarget } from '../support/api-target.ts';
+import type { RuntimeInfo } from '../contract/contract-case.ts';
 import { approve, auth, mintAll, postJson, projectRow, seedCounty, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, type Tokens } from './fixtures.ts';
 
 const PDF = `/api/v1/villages/${VILLAGE_A1}/draft-poster.pdf`;
@@ -41,8 +42,10 @@ async function lightGreyPixelsInTheMiddle(png: Buffer): Promise<number> {
   return count;
 }
 
-export function runDraftPosterContract(newTarget: () => Promise<ApiTarget>): void {
+export function runDraftPosterContract(newTarget: () => Promise<ApiTarget>, runtime: RuntimeInfo): void {
   describe('draft poster preview', () => {
+    const onNode = runtime.name === 'node';
+    const onWorker = runtime.name === 'workerd';
     let target: ApiTarget;
     let tokens: Tokens;
     const get = (path: string, token?: string) => target.request(path, token ? { headers: auth(token) } : {});
@@ -98,8 +101,7 @@ export function runDraftPosterContract(newTarget: () => Promise<ApiTarget>): voi
       }
     });
 
-    it('on the Worker, answers 501 with a clear message once the token and scope are checked', async () => {
-      if (target.runtime !== 'workerd') return;
+    it.runIf(onWorker)('on the Worker, answers 501 with a clear message once the token and scope are checked', async () => {
       for (const path of [PDF, PNG]) {
         const res = await get(path, tokens.county);
         expect(res.status).toBe(501);
@@ -109,8 +111,7 @@ export function runDraftPosterContract(newTarget: () => Promise<ApiTarget>): voi
     });
 
     describe('on the Node server', () => {
-      it('draws the PDF publishing now would print: approved projects only, watermarked 草稿, no verification code', async () => {
-        if (target.runtime !== 'node') return;
+      it.runIf(onNode)('draws the PDF publishing now would print: approved projects only, watermarked 草稿, no verification code', async () => {
         const res = await get(PDF, tokens.county);
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toBe('application/pdf');
@@ -131,8 +132,7 @@ export function runDraftPosterContract(newTarget: () => Promise<ApiTarget>): voi
         expect(await target.db.select().from(schema.disclosures)).toHaveLength(0);
       });
 
-      it('prints A3 on request, and a PNG page for phones', async () => {
-        if (target.runtime !== 'node') return;
+      it.runIf(onNode)('prints A3 on request, and a PNG page for phones', async () => {
         const a3 = await get(`${PDF}?paper=A3&year=2025`, tokens.townshipA);
         expect(a3.status).toBe(200);
         expect(poppler('pdfinfo', await a3.arrayBuffer())).toMatch(/Page size:\s+841\.89 x 1190\.55 pts \(A3\)/);
@@ -154,13 +154,11 @@ export function runDraftPosterContract(newTarget: () => Promise<ApiTarget>): voi
         expect(await missing.json()).toMatchObject({ code: 'NO_SUCH_PAGE' });
       });
 
-      it('lets the inspector look (a preview only reads)', async () => {
-        if (target.runtime !== 'node') return;
+      it.runIf(onNode)('lets the inspector look (a preview only reads)', async () => {
         expect((await get(PNG, tokens.inspector)).status).toBe(200);
       });
 
-      it('says when there is nothing to preview (404)', async () => {
-        if (target.runtime !== 'node') return;
+      it.runIf(onNode)('says when there is nothing to preview (404)', async () => {
         for (const path of [`/api/v1/villages/${VILLAGE_A2}/draft-poster.pdf`, `${PDF}?year=2019`]) {
           const res = await get(path, tokens.county);
           expect(res.status, path).toBe(404);
@@ -168,15 +166,13 @@ export function runDraftPosterContract(newTarget: () => Promise<ApiTarget>): voi
         }
       });
 
-      it('names characters no poster font has (422)', async () => {
-        if (target.runtime !== 'node') return;
+      it.runIf(onNode)('names characters no poster font has (422)', async () => {
         const res = await get(`/api/v1/villages/${VILLAGE_B1}/draft-poster.pdf`, tokens.townshipB);
         expect(res.status).toBe(422);
         expect(await res.json()).toMatchObject({ code: 'MISSING_GLYPHS', message: expect.stringContaining('U+E000') });
       });
 
-      it('after a published period has ended, previews the next version with its outcome (上次公示结果)', async () => {
-        if (target.runtime !== 'node') return;
+      it.runIf(onNode)('after a published period has ended, previews the next version with its outcome (上次公示结果)', async () => {
         const published = await postJson(target, '/api/v1/publish', tokens.county, { year: 2025, asOf: '2025-06-30', periodStart: '2025-07-01' });
         expect(published.status, await published.clone().text()).toBe(200);
         const text = poppler('pdftotext', await (await get(PDF, tokens.county)).arrayBuffer()).replace(/\s+/g, '');

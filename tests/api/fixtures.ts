@@ -128,15 +128,19 @@ export async function approve(target: ApiTarget, tokens: Pick<Tokens, 'county'> 
 
 /**
  * Today in Asia/Shanghai, as the app reckons "today" (the day a step is dated, the latest date an
- * upload may carry, the default start of a disclosure period).
+ * upload may carry, the default start of a disclosure period): pass `target.clock.now()`.
  */
-export const shanghaiToday = (instant: Date = new Date()): string => shanghaiDate(instant);
+export const shanghaiToday = (instant: Date): string => shanghaiDate(instant);
 
-/** Sends a request and notes the instants just before it was sent and just after it was answered. */
-export async function timed(send: () => Promise<Response>): Promise<{ res: Response; before: Date; after: Date }> {
-  const before = new Date();
+/**
+ * Sends a request and notes the app's clock just before it was sent and just after it was
+ * answered, widened by how well this process knows that clock (see test-clock.ts).
+ */
+export async function timed(target: Pick<ApiTarget, 'clock'>, send: () => Promise<Response>): Promise<{ res: Response; before: Date; after: Date }> {
+  const slack = target.clock.uncertaintyMs;
+  const before = new Date(target.clock.now().getTime() - slack);
   const res = await send();
-  return { res, before, after: new Date() };
+  return { res, before, after: new Date(target.clock.now().getTime() + slack) };
 }
 
 /** Asserts that a stored timestamp is an ISO instant taken while the request was under way. */

@@ -160,13 +160,13 @@ export function runUploadContract(newTarget: () => Promise<ApiTarget>): void {
       await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('P-1', VILLAGE_A1)] });
       await approve(target, { county: tokens.county, township: tokens.townshipA }, ['P-1']);
       // Paid on the day of the county approval, which is today: no earlier (before approval), no later (future).
-      const today = shanghaiToday();
+      const today = shanghaiToday(target.clock.now());
       const pay = (voucher: string, amount: number) => ({ projectCode: 'P-1', date: today, amount, voucherNumber: voucher, payee: '某公司' });
-      const first = await timed(() => postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-1', 100000)] }));
+      const first = await timed(target, () => postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-1', 100000)] }));
       expect(first.res.status).toBe(200);
-      const again = await timed(() => postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-1', 100000), pay('V-2', 50000)] }));
+      const again = await timed(target, () => postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-1', 100000), pay('V-2', 50000)] }));
       expect(await again.res.json()).toMatchObject({ status: 'committed', created: 1, unchanged: 1 });
-      const person = await timed(() => postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [{ ...pay('V-P', 20000), payee: '张三', payeeIsPerson: '是' }] }));
+      const person = await timed(target, () => postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [{ ...pay('V-P', 20000), payee: '张三', payeeIsPerson: '是' }] }));
       expect(person.res.status).toBe(200);
       const stored = await target.db.select().from(schema.disbursements).orderBy(schema.disbursements.id);
       expect(stored.map(({ voucherNumber, date, amountFen, fundSource, payee, payeeIsPerson }) => ({ voucherNumber, date, amountFen, fundSource, payee, payeeIsPerson }))).toEqual([
@@ -188,7 +188,7 @@ export function runUploadContract(newTarget: () => Promise<ApiTarget>): void {
     it('loses no update when uploads arrive at the same time, and never pays beyond the budget', async () => {
       await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('P-C', VILLAGE_A1)] });
       await approve(target, { county: tokens.county, township: tokens.townshipA }, ['P-C']);
-      const today = shanghaiToday();
+      const today = shanghaiToday(target.clock.now());
       const sends = Array.from({ length: 8 }, (_, i) =>
         postJson(target, '/api/v1/uploads/disbursements', i % 2 ? tokens.county : tokens.townshipA, { rows: [{ projectCode: 'P-C', date: today, amount: 40000, voucherNumber: `CV-${i}`, payee: '某公司' }] }),
       );
@@ -213,7 +213,7 @@ export function runUploadContract(newTarget: () => Promise<ApiTarget>): void {
       expect((await step(tokens.villageB1, 'village_review')).status).toBe(403);
       expect((await step(tokens.villageA1, 'village_review', '已复核')).status).toBe(200);
       expect((await step(tokens.townshipA, 'return')).status).toBe(400);
-      const returned = await timed(() => step(tokens.townshipA, 'return', '预算与方案不符'));
+      const returned = await timed(target, () => step(tokens.townshipA, 'return', '预算与方案不符'));
       expect(returned.res.status).toBe(200);
       expect((await step(tokens.townshipA, 'township_review')).status).toBe(409);
       const fixed = await postJson(target, '/api/v1/uploads/projects', tokens.villageA1, { rows: [projectRow('W-1', VILLAGE_A1, { villageReviewedDate: null, budgetCentral: 200000 })] });
@@ -231,14 +231,14 @@ export function runUploadContract(newTarget: () => Promise<ApiTarget>): void {
     it('publishes approved projects, asks for a correction reason for a changed version, and keeps the audit chain intact', async () => {
       await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('PB-1', VILLAGE_A1)] });
       await approve(target, { county: tokens.county, township: tokens.townshipA }, ['PB-1']);
-      const first = await timed(() => postJson(target, '/api/v1/publish', tokens.county, { year: 2025 }));
+      const first = await timed(target, () => postJson(target, '/api/v1/publish', tokens.county, { year: 2025 }));
       const published = (await first.res.json()) as { periodStart: string; periodEnd: string };
       expect(published).toMatchObject({ createdCount: 2, issuingUnit: '常宁市库区移民事务中心' });
       // The period starts today in China time and lasts the default 10 days, both ends counted.
       expect([shanghaiToday(first.before), shanghaiToday(first.after)]).toContain(published.periodStart);
       expect(published.periodEnd).toBe(addDays(published.periodStart, 9));
       // Started on the day of the county approval, which is today: no earlier, no later.
-      const started = await postJson(target, '/api/v1/uploads/milestones', tokens.villageA1, { rows: [{ projectCode: 'PB-1', kind: '开工', date: shanghaiToday() }] });
+      const started = await postJson(target, '/api/v1/uploads/milestones', tokens.villageA1, { rows: [{ projectCode: 'PB-1', kind: '开工', date: shanghaiToday(target.clock.now()) }] });
       expect(started.status).toBe(200);
       const noReason = await postJson(target, '/api/v1/publish', tokens.county, { year: 2025 });
       expect(noReason.status).toBe(409);

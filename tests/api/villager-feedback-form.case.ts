@@ -1,13 +1,15 @@
 /**
  * Contract cases for the question form without JavaScript (`GET`/`POST /feedback/send/`): HTML in
  * and out, a server-issued one-time challenge with a fill time and a sum, nothing written when any
- * check fails. Run on the Node entry and on the Worker in workerd (real clock: the cases wait out
- * the 3-second fill time where they need to).
+ * check fails. Run on the Node entry (injected clock: the 3-second fill time passes at once) and on
+ * the Worker in workerd (real clock: `target.clock.pass` waits it out).
  */
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIN_FILL_MS, sumQuestion } from '../../src/domain/form-check.ts';
 import type { ApiTarget } from '../support/api-target.ts';
+import { InjectedClock } from '../support/test-clock.ts';
+import { shanghaiDate } from '../../src/domain/dates.ts';
 import { PROJECT_CODE, seedVillagerDisclosure, seedVillagerRoster, VILLAGE_A } from './villager-roster.case.ts';
 
 const formPost = (fields: Record<string, string>): RequestInit => ({
@@ -23,15 +25,13 @@ export function challengeIn(html: string): string {
   return m[1]!;
 }
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export function runFeedbackFormContract(newTarget: () => Promise<ApiTarget>) {
   describe('questions without JavaScript (/feedback/send/)', () => {
     let target: ApiTarget;
     beforeEach(async () => {
       target = await newTarget();
       await seedVillagerRoster(target.db);
-      await seedVillagerDisclosure(target.db);
+      await seedVillagerDisclosure(target.db, shanghaiDate(target.clock.now()));
     });
     afterEach(async () => target.dispose());
 
@@ -64,7 +64,7 @@ export function runFeedbackFormContract(newTarget: () => Promise<ApiTarget>) {
 
     it('accepts a message sent after the fill time with the right answer: 201, the reference number, stored as received and audited like the JSON way; the same page sent again is refused', async () => {
       const { challenge } = await openForm();
-      await wait(MIN_FILL_MS + 200);
+      await target.clock.pass(MIN_FILL_MS + 200);
       const res = await send(challenge, String(sumQuestion(challenge).answer), { kind: 'objection', contactPhone: '138 0000 1234' });
       expect(res.status).toBe(201);
       const html = await res.text();
@@ -89,6 +89,9 @@ export function runFeedbackFormContract(newTarget: () => Promise<ApiTarget>) {
     });
 
     it('refuses a form sent back at once (too young) and a wrong answer, fills it in again with a new sum, and writes nothing', async () => {
+      // Sent back at once: on the injected clock no time passes at all; on the real clock the two
+      // requests take milliseconds of the 3 seconds.
+      if (target.clock instanceof InjectedClock) target.clock.set(target.clock.now());
       const first = await openForm();
       const young = await send(first.challenge, String(sumQuestion(first.challenge).answer), { body: '机耕道什么时候修？<b>急</b>' });
       expect(young.status).toBe(400);
@@ -98,7 +101,7 @@ export function runFeedbackFormContract(newTarget: () => Promise<ApiTarget>) {
       expect(challengeIn(youngHtml)).not.toBe(first.challenge);
 
       const second = await openForm();
-      await wait(MIN_FILL_MS + 200);
+      await target.clock.pass(MIN_FILL_MS + 200);
       const wrong = await send(second.challenge, String(sumQuestion(second.challenge).answer + 1));
       expect(wrong.status).toBe(400);
       const wrongHtml = await wrong.text();
@@ -111,11 +114,11 @@ export function runFeedbackFormContract(newTarget: () => Promise<ApiTarget>) {
     it('refuses an expired challenge and one the server never issued, however often it is sent', async () => {
       const { challenge } = await openForm();
       const random = challenge.split('.')[1]!;
-      const old = `${Date.now() - 31 * 60_000}.${random}`;
+      const old = `${target.clock.now().getTime() - 31 * 60_000}.${random}`;
       const expired = await send(old, String(sumQuestion(old).answer));
       expect(expired.status).toBe(400);
       expect(await expired.text()).toContain('放得太久了');
-      const forged = `${Date.now() - 10_000}.${'ab'.repeat(16)}`;
+      const forged = `${target.clock.now().getTime() - 10_000}.${'ab'.repeat(16)}`;
       for (let i = 0; i < 2; i++) {
         const res = await send(forged, String(sumQuestion(forged).answer));
         expect(res.status).toBe(400);

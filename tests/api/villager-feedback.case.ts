@@ -9,12 +9,21 @@ import { createHash } from 'node:crypto';
 import { leadingZeroBits } from '../../src/domain/proof-of-work.ts';
 import type { ApiTarget } from '../support/api-target.ts';
 import { loadDisclosureOutcome } from '../../src/data/feedback.ts';
-import { DISCLOSURE_CODE, PERIOD, PROJECT_CODE, seedVillagerDisclosure, seedVillagerRoster, VILLAGE_A, VILLAGE_B } from './villager-roster.case.ts';
+import { addDays, shanghaiDate } from '../../src/domain/dates.ts';
+import { FEEDBACK_CLIENT_RULES } from '../../src/domain/throttle.ts';
+import { DISCLOSURE_CODE, PROJECT_CODE, seedVillagerDisclosure, seedVillagerRoster, VILLAGE_A, VILLAGE_B } from './villager-roster.case.ts';
 
 /** What the browser does, with Node's synchronous sha256 so the cases stay fast. */
 export function solveFast(challenge: string, difficulty: number): string {
   for (let n = 0; ; n++) {
     if (leadingZeroBits(createHash('sha256').update(`${challenge}:${n}`).digest()) >= difficulty) return String(n);
+  }
+}
+
+/** A nonce that does not solve the challenge (checked here, so the refusal cannot be luck). */
+export function notASolution(challenge: string, difficulty: number): string {
+  for (let n = 0; ; n++) {
+    if (leadingZeroBits(createHash('sha256').update(`${challenge}:${n}`).digest()) < difficulty) return String(n);
   }
 }
 
@@ -24,11 +33,12 @@ export function runFeedbackContract(newTarget: () => Promise<ApiTarget>) {
   describe('villager questions and objections', () => {
     let target: ApiTarget;
     let disclosureId: number;
+    let period: { periodStart: string; periodEnd: string };
     let minted = 0;
     beforeEach(async () => {
       target = await newTarget();
       await seedVillagerRoster(target.db);
-      ({ disclosureId } = await seedVillagerDisclosure(target.db));
+      ({ disclosureId, period } = await seedVillagerDisclosure(target.db, shanghaiDate(target.clock.now())));
     });
     afterEach(async () => target.dispose());
 
@@ -60,9 +70,11 @@ export function runFeedbackContract(newTarget: () => Promise<ApiTarget>) {
 
     it('counts an objection raised inside the period on its disclosure, and the outcome after the period', async () => {
       expect((await submit({ kind: 'objection', subjectType: 'village', subjectRef: VILLAGE_A, body: '我家人数少算了一人。' })).status).toBe(201);
-      const d = { id: disclosureId, ...PERIOD };
-      expect(await loadDisclosureOutcome(target.db, d, '2026-11-26')).toMatchObject({ state: 'in_period', objections: 1 });
-      expect(await loadDisclosureOutcome(target.db, d, '2026-12-01')).toMatchObject({ state: 'objections', objections: 1, resolved: 0 });
+      // The period is placed around the app's today (seedVillagerDisclosure), so the objection was
+      // raised inside it on whatever day the suite runs.
+      const d = { id: disclosureId, ...period };
+      expect(await loadDisclosureOutcome(target.db, d, period.periodEnd)).toMatchObject({ state: 'in_period', objections: 1 });
+      expect(await loadDisclosureOutcome(target.db, d, addDays(period.periodEnd, 1))).toMatchObject({ state: 'objections', objections: 1, resolved: 0 });
     });
 
     it('accepts an objection on a disclosure by its verification code', async () => {
@@ -90,10 +102,11 @@ export function runFeedbackContract(newTarget: () => Promise<ApiTarget>) {
       const missing = await target.request('/api/v1/public/feedback', post({ kind: 'question', subjectType: 'project', subjectRef: PROJECT_CODE, body: '这条路什么时候开始修？' }));
       expect(missing.status).toBe(400);
       expect(((await missing.json()) as { code: string }).code).toBe('CHALLENGE_FAILED');
-      const pow = await solved();
-      const wrong = await submit({}, { challenge: pow.challenge, nonce: String(Number(pow.nonce) + 1) });
-      expect([400, 201]).toContain(wrong.status); // the next nonce is almost never also a solution
-      if (wrong.status === 400) expect(((await wrong.json()) as { code: string }).code).toBe('CHALLENGE_FAILED');
+      const challengeRes = await target.request('/api/v1/public/feedback/challenge');
+      const { challenge, difficulty } = (await challengeRes.json()) as { challenge: string; difficulty: number };
+      const wrong = await submit({}, { challenge, nonce: notASolution(challenge, difficulty) });
+      expect(wrong.status).toBe(400);
+      expect(((await wrong.json()) as { code: string }).code).toBe('CHALLENGE_FAILED');
       const fresh = await solved();
       expect((await submit({}, fresh)).status).toBe(201);
       const again = await submit({}, fresh);
@@ -102,6 +115,8 @@ export function runFeedbackContract(newTarget: () => Promise<ApiTarget>) {
     });
 
     it('throttles a client after 3 messages in 10 minutes', async () => {
+      // Four messages inside one fixed window, whatever the minute the suite runs.
+      await target.clock.stayInOneWindow(FEEDBACK_CLIENT_RULES[0]!.windowSeconds);
       for (let i = 0; i < 3; i++) expect((await submit({})).status).toBe(201);
       const res = await submit({});
       expect(res.status).toBe(429);

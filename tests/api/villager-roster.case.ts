@@ -5,6 +5,7 @@
 import type { Database } from '../../db/database.ts';
 import * as t from '../../db/schema.ts';
 import { idNumberCheckChar } from '../../db/seed/id-number.ts';
+import { addDays } from '../../src/domain/dates.ts';
 
 export const VILLAGE_A = '430482105003';
 export const VILLAGE_B = '430482105004';
@@ -51,11 +52,17 @@ export async function seedVillagerRoster(db: Database): Promise<void> {
 
 export const PROJECT_CODE = 'XM2026-105003-01';
 export const DISCLOSURE_CODE = 'K7M2-Q9PX';
-/** The 公示期 of the fixture disclosure (the test clock, 2026-11-26, is inside it). */
-export const PERIOD = { periodStart: '2026-11-20', periodEnd: '2026-11-30' } as const;
+/** The 公示期 of the fixture disclosure: 11 days with `today` (the app's China day) the 7th. */
+export function periodAround(today: string): { periodStart: string; periodEnd: string } {
+  return { periodStart: addDays(today, -6), periodEnd: addDays(today, 4) };
+}
 
-/** A project of village A and the village's published 2026 disclosure (a minimal row). */
-export async function seedVillagerDisclosure(db: Database): Promise<{ disclosureId: number }> {
+/**
+ * A project of village A and the village's published disclosure (a minimal row), in its 公示期
+ * on `today`: pass `shanghaiDate(target.clock.now())`.
+ */
+export async function seedVillagerDisclosure(db: Database, today: string): Promise<{ disclosureId: number; period: { periodStart: string; periodEnd: string } }> {
+  const period = periodAround(today);
   await db.insert(t.projectTypes).values({ code: 'production', name: '生产开发', indicatorGroup: 'production_infrastructure', sortOrder: 1 });
   await db.insert(t.projects).values({ code: PROJECT_CODE, year: 2026, villageCode: VILLAGE_A, typeCode: 'production', name: '禄福村机耕道硬化', contentScale: '硬化机耕道1.2公里', implementingUnit: '柏坊镇人民政府' });
   const [d] = await db
@@ -65,9 +72,9 @@ export async function seedVillagerDisclosure(db: Database): Promise<{ disclosure
       scopeCode: VILLAGE_A,
       year: 2026,
       version: 1,
-      ...PERIOD,
+      ...period,
       issuingUnit: '常宁市库区移民事务中心',
-      publishedAt: '2026-11-19T02:00:00.000Z',
+      publishedAt: `${addDays(period.periodStart, -1)}T02:00:00.000Z`,
       contentJson: '{}',
       contentHash: 'f'.repeat(64),
       previousHash: null,
@@ -75,5 +82,5 @@ export async function seedVillagerDisclosure(db: Database): Promise<{ disclosure
       isSample: true,
     })
     .returning({ id: t.disclosures.id });
-  return { disclosureId: d!.id };
+  return { disclosureId: d!.id, period };
 }

@@ -4,7 +4,7 @@
  * workerd (see targets.ts and contract-case.ts). Adding a case file is all it takes.
  */
 import { afterAll, beforeAll, describe } from 'vitest';
-import { contractSuites } from './contract-case.ts';
+import { contractSuites, type RuntimeInfo } from './contract-case.ts';
 import { nodeRuntime, workerdRuntime, type ContractRuntime } from './targets.ts';
 
 const modules = {
@@ -13,12 +13,12 @@ const modules = {
 };
 const suites = Object.values(modules).flatMap(contractSuites);
 
-const runtimes: Array<[string, () => Promise<ContractRuntime>]> = [
+const runtimes: Array<[RuntimeInfo['name'], () => Promise<ContractRuntime>]> = [
   ['node', nodeRuntime],
   ['workerd', workerdRuntime],
 ];
 
-describe.each(runtimes)('API contract on %s', (_name, start) => {
+describe.each(runtimes)('API contract on %s', (name, start) => {
   let runtime: ContractRuntime | undefined;
   beforeAll(async () => {
     runtime = await start();
@@ -30,5 +30,5 @@ describe.each(runtimes)('API contract on %s', (_name, start) => {
     if (!runtime) throw new Error('the runtime did not start (see the beforeAll error)');
     return runtime.target();
   };
-  for (const [, suite] of suites) suite(newTarget);
+  for (const [, suite] of suites) suite(newTarget, { name, clock: name === 'node' ? 'injected' : 'real' });
 });

@@ -20,11 +20,23 @@
  * ```
  *
  * Every `newTarget()` has a fresh, migrated database (`target.db` to arrange data and check what
- * was written). The Worker runs with the real clock: assert times relative to the request.
+ * was written) and `target.clock` (the clock the app reads: the Node app's is injected and can be
+ * set; the Worker's is real). A case that only means something on one runtime declares itself with
+ * `it.runIf(runtime.name === 'node')`, so it is counted as skipped on the other.
  */
 import type { ApiTarget } from '../support/api-target.ts';
 
-export type ContractSuite = (newTarget: () => Promise<ApiTarget>) => void;
+/** What a case file knows about the runtime while vitest collects the cases (to skip, not return early). */
+export interface RuntimeInfo {
+  name: 'node' | 'workerd';
+  /** Whether the app reads a clock the case can set and move (see tests/support/test-clock.ts). */
+  clock: 'injected' | 'real';
+}
+
+/** A suite run outside the contract, on createNodeTarget's in-process app. */
+export const IN_PROCESS: RuntimeInfo = { name: 'node', clock: 'injected' };
+
+export type ContractSuite = (newTarget: () => Promise<ApiTarget>, runtime: RuntimeInfo) => void;
 
 /** The `run…Contract` exports of a case module, by name. */
 export function contractSuites(module: Record<string, unknown>): Array<[string, ContractSuite]> {

@@ -17,6 +17,7 @@ import { startLibsqlHttpServer, type LibsqlHttpServer } from '../../src/cli/libs
 import { startWranglerDev, type WranglerDev } from '../../src/cli/wrangler-dev.ts';
 import type { ApiTarget } from '../support/api-target.ts';
 import { createTempDatabase } from '../support/temp-database.ts';
+import { InjectedClock, RealClock } from '../support/test-clock.ts';
 
 /** Configuration both runtimes get, so their answers can be compared byte for byte. */
 export const CONTRACT_ENV: Record<string, string> = {
@@ -63,11 +64,13 @@ export async function nodeRuntime(): Promise<ContractRuntime> {
       // The Node entry itself (functions/node-server.ts) on a free port, over real HTTP, so the
       // contract sees exactly what it passes to createApp.
       const config = loadConfig({ ...CONTRACT_ENV, DATABASE_URL: temp.url, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir });
-      const server = await startNodeServer({ db: temp.db, config, logger: createMemoryLogger(), siteDir: () => siteDir });
+      const clock = new InjectedClock();
+      const server = await startNodeServer({ db: temp.db, config, logger: createMemoryLogger(), siteDir: () => siteDir, clock: clock.read });
       const base = `http://127.0.0.1:${server.port}`;
       return {
         runtime: 'node',
         db: temp.db,
+        clock,
         databaseUrl: temp.url,
         request: (path, init) => fetch(`${base}${path}`, { redirect: 'manual', ...init }),
         dispose: async () => {
@@ -86,6 +89,7 @@ export async function workerdRuntime(): Promise<ContractRuntime> {
   const token = randomBytes(12).toString('hex');
   let server: LibsqlHttpServer | undefined;
   let worker: WranglerDev | undefined;
+  let clock: RealClock;
   try {
     server = await startLibsqlHttpServer({ path: first.url, authToken: token });
     worker = await startWranglerDev({
@@ -93,7 +97,12 @@ export async function workerdRuntime(): Promise<ContractRuntime> {
       persistTo: `${siteDir}-state`,
       vars: { ...CONTRACT_ENV, DATABASE_URL: server.url, DATABASE_AUTH_TOKEN: token },
     });
+    // The Worker's clock (see test-clock.ts: under libfaketime it is not this process's clock).
+    const before = Date.now();
+    const health = (await (await fetch(`${worker.url}/api/v1/health`, { headers: { connection: 'close' } })).json()) as { time: string };
+    clock = RealClock.fromReport(health.time, before, Date.now());
   } catch (error) {
+    await worker?.close();
     await server?.close();
     first.dispose();
     throw error;
@@ -117,6 +126,7 @@ export async function workerdRuntime(): Promise<ContractRuntime> {
       return {
         runtime: 'workerd',
         db: temp.db,
+        clock,
         databaseUrl: temp.url,
         request: (path, init) => {
           const headers = new Headers(init?.headers);

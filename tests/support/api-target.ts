@@ -5,33 +5,40 @@
  */
 import type { Database } from '../../db/database.ts';
 import { createApp } from '../../functions/app.ts';
+import type { AppDeps } from '../../functions/app-env.ts';
 import { createMemoryLogger } from '../../functions/logger.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createTempDatabase } from './temp-database.ts';
+import { InjectedClock, type TargetClock } from './test-clock.ts';
 
 export interface ApiTarget {
   /** Runtime under test, e.g. `node` or `workerd`. */
   runtime: string;
   request(path: string, init?: RequestInit): Promise<Response>;
   db: Database;
+  /** The clock the app reads: take "now" and "today" from it, never from the machine (test-clock.ts). */
+  clock: TargetClock;
   /** The database URL, for tools that open their own connection. */
   databaseUrl: string;
   dispose(): Promise<void>;
 }
 
 /** A fresh migrated database and the app in-process, as the Node entry builds it. */
-export async function createNodeTarget(options: { clock?: () => Date; env?: Record<string, string> } = {}): Promise<ApiTarget> {
+export async function createNodeTarget(options: { clock?: InjectedClock; env?: Record<string, string>; onPublished?: AppDeps['onPublished'] } = {}): Promise<ApiTarget> {
   const temp = await createTempDatabase();
+  const clock = options.clock ?? new InjectedClock();
   const app = createApp({
     db: temp.db,
     config: loadConfig({ DATABASE_URL: temp.url, ...options.env }),
-    clock: options.clock ?? (() => new Date()),
+    clock: clock.read,
     logger: createMemoryLogger(),
     runtime: 'node',
+    onPublished: options.onPublished,
   });
   return {
     runtime: 'node',
     db: temp.db,
+    clock,
     databaseUrl: temp.url,
     request: async (path, init) => app.request(path, init),
     dispose: async () => temp.dispose(),

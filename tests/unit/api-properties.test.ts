@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, ledgerCounts, mintAll, postJson, seedCounty, VILLAGE_A1, VILLAGE_A2, type Tokens } from '../api/fixtures.ts';
+import { InjectedClock } from '../support/test-clock.ts';
 import { createNodeTarget, type ApiTarget } from '../support/api-target.ts';
 
 const hanzi = fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCodePoint(c));
@@ -43,7 +44,7 @@ describe('upload properties', () => {
   let tokens: Tokens;
   let serial = 0;
   beforeAll(async () => {
-    target = await createNodeTarget({ clock: () => new Date('2025-06-30T02:00:00.000Z') });
+    target = await createNodeTarget({ clock: InjectedClock.at('2025-06-30T02:00:00.000Z') });
     await seedCounty(target.db);
     tokens = await mintAll(target.db);
   });

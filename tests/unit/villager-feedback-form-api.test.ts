@@ -9,15 +9,16 @@ import { challengeIn } from '../api/villager-feedback-form.case.ts';
 import { PROJECT_CODE, seedVillagerDisclosure, seedVillagerRoster } from '../api/villager-roster.case.ts';
 import { sumQuestion } from '../../src/domain/form-check.ts';
 import { createNodeTarget, type ApiTarget } from '../support/api-target.ts';
+import { InjectedClock } from '../support/test-clock.ts';
 
 describe('questions without JavaScript on a controlled clock', () => {
-  let now = Date.parse('2026-11-26T08:00:00.000Z');
+  let clock: InjectedClock;
   let target: ApiTarget;
   beforeEach(async () => {
-    now = Date.parse('2026-11-26T08:00:00.000Z');
-    target = await createNodeTarget({ clock: () => new Date(now) });
+    clock = InjectedClock.at('2026-11-26T08:00:00.000Z');
+    target = await createNodeTarget({ clock });
     await seedVillagerRoster(target.db);
-    await seedVillagerDisclosure(target.db);
+    await seedVillagerDisclosure(target.db, '2026-11-26');
   });
   afterEach(async () => target.dispose());
 
@@ -32,7 +33,7 @@ describe('questions without JavaScript on a controlled clock', () => {
 
   it('refuses a challenge it issued once it is older than 30 minutes', async () => {
     const challenge = await open();
-    now += 30 * 60_000 + 1;
+    await clock.pass(30 * 60_000 + 1);
     const res = await send(challenge);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('放得太久了');
@@ -42,11 +43,11 @@ describe('questions without JavaScript on a controlled clock', () => {
   it('allows 2 messages per client in 10 minutes without JavaScript (stricter than with it), then 429 with Retry-After', async () => {
     for (let i = 0; i < 2; i++) {
       const challenge = await open();
-      now += 5_000;
+      await clock.pass(5_000);
       expect((await send(challenge)).status).toBe(201);
     }
     const challenge = await open();
-    now += 5_000;
+    await clock.pass(5_000);
     const res = await send(challenge);
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -57,11 +58,11 @@ describe('questions without JavaScript on a controlled clock', () => {
   it('bounds guessing the sum: after 10 tries in 10 minutes even a right answer waits', async () => {
     for (let i = 0; i < 10; i++) {
       const challenge = await open();
-      now += 5_000;
+      await clock.pass(5_000);
       expect((await send(challenge, '99')).status).toBe(400);
     }
     const challenge = await open();
-    now += 5_000;
+    await clock.pass(5_000);
     expect((await send(challenge)).status).toBe(429);
     expect(await stored()).toBe(0);
   });

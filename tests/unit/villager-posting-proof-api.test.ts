@@ -8,14 +8,16 @@ import { sharpReencoder } from '../../functions/storage/sharp-reencode.ts';
 import { loadConfig } from '../../src/config.ts';
 import { runPostingProofContract } from '../api/villager-posting-proof.case.ts';
 import { createTempDatabase } from '../support/temp-database.ts';
+import { InjectedClock } from '../support/test-clock.ts';
 
 runPostingProofContract(async () => {
+  const clock = InjectedClock.at('2026-11-26T08:00:00.000Z');
   const temp = await createTempDatabase();
   const filesDir = mkdtempSync(join(tmpdir(), 'proof-files-'));
   const app = createApp({
     db: temp.db,
     config: loadConfig({ DATABASE_URL: temp.url }),
-    clock: () => new Date('2026-11-26T08:00:00.000Z'),
+    clock: clock.read,
     logger: createMemoryLogger(),
     runtime: 'node',
     files: { storage: localFileStorage(filesDir), reencodeImage: sharpReencoder },
@@ -23,6 +25,7 @@ runPostingProofContract(async () => {
   return {
     runtime: 'node',
     db: temp.db,
+    clock,
     databaseUrl: temp.url,
     request: async (path, init) => app.request(path, init),
     dispose: async () => {
