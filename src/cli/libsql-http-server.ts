@@ -36,6 +36,8 @@ export interface LibsqlHttpServerOptions {
   authToken?: string | undefined;
   /** A stream left idle this long is closed (and its transaction rolled back). Default 15 s. */
   streamIdleMs?: number;
+  /** The clock idle time is measured with, in epoch ms (tests move it instead of sleeping). */
+  clock?: () => number;
 }
 
 export interface LibsqlHttpServer {
@@ -44,6 +46,8 @@ export interface LibsqlHttpServer {
   port: number;
   /** Serve another database file from now on (closes every open stream). Used by tests. */
   reopen(path: string): void;
+  /** Closes the streams idle for longer than `streamIdleMs` now (the sweeper does it every second). */
+  expireIdleStreams(): void;
   close(): Promise<void>;
 }
 
@@ -134,7 +138,10 @@ class HranaDatabase {
   private owner: StreamState | null = null;
   private waiters: Array<() => void> = [];
 
-  constructor(path: string) {
+  private readonly now: () => number;
+
+  constructor(path: string, now: () => number = Date.now) {
+    this.now = now;
     this.conn = HranaDatabase.open(path);
     this.changesStmt = this.prepareChanges();
   }
@@ -193,7 +200,7 @@ class HranaDatabase {
       this.endStream(stream);
       throw error;
     }
-    stream.lastUsed = Date.now();
+    stream.lastUsed = this.now();
     if (closed) {
       this.endStream(stream);
       return { baton: null, base_url: null, results };
@@ -207,12 +214,12 @@ class HranaDatabase {
 
   /** Closes streams idle for longer than `idleMs`; a transaction they left open is rolled back. */
   expireIdle(idleMs: number): void {
-    const limit = Date.now() - idleMs;
+    const limit = this.now() - idleMs;
     for (const [baton, stream] of this.streams) if (stream.lastUsed < limit) this.closeStream(baton, stream);
   }
 
   private takeStream(baton: string | null): StreamState {
-    if (baton === null) return { sqls: new Map(), lastUsed: Date.now() };
+    if (baton === null) return { sqls: new Map(), lastUsed: this.now() };
     const stream = this.streams.get(baton);
     if (!stream) throw new HranaRequestError('The stream has expired or the baton is invalid', 400);
     // A baton is good for one request: the answer carries the next one.
@@ -434,7 +441,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 /** Starts the server; resolves once it listens. */
 export async function startLibsqlHttpServer(options: LibsqlHttpServerOptions): Promise<LibsqlHttpServer> {
-  const database = new HranaDatabase(toPath(options.path));
+  const database = new HranaDatabase(toPath(options.path), options.clock);
   const expected = options.authToken ? `Bearer ${options.authToken}` : undefined;
   const idleMs = options.streamIdleMs ?? 15_000;
   const sweeper = setInterval(() => database.expireIdle(idleMs), Math.min(1000, idleMs));
@@ -480,6 +487,7 @@ export async function startLibsqlHttpServer(options: LibsqlHttpServerOptions): P
     url: `http://${shownHost}:${port}`,
     port,
     reopen: (path) => database.reopen(toPath(path)),
+    expireIdleStreams: () => database.expireIdle(idleMs),
     close: () =>
       new Promise<void>((done) => {
         clearInterval(sweeper);

@@ -19,13 +19,15 @@ describe('libSQL HTTP dev server', () => {
   let server: LibsqlHttpServer;
   let web: Client;
   let file: Client;
+  /** The server's clock: moved by the idle-stream case instead of sleeping. */
+  let now = Date.parse('2026-11-26T08:00:00.000Z');
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'libsql-http-'));
     const path = join(dir, 'test.db');
     file = createFileClient({ url: `file:${path}` });
     await file.execute('CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER, r REAL, s TEXT, b BLOB)');
-    server = await startLibsqlHttpServer({ path, streamIdleMs: 300 });
+    server = await startLibsqlHttpServer({ path, clock: () => now });
     web = createWebClient({ url: server.url });
   });
   afterAll(async () => {
@@ -119,7 +121,13 @@ describe('libSQL HTTP dev server', () => {
   it('rolls back the transaction of a stream left idle', async () => {
     const tx = await web.transaction('write');
     await tx.execute('INSERT INTO t (n) VALUES (500)');
-    await new Promise((r) => setTimeout(r, 1500));
+    // Just under 15 s idle: the sweep keeps the stream, and it goes on.
+    now += 14_999;
+    server.expireIdleStreams();
+    await tx.execute('INSERT INTO t (n) VALUES (500)');
+    // Idle for 15 s and a bit on the server's clock, then its sweep runs.
+    now += 15_001;
+    server.expireIdleStreams();
     expect((await web.execute('SELECT count(*) AS c FROM t WHERE n = 500')).rows[0]?.c).toBe(0);
     await expect(tx.commit()).rejects.toThrow();
   });
