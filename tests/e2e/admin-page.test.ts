@@ -9,18 +9,14 @@
  * and change what other e2e files see on the rebuilt site, and the other files pick 2024's first or
  * last project code.
  */
-import { dirname } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../db/client.ts';
-import { buildSite } from '../../src/cli/site-build.ts';
 import { mintToken } from '../../src/data/users.ts';
 import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';
-import { E2E_TILE_URL } from './global-setup.ts';
 
 const baseUrl = inject('baseUrl');
-const siteDir = inject('siteDir');
 const databaseUrl = inject('databaseUrl');
 
 const YEAR = 2024;
@@ -253,13 +249,30 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
     ]);
   });
 
+  it('starts the publish form at the year in China, on a browser whose clock and time zone still say the old year', async () => {
+    // 00:30 on 1 January 2028 in China is 16:30 on 31 December 2027 in UTC, the browser's zone here.
+    const other = await browser.newContext({ timezoneId: 'UTC', locale: 'zh-CN' });
+    try {
+      const staff = await other.newPage();
+      await staff.clock.setFixedTime(new Date('2027-12-31T16:30:00Z'));
+      await staff.goto(`${baseUrl}/admin/`);
+      expect(await staff.evaluate(() => new Date().getFullYear())).toBe(2027);
+      await staff.getByLabel('令牌').fill(countyToken);
+      await staff.getByRole('region', { name: '登录', exact: true }).getByRole('button', { name: '登录', exact: true }).click();
+      await expect.poll(() => staff.locator('#me').textContent()).toMatch(/^已登录：/);
+      const year = staff.getByRole('region', { name: '发布公示', exact: true }).getByLabel('年度', { exact: true });
+      await expect.poll(() => year.inputValue()).toBe('2028');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('publishes the year (asking for a correction reason, since the year was published before) and the village page shows the project', async () => {
     const form = region('发布公示');
     const result = page.locator('#publish-result');
     const countDisclosures = async () => (await opened.db.all<{ n: number }>(sql`select count(*) as n from disclosures`))[0]!.n;
     const before = await countDisclosures();
-    // The form starts at this year; staff change it to the year they mean.
-    await expect(form.getByLabel('年度', { exact: true }).inputValue()).resolves.toBe(String(new Date().getFullYear()));
+    // The form starts at this year (see the next test); staff change it to the year they mean.
     await form.getByLabel('年度', { exact: true }).fill(String(YEAR));
     await form.getByRole('button', { name: '发布', exact: true }).click();
     await expect.poll(() => result.textContent(), { timeout: 30_000 }).toMatch(/须填写更正原因/);
@@ -275,20 +288,16 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
     // Only what changed gets a new version: this village and the county snapshot that lists it.
     expect(published.created.map((c) => `${c.scopeType}:${c.scopeCode}`).sort()).toEqual(['county:430482', `village:${village.code}`]);
     expect(await result.textContent()).toMatch(/^已发布 2 份公示/);
-    // The e2e server has no rebuild hook: the page must not claim the site is updating.
-    expect(await result.textContent()).toContain('本服务器没有设置自动更新网站');
+    // The e2e server rebuilds after a publish as `npm start` does (global-setup.ts): the page says so.
+    expect(published.rebuild).toBe('scheduled');
+    expect(await result.textContent()).toContain('网站正在更新，几分钟内可以看到。');
     expect(await countDisclosures()).toBe(before + 2);
     const [vd] = await opened.db.all<{ content_json: string }>(
       sql`select content_json from disclosures where scope_type = 'village' and scope_code = ${village.code} and year = ${YEAR} order by version desc limit 1`,
     );
     expect(vd!.content_json).toContain(projectName);
 
-    // The Node server started by `npm start` rebuilds after a publish (src/cli/site-rebuild.ts); the
-    // e2e server has no rebuild hook (rebuild: not_configured), so rebuild its site here as staff's
-    // server would, then wait for the village page to show the project.
-    if (published.rebuild === 'not_configured') {
-      await buildSite({ env: { DATABASE_URL: databaseUrl, OSM_TILE_URL: E2E_TILE_URL, POSTER_DIR: inject('posterDir') }, outDir: dirname(siteDir), verbose: false, posters: 'plan' });
-    }
+    // The server's own rebuild (src/cli/site-rebuild.ts) swaps the new site in when it is complete.
     const villageUrl = `${baseUrl}/villages/${village.code}/`;
     await expect
       .poll(async () => {

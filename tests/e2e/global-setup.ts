@@ -1,9 +1,12 @@
 /**
  * End-to-end setup: a fresh database with the sample county, the site built from it, and the
- * Node server on a free port. Tests get the base URL through `inject('baseUrl')`. Posters are only
- * planned, into this run's own folder; the server draws the few that tests fetch.
+ * Node server on a free port, wired as `npm start` wires it: a publish, an answer or an accepted
+ * posting photo rebuilds the site into a new folder and swaps it in (src/cli/site-rebuild.ts).
+ * Tests get the base URL through `inject('baseUrl')` and the folder being served now through
+ * `currentSiteDir()` (tests/e2e/site.ts). Posters are only planned, into this run's own folder;
+ * the server draws the few that tests fetch.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
@@ -14,11 +17,15 @@ import { posterSettingsFromEnv } from '../../src/cli/posters.ts';
 import { loadSampleCounty } from '../../src/cli/sample-data.ts';
 import type { PosterSettings } from '../../src/posters/model.ts';
 import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
+import { createSiteRebuilder } from '../../src/cli/site-rebuild.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The site as first built (files that no publish changes). */
     siteDir: string;
+    /** A file holding the path of the site folder being served now (after any rebuild). */
+    siteDirPointer: string;
     databaseUrl: string;
     /** This run's poster folder (POSTER_DIR), planned but empty at the start. */
     posterDir: string;
@@ -53,14 +60,27 @@ export default async function setup(project: TestProject) {
   const { db, close } = await openDatabase({ url: databaseUrl });
   const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir, OSM_TILE_URL: E2E_TILE_URL });
   const posterSettings = posterSettingsFromEnv({ ...process.env, ...env });
-  const running = await startNodeServer({ db, config, logger: createMemoryLogger(), siteDir: () => siteDir, posters: { dir: posterDir, settings: posterSettings } });
+  const siteDirPointer = join(workDir, 'site-dir.txt');
+  writeFileSync(siteDirPointer, siteDir);
+  const logger = createMemoryLogger();
+  const rebuilder = createSiteRebuilder({
+    initialDir: siteDir,
+    env,
+    logger,
+    posters: 'plan',
+    rebuildRoot: join(workDir, 'rebuilds'),
+    onSwapped: (dir) => writeFileSync(siteDirPointer, dir),
+  });
+  const running = await startNodeServer({ db, config, logger, siteDir: rebuilder.siteDir, onPublished: rebuilder.onPublished, posters: { dir: posterDir, settings: posterSettings } });
   project.provide('baseUrl', `http://127.0.0.1:${running.port}`);
   project.provide('siteDir', siteDir);
+  project.provide('siteDirPointer', siteDirPointer);
   project.provide('databaseUrl', databaseUrl);
   project.provide('posterDir', posterDir);
   project.provide('posterSettings', posterSettings);
   return async () => {
     await running.close();
+    await rebuilder.idle();
     close();
     rmSync(workDir, { recursive: true, force: true });
   };

@@ -64,7 +64,14 @@ describe('查我的直补 in Chromium', () => {
       await page.getByLabel('您是哪个村的').selectOption(migrant.villageCode);
       await page.getByLabel('名字（和身份证上一样）').fill(name);
       await page.getByLabel('身份证号码最后6位').fill(tail);
+      // Each lookup must be answered on its own: wait for this request's answer, then for the box
+      // to show it (it still shows the previous answer until then).
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/public/lookup') && r.request().method() === 'POST');
+      await page.locator('#lookup-result').evaluate((box) => box.replaceChildren());
       await page.locator('section[aria-labelledby="by-id-title"]').getByRole('button', { name: '查询' }).click();
+      const res = await answered;
+      expect(res.status()).toBe(200);
+      expect(JSON.parse(res.request().postData() ?? '{}')).toMatchObject({ name, idTail: tail });
       await expect.poll(() => page.locator('#lookup-result').textContent()).toContain('没有查到');
       return page.locator('#lookup-result').textContent();
     };

@@ -3,6 +3,7 @@
  * the Cloudflare Access identity that Access adds to every request (src/components/staff-api.ts).
  */
 import { NO_ANSWER, staffApi, staffFetch, storedToken, TOKEN_KEY } from '../../components/staff-api.ts';
+import { shanghaiDate } from '../../domain/dates.ts';
 
 interface Problem { row?: number; column?: string; problem: string; received?: string; expected?: string; hint?: string }
 interface ApiAnswer { code?: string; message?: string; details?: Problem[]; [k: string]: unknown }
@@ -67,7 +68,8 @@ async function signIn(): Promise<void> {
   const kind = $<HTMLSelectElement>('kind');
   const allowed = new Set(body.uploads as string[]);
   for (const option of Array.from(kind.options)) option.disabled = !allowed.has(option.value);
-  $<HTMLInputElement>('year').value = String(new Date().getFullYear());
+  // The office's year is the year in China, whatever the time zone of the browser.
+  $<HTMLInputElement>('year').value = shanghaiDate(new Date()).slice(0, 4);
   await Promise.all([loadQueue(), loadDraftVillages()]);
 }
 
