@@ -6,7 +6,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { ApiError } from '../api-error.ts';
 import type { UploadKind } from '../../src/domain/access.ts';
-import { csvRows, decodeText, FileProblemError, sniffFormat, xlsxRows, type UploadFormat } from '../../src/domain/upload-file.ts';
+import { checkJsonDepth, csvRows, decodeText, FileProblemError, sniffFormat, xlsxRows, type UploadFormat } from '../../src/domain/upload-file.ts';
 import type { RawInflate } from '../../src/domain/zip-guard.ts';
 import { readJsonRows, readTable, type ReadRows } from '../../src/domain/upload-table.ts';
 
@@ -79,11 +79,15 @@ export async function readUpload(kind: UploadKind, bytes: Uint8Array): Promise<R
       case 'ole':
         throw new ApiError(415, 'UNSUPPORTED_FILE', '这是旧版 Excel（.xls）文件。请在 Excel 中“另存为”.xlsx 或 CSV 后再上传。');
       case 'binary':
+        if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+          throw new ApiError(415, 'UNSUPPORTED_FILE', '这是“Unicode 文本”（UTF-16）文件。请在 Excel 中“另存为”CSV UTF-8（逗号分隔）或 .xlsx 后再上传。');
+        }
         throw new ApiError(415, 'UNSUPPORTED_FILE', '不认识这种文件。请上传 .xlsx、.csv（UTF-8 或 GB18030）或 JSON。');
       case 'zip':
         return { format: 'xlsx', encoding: null, read: readTable(kind, await xlsxRows(bytes, { inflateRaw })) };
       case 'json': {
         const { text } = decodeText(bytes);
+        checkJsonDepth(text);
         let body: unknown;
         try {
           body = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -101,7 +105,7 @@ export async function readUpload(kind: UploadKind, bytes: Uint8Array): Promise<R
     }
   } catch (e) {
     if (e instanceof FileProblemError) {
-      throw new ApiError(e.code === 'UNSUPPORTED_FILE' ? 415 : 400, e.code, e.message);
+      throw new ApiError(e.code === 'UNSUPPORTED_FILE' ? 415 : 400, e.code, e.message, e.details);
     }
     throw e;
   }

@@ -11,9 +11,17 @@ export class CsvSyntaxError extends Error {
   override name = 'CsvSyntaxError';
   /** 1-based line of the text where the problem is. */
   readonly line: number;
-  constructor(message: string, line: number) {
+  /** 1-based record (row of the table, as upload errors count rows) and field (column) of the problem. */
+  readonly row: number;
+  readonly column: number;
+  /** The header of that column, when the first record was read. */
+  readonly header: string | undefined;
+  constructor(message: string, line: number, where: { row: number; column: number; header?: string | undefined } = { row: line, column: 1 }) {
     super(message);
     this.line = line;
+    this.row = where.row;
+    this.column = where.column;
+    this.header = where.header;
   }
 }
 
@@ -33,6 +41,7 @@ export function parseCsvText(input: string): string[][] {
   let i = 0;
   if (n === 0) return rows;
   let row: string[] = [];
+  const here = () => ({ row: rows.length + 1, column: row.length + 1, header: rows.length > 0 ? rows[0]![row.length] : undefined });
   for (;;) {
     // At the start of a field.
     let value: string;
@@ -43,7 +52,7 @@ export function parseCsvText(input: string): string[][] {
       let j = start;
       for (;;) {
         const q = text.indexOf('"', j);
-        if (q < 0) throw new CsvSyntaxError('unclosed quote', openedAt);
+        if (q < 0) throw new CsvSyntaxError('unclosed quote', openedAt, here());
         for (let k = j; k < q; k++) if (text.charCodeAt(k) === LF || (text.charCodeAt(k) === CR && text.charCodeAt(k + 1) !== LF)) line++;
         if (text.charCodeAt(q + 1) === QUOTE) {
           parts += text.slice(start, q + 1);
@@ -56,7 +65,7 @@ export function parseCsvText(input: string): string[][] {
       }
       const c = text.charCodeAt(i);
       const ends = i >= n || c === COMMA || ((c === CR || c === LF) && (eol === 0 || isEol(text, i, eol)));
-      if (!ends) throw new CsvSyntaxError('text after a closing quote', line);
+      if (!ends) throw new CsvSyntaxError('text after a closing quote', line, here());
     } else {
       let j = i;
       for (; j < n; j++) {
@@ -65,7 +74,7 @@ export function parseCsvText(input: string): string[][] {
         if (c === CR || c === LF) {
           if (eol === 0 || isEol(text, j, eol)) break;
         } else if (c === QUOTE) {
-          throw new CsvSyntaxError('quote inside an unquoted field', line);
+          throw new CsvSyntaxError('quote inside an unquoted field', line, here());
         }
       }
       value = text.slice(i, j);
@@ -98,7 +107,7 @@ export function parseCsvText(input: string): string[][] {
     }
     // A CR or LF that is not the file's delimiter is data of an unquoted field: the loop above
     // only stops there once the delimiter is known, so this is unreachable.
-    throw new CsvSyntaxError('unexpected line break', line);
+    throw new CsvSyntaxError('unexpected line break', line, here());
   }
 }
 

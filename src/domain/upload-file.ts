@@ -7,19 +7,23 @@
  */
 import { readSheet } from 'read-excel-file/universal';
 import { CsvSyntaxError, parseCsvText } from './csv-text.ts';
-import { readPlainFirstSheet } from './xlsx-sheet.ts';
+import { firstSheetPath, readPlainFirstSheet } from './xlsx-sheet.ts';
+import { columnLetters, scanSheet, type SheetProblem } from './xlsx-scan.ts';
 import { inflateEntry, listZipEntries, ZipRejectedError, type RawInflate } from './zip-guard.ts';
 
 export type UploadFormat = 'json' | 'csv' | 'xlsx';
 
-export type FileProblemCode = 'UNSUPPORTED_FILE' | 'FILE_REJECTED' | 'EMPTY_FILE' | 'MERGED_CELLS';
+export type FileProblemCode = 'UNSUPPORTED_FILE' | 'FILE_REJECTED' | 'EMPTY_FILE' | 'MERGED_CELLS' | 'SHEET_OUT_OF_RANGE' | 'HIDDEN_ROWS' | 'JSON_TOO_DEEP';
 
 export class FileProblemError extends Error {
   override name = 'FileProblemError';
   readonly code: FileProblemCode;
-  constructor(code: FileProblemCode, message: string) {
+  /** Where in the file, when the problem has a place (row, column, what is there). */
+  readonly details: SheetProblem[] | undefined;
+  constructor(code: FileProblemCode, message: string, details?: SheetProblem[]) {
     super(message);
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -34,7 +38,11 @@ export function sniffFormat(bytes: Uint8Array): UploadFormat | 'zip' | 'ole' | '
   while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
   if (bytes[i] === 0x7b || bytes[i] === 0x5b) return 'json';
   const probe = bytes.subarray(0, 4096);
-  if (probe.includes(0)) return 'binary';
+  // Text with a stray NUL or two is still CSV (the cell with it is refused with its row and
+  // column); a file with many NULs is binary, or UTF-16 text (see isUtf16).
+  let nuls = 0;
+  for (const b of probe) if (b === 0) nuls++;
+  if (nuls > Math.max(2, probe.length / 100)) return 'binary';
   return 'csv';
 }
 
@@ -56,8 +64,49 @@ export function csvRows(text: string): string[][] {
     return parseCsvText(text);
   } catch (e) {
     if (!(e instanceof CsvSyntaxError)) throw e;
-    const line = e.line;
-    throw new FileProblemError('FILE_REJECTED', `CSV 文件格式有误${line ? `（约第 ${line} 行）` : ''}：引号没有配对或列分隔有误。请用 Excel 另存为“CSV UTF-8（逗号分隔）”后重试。`);
+    const column = e.header ? `第 ${e.column} 列（${e.header}）` : `第 ${e.column} 列`;
+    throw new FileProblemError('FILE_REJECTED', `CSV 文件第 ${e.row} 行${column}格式有误：引号没有配对或列分隔有误。请用 Excel 另存为“CSV UTF-8（逗号分隔）”后重试。`, [
+      { row: e.row, column: e.header || String(e.column), problem: e.message === 'unclosed quote' ? '引号没有配对（从这一格开始到文件末尾都没有收尾的引号）' : '引号用法有误', expected: '含逗号、引号或换行的内容放在一对英文双引号里，内容中的引号写两遍' },
+    ]);
+  }
+}
+
+/** How deep a JSON upload may nest: rows are objects of plain values (depth 3 with `{"rows":[…]}`). */
+export const MAX_JSON_DEPTH = 16;
+
+/**
+ * Refuses JSON nested deeper than MAX_JSON_DEPTH before it is parsed, naming the row (the element
+ * of the rows array) where it happens. One pass over the text, skipping strings; nothing allocated.
+ */
+export function checkJsonDepth(text: string, maxDepth = MAX_JSON_DEPTH): void {
+  let depth = 0;
+  let rowsDepth = 0;
+  let row = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \\ */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      depth++;
+      // The rows array: the outer array itself, or the first array inside the outer object.
+      if (rowsDepth === 0 && c === 91) rowsDepth = depth;
+      if (depth === rowsDepth + 1 && row === 0) row = 1;
+      if (depth > maxDepth) {
+        const where = row > 0 ? `第 ${row} 行` : '文件开头';
+        throw new FileProblemError('JSON_TOO_DEEP', `JSON 嵌套太深（${where}超过 ${maxDepth} 层）。每一行应为 { "字段": 值 }，值为文字或数字。`, [
+          { ...(row > 0 ? { row } : {}), problem: `这一行嵌套超过 ${maxDepth} 层`, expected: '每个字段的值是文字、数字或 null' },
+        ]);
+      }
+    } else if (c === 93 /* ] */ || c === 125 /* } */) {
+      depth--;
+    } else if (c === 44 /* , */ && depth === rowsDepth && rowsDepth > 0) {
+      row++;
+    }
   }
 }
 
@@ -84,20 +133,28 @@ export async function xlsxRows(bytes: Uint8Array, options: { inflateRaw?: RawInf
       throw rejected(e);
     }
     if (!/\.(xml|rels)$/.test(entry.name)) continue;
-    const text = decoder.decode(data);
-    parts.set(entry.name, text);
-    if (entry.name === 'xl/worksheets/sheet1.xml') {
-      const merged = [...text.matchAll(/<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"/g)].map((m) => m[1]);
-      if (merged.length > 0) {
-        throw new FileProblemError(
-          'MERGED_CELLS',
-          `表格里有合并单元格（${merged.slice(0, 5).join('、')}${merged.length > 5 ? ' 等' : ''}）。合并后只有第一格有值，其余行会被当作空白。请取消合并，并在每一行填写完整后重新上传。`,
-        );
-      }
-    }
+    parts.set(entry.name, decoder.decode(data));
   }
-  const plain = readPlainFirstSheet(parts);
+  // Before any reader builds rows: the used range, hidden rows and columns, merged cells.
+  const sheetPath = firstSheetPath(parts);
+  const sheet = sheetPath ? parts.get(sheetPath) : undefined;
+  if (sheet === undefined) throw new FileProblemError('FILE_REJECTED', 'Excel 文件里找不到第一个工作表（文件可能已损坏）。请用 Excel 打开后另存为 .xlsx 再上传。');
+  const scan = scanSheet(sheet);
+  if (!scan.ok) {
+    const code = scan.kind === 'MERGED_CELLS' ? 'MERGED_CELLS' : scan.kind === 'HIDDEN' ? 'HIDDEN_ROWS' : 'SHEET_OUT_OF_RANGE';
+    throw new FileProblemError(code, scan.message, scan.details);
+  }
+  const plain = readPlainFirstSheet(parts, { lastRow: scan.lastRow, lastColumn: scan.lastColumn });
   if (plain) return plain;
+  // read-excel-file builds every row and cell up to the last element, empty or not: it reads only
+  // sheets whose elements all lie within the limits.
+  if (!scan.declaredWithinLimits) {
+    throw new FileProblemError(
+      'SHEET_OUT_OF_RANGE',
+      `表格在数据以外很远的地方还有空白的单元格或行（带格式但没有内容），这种表格无法读取。请把第 1 行到第 ${scan.lastRow} 行、A 列到 ${columnLetters(Math.max(1, scan.lastColumn))} 列的内容复制到一个新的表格，另存为 .xlsx 后重新上传。`,
+      [{ row: scan.lastRow + 1, problem: '数据以外还有带格式的空白单元格', expected: `只保留第 1–${scan.lastRow} 行、A–${columnLetters(Math.max(1, scan.lastColumn))} 列` }],
+    );
+  }
   try {
     return (await readSheet(bytes.slice().buffer, 1)) as unknown[][];
   } catch {

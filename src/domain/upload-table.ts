@@ -61,13 +61,18 @@ export function readTable(kind: UploadKind, table: readonly (readonly unknown[])
   });
   const missing = columns.filter((c) => c.required && !positions.has(c.key));
   if (missing.length > 0) {
-    errors.push({
-      row: headerIndex + 1,
-      problem: `表头缺少必填列：${missing.map((c) => c.header).join('、')}`,
-      received: header.filter(Boolean).join('、') || '（空）',
-      expected: columns.map((c) => c.header).join('、'),
-      hint: '请下载最新模板，把数据粘贴到模板里再上传；不要修改表头文字。',
-    });
+    // One problem per missing column, each naming it, so every refusal says where.
+    const received = header.filter(Boolean).join('、') || '（空）';
+    for (const c of missing) {
+      errors.push({
+        row: headerIndex + 1,
+        column: c.header,
+        problem: `表头缺少必填列“${c.header}”`,
+        received: received.length > 120 ? `${received.slice(0, 120)}…` : received,
+        expected: columns.map((x) => x.header).join('、'),
+        hint: '请下载最新模板，把数据粘贴到模板里再上传；不要修改表头文字。',
+      });
+    }
     return { rows: [], partial: [], errors, warnings, dataRows: 0 };
   }
 

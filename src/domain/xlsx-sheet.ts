@@ -34,7 +34,7 @@ const attr = (attrs: string, name: string): string | undefined => {
 };
 
 /** Path of the first sheet in workbook order, as read-excel-file finds it. */
-function firstSheetPath(parts: XlsxParts): string | null {
+export function firstSheetPath(parts: XlsxParts): string | null {
   const workbook = parts.get('xl/workbook.xml');
   const rels = parts.get('xl/_rels/workbook.xml.rels');
   if (!workbook || !rels) return null;
@@ -342,8 +342,13 @@ function fastCell(data: string, p: number, stop: number, rowNumber: number, stri
  * Rows of the first sheet, or null when the sheet is not of the plain shape (then read it with
  * read-excel-file). `fastCells: false` reads every cell the general way (for tests: both ways must agree).
  */
-export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boolean } = {}): unknown[][] | null {
+export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boolean; lastRow?: number; lastColumn?: number } = {}): unknown[][] | null {
   const fast = options.fastCells ?? true;
+  // The used range found by scanSheet: rows below it and cells right of it hold no values, so
+  // nothing is built for them (a formatted cell at the sheet's far corner costs nothing).
+  const usedRows = options.lastRow ?? Number.MAX_SAFE_INTEGER;
+  const usedColumns = options.lastColumn ?? Number.MAX_SAFE_INTEGER;
+  let pastUsedRows = false;
   const path = firstSheetPath(parts);
   const sheet = path ? parts.get(path) : undefined;
   if (!sheet) return null;
@@ -384,13 +389,14 @@ export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boo
       at = token.next;
       const read = readToken();
       if (read === false) return null;
+      if (pastUsedRows) break;
       if (read === true) continue;
       column = read;
       value = cell.value;
     }
     if (column <= lastColumn) return null;
     lastColumn = column;
-    if (value === null) continue;
+    if (value === null || column > usedColumns) continue;
     while (row!.length < column - 1) row!.push(null);
     row!.push(value);
     if (column > dataColumns) dataColumns = column;
@@ -419,6 +425,10 @@ export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boo
     if (token.kind === 'row') {
       const r = Number(attr(data.slice(token.attrsStart, token.attrsEnd), 'r'));
       if (row || !Number.isInteger(r) || r <= rows.length) return false;
+      if (r > usedRows) {
+        pastUsedRows = true;
+        return true;
+      }
       while (rows.length < r - 1) rows.push([]);
       rowNumber = r;
       lastColumn = 0;
@@ -446,7 +456,7 @@ export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boo
     const type = named.t[0] < 0 ? 110 /* n */ : typeLength === 1 ? data.charCodeAt(named.t[0]) : 0;
     if (type !== 115 /* s */ && type !== 110 /* n */ && type !== 98 /* b */) return false;
     // A number under a date (or other non-General) style is read-excel-file's to convert.
-    if (type === 110 && named.s[0] >= 0 && !general.has(data.slice(named.s[0], named.s[1]))) return false;
+    if (type === 110 && hasValue && named.s[0] >= 0 && !general.has(data.slice(named.s[0], named.s[1]))) return false;
     const value = hasValue ? plainValue(data, type, vStart, vEnd, strings) : null;
     if (value === undefined) return false;
     cell.value = value;

@@ -88,15 +88,48 @@ export interface SheetParts {
   /** `<numFmts>` and `<cellXfs>` of styles.xml; style 0 is General. */
   numFmts?: string;
   cellXfs?: string;
+  /** Shared strings (xl/sharedStrings.xml), as Excel and WPS save text; see `sharedRows`. */
+  sharedStrings?: readonly string[];
+}
+
+/**
+ * Rows as Excel saves them: text as shared strings (`t="s"`), numbers as `<v>`, from row `first` on.
+ * Returns the sheet data and the strings, for `xlsxFromParts`.
+ */
+export function sharedRows(rows: ReadonlyArray<ReadonlyArray<string | number | null>>, first = 1, strings: string[] = []): { sheetData: string; sharedStrings: string[] } {
+  const index = new Map(strings.map((t, i) => [t, i]));
+  const sheetData = rows
+    .map((cells, i) => {
+      const r = first + i;
+      const inner = cells
+        .map((v, j) => {
+          if (v === null) return '';
+          const ref = `${columnName(j)}${r}`;
+          if (typeof v === 'number') return `<c r="${ref}"><v>${v}</v></c>`;
+          let k = index.get(v);
+          if (k === undefined) {
+            k = strings.push(v) - 1;
+            index.set(v, k);
+          }
+          return `<c r="${ref}" t="s"><v>${k}</v></c>`;
+        })
+        .join('');
+      return `<row r="${r}">${inner}</row>`;
+    })
+    .join('');
+  return { sheetData, sharedStrings: strings };
 }
 
 /** A one-sheet workbook from its parts. */
 export function xlsxFromParts(parts: SheetParts): Uint8Array {
   return zipStored([
-    ['[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'],
+    ['[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'],
     ['_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'],
     ['xl/workbook.xml', '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'],
-    ['xl/_rels/workbook.xml.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>'],
+    ['xl/_rels/workbook.xml.rels', `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>${parts.sharedStrings ? '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>' : ''}</Relationships>`],
+    ...(parts.sharedStrings
+      ? ([['xl/sharedStrings.xml', `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${parts.sharedStrings.length}" uniqueCount="${parts.sharedStrings.length}">${parts.sharedStrings.map((t) => `<si><t xml:space="preserve">${escapeXml(t)}</t></si>`).join('')}</sst>`]] as const)
+      : []),
     ['xl/styles.xml', `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${parts.numFmts ?? ''}${parts.cellXfs ?? '<cellXfs count="1"><xf numFmtId="0"/></cellXfs>'}</styleSheet>`],
     ['xl/worksheets/sheet1.xml', `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${parts.before ?? ''}<sheetData>${parts.sheetData}</sheetData>${parts.after ?? ''}</worksheet>`],
   ]);
