@@ -1,4 +1,5 @@
 /** Projects in the caller's scope, one project's record, the approval queue and workflow steps. */
+import { normalizeCode } from '../../src/domain/upload-cells.ts';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { inScope } from '../../src/domain/access.ts';
 import { shanghaiDate } from '../../src/domain/dates.ts';
@@ -109,7 +110,8 @@ export function registerProjectRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(getRoute, async (c) => {
-    const { code } = c.req.valid('param');
+    // The same code however it is typed (case, full-width), as uploads store it.
+    const code = normalizeCode(c.req.valid('param').code, { upperCase: true });
     const project = await getProject(c.get('deps').db, code);
     if (!project) throw new ApiError(404, 'NOT_FOUND', `没有编号为 ${code} 的项目。`);
     if (!inScope(c.get('actor'), project.villageCode)) throw new ApiError(403, 'OUT_OF_SCOPE', `项目 ${code} 所在的村不在您的管理范围内。`);
@@ -117,7 +119,8 @@ export function registerProjectRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(transitionRoute, async (c) => {
-    const { code } = c.req.valid('param');
+    // The same code however it is typed (case, full-width), as uploads store it.
+    const code = normalizeCode(c.req.valid('param').code, { upperCase: true });
     const body = c.req.valid('json');
     const actor = c.get('actor');
     if (actor.role === 'inspector') throw new ApiError(403, 'FORBIDDEN', '监督检查员只能查看，不能办理审批。');

@@ -28,8 +28,24 @@ export function isBlank(cell: Cell): boolean {
 export function showReceived(cell: Cell): string {
   if (cell === null || cell === undefined) return '（空）';
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '（无效日期）' : cell.toISOString().slice(0, 10);
-  const text = typeof cell === 'string' ? cell : typeof cell === 'object' ? JSON.stringify(cell) : String(cell);
+  const text = typeof cell === 'string' ? cell : typeof cell === 'object' ? describeObject(cell) : String(cell);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/** A short JSON-like text of an object or array, never deeper than 3 levels (a value may be nested 100,000 deep). */
+function describeObject(value: object, depth = 0): string {
+  if (depth >= 3) return Array.isArray(value) ? '[…]' : '{…}';
+  const parts: string[] = [];
+  let length = 0;
+  const entries = Array.isArray(value) ? value.map((v) => [null, v] as const) : Object.entries(value);
+  for (const [key, v] of entries) {
+    const shown = v !== null && typeof v === 'object' ? describeObject(v, depth + 1) : JSON.stringify(v) ?? String(v);
+    const part = key === null ? shown : `${JSON.stringify(key)}:${shown}`;
+    parts.push(part);
+    length += part.length;
+    if (length > 60) break;
+  }
+  return Array.isArray(value) ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
 }
 
 /**
@@ -61,8 +77,18 @@ export function readText(cell: Cell, options: { max?: number } = {}): CellResult
   return { ok: true, value: text };
 }
 
-export function readCode(cell: Cell, pattern: RegExp, expected: string): CellResult<string> {
-  const text = typeof cell === 'number' && Number.isSafeInteger(cell) ? String(cell) : typeof cell === 'string' ? cell.trim() : null;
+/**
+ * A code as it is compared and stored: full-width letters, digits and signs as their ASCII forms
+ * (NFKC: `ＣＮ２０２５－０１` → `CN2025-01`), surrounding white space dropped, and with
+ * `upperCase` letters in upper case, so that one code typed two ways is one code.
+ */
+export function normalizeCode(text: string, options: { upperCase?: boolean } = {}): string {
+  const plain = text.normalize('NFKC').trim();
+  return options.upperCase ? plain.toUpperCase() : plain;
+}
+
+export function readCode(cell: Cell, pattern: RegExp, expected: string, options: { upperCase?: boolean } = {}): CellResult<string> {
+  const text = typeof cell === 'number' && Number.isSafeInteger(cell) ? String(cell) : typeof cell === 'string' ? normalizeCode(cell, options) : null;
   if (text === null || !pattern.test(text)) return fail('格式不对', expected);
   return { ok: true, value: text };
 }
@@ -96,6 +122,13 @@ export function readYuan(cell: Cell): CellResult<Fen> {
     return /^\d+\.\d{3,}$/.test(cleaned) ? fail('小数超过两位（分以下）', expected) : fail('不是数字', expected);
   }
   return { ok: true, value: fen };
+}
+
+/** An amount in 元 that must be more than 0 (a payment of 0 元 is no payment). */
+export function readPositiveYuan(cell: Cell): CellResult<Fen> {
+  const read = readYuan(cell);
+  if (read.ok && read.value === 0) return fail('金额是 0', '大于 0 的金额（元）', '没有付款的凭证不要上传。');
+  return read;
 }
 
 export function readInteger(cell: Cell, min: number, max: number): CellResult<number> {

@@ -14,6 +14,7 @@ import {
   readDecimal,
   readInteger,
   readText,
+  readPositiveYuan,
   readYuan,
   type Cell,
   type CellResult,
@@ -51,8 +52,9 @@ const ACCEPTANCE_CHOICES: Record<string, 'pass' | 'fail'> = { 合格: 'pass', �
 const TARGET_CHOICES: Record<string, 'project' | 'direct_subsidy'> = { 项目: 'project', project: 'project', 直补: 'direct_subsidy', 直补资金: 'direct_subsidy', direct_subsidy: 'direct_subsidy' };
 
 const PROJECT_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{2,31}$/;
-const projectCode = (cell: Cell) => readCode(cell, PROJECT_CODE, '3–32 位字母、数字或横线，如 CN2025-0001');
-const villageCode = (cell: Cell) => readCode(cell, /^\d{12}$/, '12 位村级统计区划代码，如 430482105003');
+// Project codes are compared and stored in upper case: cn2025-0001 and ＣＮ２０２５－０００１ are CN2025-0001.
+const projectCode = (cell: Cell) => readCode(cell, PROJECT_CODE, '3–32 位字母、数字或横线，如 CN2025-0001', { upperCase: true });
+const villageCode = (cell: Cell) => readCode(cell, /^\d{12}$/, '12 位村级统计区划代码，如 430482105205');
 const townshipCode = (cell: Cell) => readCode(cell, /^\d{9}$/, '9 位乡镇统计区划代码，如 430482105');
 const year = (cell: Cell) => readInteger(cell, 2000, 2100);
 const text = (max: number) => (cell: Cell) => readText(cell, { max });
@@ -66,7 +68,7 @@ export const UPLOAD_COLUMNS: Readonly<Record<UploadKind, readonly ColumnSpec[]>>
   projects: [
     col('code', '项目编号', true, projectCode, 'CN2025-0101', '全县唯一；已有编号的行会更新该项目（仅限尚未进入乡镇审核的项目）。'),
     col('year', '年度', true, year, 2025, '项目所属计划年度，如 2025。'),
-    col('villageCode', '村代码', true, villageCode, '430482105003', '12 位统计区划代码。'),
+    col('villageCode', '村代码', true, villageCode, '430482105205', '12 位统计区划代码。'),
     col('groupName', '组', false, text(40), '三组', '可空。'),
     col('type', '项目类型', true, text(40), '美丽家园建设', '填类型名称或代码，如 美丽家园建设、生产开发、配套基础设施、避险解困、其他。'),
     col('name', '项目名称', true, text(80), '村组道路硬化', ''),
@@ -87,7 +89,7 @@ export const UPLOAD_COLUMNS: Readonly<Record<UploadKind, readonly ColumnSpec[]>>
   disbursements: [
     col('projectCode', '项目编号', true, projectCode, 'CN2025-0101', '须为已经县级审批的项目。'),
     col('date', '拨付日期', true, readDate, '2025-06-20', '不早于县级审批日期，不晚于今天。'),
-    col('amount', '金额(元)', true, readYuan, 100000, '以元为单位；累计不超过项目预算。'),
+    col('amount', '金额(元)', true, readPositiveYuan, 100000, '以元为单位，大于 0；累计不超过项目预算。'),
     col('fundSource', '资金来源', false, (c) => readChoice(c, FUND_SOURCE_CHOICES, '中央、省级、县级 或 其他'), '中央', '默认 中央。'),
     col('voucherNumber', '凭证号', true, (c) => readCode(c, /^[\p{L}\p{N}_\-〔〕（）()#/]{2,40}$/u, '2–40 位，不含空格'), '记-2025-0612', '全县唯一；重复上传同一凭证不会重复记账。'),
     col('payee', '收款单位', true, text(80), '常宁市某建筑工程有限公司', '个人收款时公示会隐去姓名。'),
@@ -101,7 +103,7 @@ export const UPLOAD_COLUMNS: Readonly<Record<UploadKind, readonly ColumnSpec[]>>
     col('note', '备注', false, text(200), '', '可空。'),
   ],
   'direct-subsidies': [
-    col('villageCode', '村代码', true, villageCode, '430482105003', ''),
+    col('villageCode', '村代码', true, villageCode, '430482105205', ''),
     col('year', '年度', true, year, 2025, ''),
     col('beneficiaries', '享受人数', true, count, 512, '人。'),
     col('standard', '标准(元/人/年)', false, readYuan, 600, '默认 600。'),
