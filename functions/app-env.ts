@@ -4,6 +4,7 @@ import type { Config } from '../src/config.ts';
 import type { Actor } from '../src/domain/access.ts';
 import type { DraftPosterRenderer } from '../src/posters/draft.ts';
 import type { Logger } from './logger.ts';
+import type { UploadRunner } from './routes/upload-run.ts';
 import type { FileDeps } from './storage/file-storage.ts';
 
 /** What a publish produced, handed to the runtime's rebuild/deploy hook. */
@@ -43,6 +44,11 @@ export interface AppDeps {
    * without it `GET /api/v1/villages/{code}/draft-poster.*` answers 501.
    */
   draftPosters?: DraftPosterRenderer | undefined;
+  /**
+   * Reads, checks and writes an upload (functions/routes/upload-run.ts). Default: on the request's
+   * thread. The Node entry passes a worker thread with its own connection (functions/upload-worker.ts).
+   */
+  runUpload?: UploadRunner | undefined;
 }
 
 export interface AppEnv {

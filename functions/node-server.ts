@@ -15,6 +15,7 @@ import type { Logger } from './logger.ts';
 import { nodeDraftPosters, nodePosterFiles } from './node-posters.ts';
 import { nodeStaticSite } from './node-static.ts';
 import { nodeFileDeps } from './storage/node-files.ts';
+import { createUploadThread } from './upload-thread.ts';
 
 export interface NodeServerOptions {
   db: Database;
@@ -32,6 +33,12 @@ export interface NodeServerOptions {
   posters?: { dir: string; settings: PosterSettings; workers?: number };
   /** Outgoing HTTP for the Cloudflare Access keys (AppDeps.fetch); e2e tests serve a local JWKS. */
   fetch?: AppDeps['fetch'];
+  /**
+   * Run uploads on a worker thread with its own connection (default), so that reading and checking
+   * a file never holds up the site; false runs them on the request's thread. An in-memory
+   * database cannot be shared with a thread and always runs in process.
+   */
+  uploadThread?: boolean;
 }
 
 export interface RunningServer {
@@ -51,10 +58,15 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
     : null;
   // Posters before the built site: a planned poster missing from the folder is drawn there.
   const staticSite = posters ? every(nodePosterFiles(posters), site) : site;
+  const uploads =
+    options.uploadThread === false || /:memory:|mode=memory/.test(config.DATABASE_URL)
+      ? null
+      : createUploadThread({ db, url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, logger });
   const app = createApp({
     db,
     config,
     logger,
+    runUpload: uploads?.run,
     clock: options.clock ?? (() => new Date()),
     runtime: 'node',
     staticSite,
@@ -77,7 +89,7 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
         posters,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => void (posters?.close() ?? Promise.resolve()).then(done));
+            server.close(() => void Promise.all([posters?.close(), uploads?.close()]).then(() => done()));
             // Keep-alive connections would hold close() open; end idle ones now.
             if ('closeIdleConnections' in server) server.closeIdleConnections();
           }),

@@ -14,6 +14,7 @@ import { openWebDatabase } from '../db/client-web.ts';
 import type { Database } from '../db/database.ts';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
 import { createApp } from './app.ts';
+import { inProcessUploadRunner } from './routes/upload-run.ts';
 import type { AppEnv } from './app-env.ts';
 import { deployHookOnPublished } from './deploy-hook.ts';
 import { createJsonLogger } from './logger.ts';
@@ -68,6 +69,9 @@ export function perRequestDatabase(current: () => Database | undefined): Databas
 
 const requestDatabase = new AsyncLocalStorage<Database>();
 
+/** Rows one upload may have in the Worker, whose requests have a CPU limit (the Node entry reads up to 100,000). */
+const WORKER_MAX_UPLOAD_ROWS = 20_000;
+
 let built: { env: WorkerEnv; app: Hono<AppEnv>; config: Config } | undefined;
 
 /**
@@ -86,8 +90,9 @@ export function appFor(env: WorkerEnv): { app: Hono<AppEnv>; config: Config } {
   }
   const config = loadConfig(vars);
   const logger = createJsonLogger(config.LOG_LEVEL);
+  const db = perRequestDatabase(() => requestDatabase.getStore());
   const app = createApp({
-    db: perRequestDatabase(() => requestDatabase.getStore()),
+    db,
     config,
     clock: () => new Date(),
     logger,
@@ -97,6 +102,9 @@ export function appFor(env: WorkerEnv): { app: Hono<AppEnv>; config: Config } {
     onPublished: deployHookOnPublished(config.DEPLOY_HOOK_URL, logger),
     // sharp does not run in workerd: JPEG metadata is stripped losslessly instead (docs/villager-side.md).
     files: env.FILES ? { storage: r2FileStorage(env.FILES), reencodeImage: stripOnlyReencoder } : undefined,
+    // Uploads run in the request, within the Worker's CPU limit: past WORKER_MAX_UPLOAD_ROWS rows a
+    // file is refused with 413 TOO_MANY_ROWS before it is checked (the Node entry takes 100,000).
+    runUpload: inProcessUploadRunner(db, { maxRows: WORKER_MAX_UPLOAD_ROWS }),
   });
   built = { env, app, config };
   return built;

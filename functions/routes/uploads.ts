@@ -5,12 +5,12 @@
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { canUpload, ROLE_LABELS, UPLOAD_KINDS, type UploadKind } from '../../src/domain/access.ts';
-import { shanghaiDate } from '../../src/domain/dates.ts';
 import { ROW_SCHEMAS, UPLOAD_KIND_LABELS } from '../../src/domain/upload-columns.ts';
-import { IdempotencyConflictError, processUpload, type UploadReport } from '../../src/data/uploads.ts';
+import type { UploadReport } from '../../src/data/uploads.ts';
 import { ApiError, type ErrorDetail } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
-import { DEFAULT_MAX_UPLOAD_BYTES, readBodyBytes, readUpload } from './upload-body.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES, readBodyBytes } from './upload-body.ts';
+import { inProcessUploadRunner } from './upload-run.ts';
 import { bearer, ErrorDetailSchema, errorResponses } from './schemas.ts';
 
 export const UploadReportSchema = z
@@ -78,32 +78,34 @@ export function registerUploadRoutes(app: OpenAPIHono<AppEnv>): void {
     }
     const dryRun = c.req.query('dryRun') === 'true';
     const bytes = await readBodyBytes(c.req.raw, deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
-    const { format, encoding, read } = await readUpload(kind, bytes);
-    const now = deps.clock();
+    const run = deps.runUpload ?? inProcessUploadRunner(deps.db);
     let report: UploadReport;
     try {
-      report = await processUpload(deps.db, {
-        actor,
+      report = await run({
         kind,
-        format,
-        encoding,
-        read,
-        contentHash: await hashBytes(bytes),
+        bytes,
+        actor,
         idempotencyKey,
         dryRun,
         requestId: c.get('requestId'),
-        at: now.toISOString(),
-        today: shanghaiDate(now),
+        at: deps.clock().toISOString(),
         countyUnit: deps.config.ISSUING_UNIT,
       });
     } catch (e) {
-      if (e instanceof IdempotencyConflictError) {
-        throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', '这个 Idempotency-Key 已用于另一份不同的上传。请换一个键。');
-      }
+      // One line per refusal of a whole file, with the request's id; never the file's content.
+      if (e instanceof ApiError) deps.logger.log('info', 'upload refused', { requestId: c.get('requestId'), kind, code: e.code, status: e.status, bytes: bytes.length });
       throw e;
     }
     if (report.status === 'rejected') {
       const outOfScope = report.errors.filter((e) => e.code === 'OUT_OF_SCOPE');
+      deps.logger.log('info', 'upload refused', {
+        requestId: c.get('requestId'),
+        kind,
+        code: outOfScope.length > 0 ? 'OUT_OF_SCOPE' : 'VALIDATION_FAILED',
+        problems: report.errors.length,
+        rows: report.rows,
+        firstRow: report.errors.find((e) => e.row !== undefined)?.row ?? null,
+      });
       const details = report.errors.map(toDetail);
       if (outOfScope.length > 0) {
         throw new ApiError(403, 'OUT_OF_SCOPE', `有 ${outOfScope.length} 行的数据不在您的管理范围内，整份文件未写入。`, details);
@@ -117,11 +119,6 @@ export function registerUploadRoutes(app: OpenAPIHono<AppEnv>): void {
 function toDetail(p: UploadReport['errors'][number]): ErrorDetail {
   const { code: _code, ...rest } = p;
   return rest;
-}
-
-async function hashBytes(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 const camel = (kind: string) => kind.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase());
