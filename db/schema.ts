@@ -267,7 +267,7 @@ export const households = sqliteTable(
     villageCode: text('village_code')
       .notNull()
       .references(() => divisions.code),
-    /** 户编号, e.g. 430482105003-0012 */
+    /** 户编号, e.g. 430482105205-0012 */
     householdNumber: text('household_number').notNull(),
     headName: text('head_name').notNull(),
     /** Bank / 一卡通 account: internal only. */

@@ -88,7 +88,7 @@ export function cacheControlFor(path: string, status: number, existing: string |
   return REVALIDATE;
 }
 
-/** A poster file named by its content key (`/posters/2024/430482105003-546ea934f3385ae6-a4.pdf`), not manifest.json. */
+/** A poster file named by its content key (`/posters/2024/430482105205-546ea934f3385ae6-a4.pdf`), not manifest.json. */
 const CONTENT_NAMED_POSTER = /^\/posters\/.*[0-9a-f]{16}[^/]*$/;
 
 /** Adds the security and caching headers to every response of the app it is mounted on. */

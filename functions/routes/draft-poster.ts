@@ -22,7 +22,7 @@ const Params = z.object({
   code: z
     .string()
     .regex(/^\d{12}$/, '应为 12 位村级区划代码')
-    .openapi({ param: { name: 'code', in: 'path' }, example: '430482105003' }),
+    .openapi({ param: { name: 'code', in: 'path' }, example: '430482105205' }),
 });
 
 const year = z.coerce.number().int().min(2000).max(2100).optional().describe('公示年度；默认该村有县级已审批项目或直补资金的最近一年');

@@ -1,7 +1,7 @@
 /**
  * One storage interface for uploaded files (poster photos): a local folder in Node mode
  * (local-storage.ts), an R2 bucket on Cloudflare (r2-storage.ts). Keys are relative paths such as
- * `posting-proofs/430482105003/2f1c….jpg`; only published (re-encoded) images are ever stored.
+ * `posting-proofs/430482105205/2f1c….jpg`; only published (re-encoded) images are ever stored.
  */
 
 export interface StoredFile {

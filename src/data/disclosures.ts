@@ -178,7 +178,7 @@ const comparable = (content: DisclosureContent): string => canonicalJson({ ...co
  * @example
  * await publishDisclosures(db, { year: 2023, asOf: '2023-08-31', publishedAt: '2023-09-01T02:00:00Z',
  *   periodStart: '2023-09-01', issuingUnit: '常宁市库区移民事务中心', isSample: false })
- * // { ok: true, createdCount: 58, created: [{ scopeCode: '430482105003', version: 1, verificationCode: '7KQ4-M2XD', … }, …], … }
+ * // { ok: true, createdCount: 58, created: [{ scopeCode: '430482105205', version: 1, verificationCode: '7KQ4-M2XD', … }, …], … }
  */
 export async function publishDisclosures(db: Database, options: PublishOptions): Promise<PublishResult> {
   const invalid = validate(options);
