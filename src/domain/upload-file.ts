@@ -8,7 +8,7 @@
 import { readSheet } from 'read-excel-file/universal';
 import { CsvSyntaxError, parseCsvText } from './csv-text.ts';
 import { firstSheetPath, readPlainFirstSheet } from './xlsx-sheet.ts';
-import { columnLetters, scanSheet, type SheetProblem } from './xlsx-scan.ts';
+import { columnLetters, scanSheet, SHEET_LIMITS, type SheetProblem } from './xlsx-scan.ts';
 import { inflateEntry, listZipEntries, ZipRejectedError, type RawInflate } from './zip-guard.ts';
 
 export type UploadFormat = 'json' | 'csv' | 'xlsx';
@@ -135,19 +135,19 @@ export async function xlsxRows(bytes: Uint8Array, options: { inflateRaw?: RawInf
     if (!/\.(xml|rels)$/.test(entry.name)) continue;
     parts.set(entry.name, decoder.decode(data));
   }
-  // Before any reader builds rows: the used range, hidden rows and columns, merged cells.
   const sheetPath = firstSheetPath(parts);
   const sheet = sheetPath ? parts.get(sheetPath) : undefined;
   if (sheet === undefined) throw new FileProblemError('FILE_REJECTED', 'Excel 文件里找不到第一个工作表（文件可能已损坏）。请用 Excel 打开后另存为 .xlsx 再上传。');
+  // Our reader builds rows only within the bounds (SHEET_LIMITS); anything it does not read plainly,
+  // or that lies beyond them, is scanned first, so that a refusal names its place and
+  // read-excel-file (which builds every element up to the last) only reads a bounded sheet.
+  const plain = readPlainFirstSheet(parts, { limits: SHEET_LIMITS });
+  if (plain) return plain;
   const scan = scanSheet(sheet);
   if (!scan.ok) {
     const code = scan.kind === 'MERGED_CELLS' ? 'MERGED_CELLS' : scan.kind === 'HIDDEN' ? 'HIDDEN_ROWS' : 'SHEET_OUT_OF_RANGE';
     throw new FileProblemError(code, scan.message, scan.details);
   }
-  const plain = readPlainFirstSheet(parts, { lastRow: scan.lastRow, lastColumn: scan.lastColumn });
-  if (plain) return plain;
-  // read-excel-file builds every row and cell up to the last element, empty or not: it reads only
-  // sheets whose elements all lie within the limits.
   if (!scan.declaredWithinLimits) {
     throw new FileProblemError(
       'SHEET_OUT_OF_RANGE',

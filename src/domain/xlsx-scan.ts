@@ -50,16 +50,18 @@ export function columnLetters(n: number): string {
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
 
 /**
- * The value of attribute `name` in the tag data[from, to), or null. Searches only the tag (a
- * search of the whole text for an absent attribute would make the scan quadratic).
+ * The value of attribute `name` in the tag data[from, to), or null. Looks only inside the tag,
+ * without copying it (a search of the whole text for an absent attribute would make the scan
+ * quadratic; a copy per cell would make it slow).
  */
 function attribute(data: string, from: number, to: number, name: string): string | null {
-  const tag = data.slice(from, to);
-  for (let i = tag.indexOf(`${name}="`); i >= 0; i = tag.indexOf(`${name}="`, i + 1)) {
-    if (i > 0 && !isSpace(tag.charCodeAt(i - 1))) continue;
-    const start = i + name.length + 2;
-    const end = tag.indexOf('"', start);
-    return end < 0 ? null : tag.slice(start, end);
+  const open = `${name}="`;
+  for (let i = from; i + open.length <= to; i++) {
+    if (data.charCodeAt(i) !== open.charCodeAt(0) || !data.startsWith(open, i) || (i > from && !isSpace(data.charCodeAt(i - 1)))) continue;
+    const start = i + open.length;
+    let end = start;
+    while (end < to && data.charCodeAt(end) !== 34) end++;
+    return end >= to ? null : data.slice(start, end);
   }
   return null;
 }
@@ -129,18 +131,38 @@ export function scanSheet(xml: string, limits: SheetLimits = SHEET_LIMITS): Shee
     if (c1 === 114 /* r */ && xml.startsWith('<row', lt) && (isSpace(xml.charCodeAt(lt + 4)) || xml.charCodeAt(lt + 4) === 62 || xml.charCodeAt(lt + 4) === 47)) {
       const gt = xml.indexOf('>', lt);
       if (gt < 0) break;
-      const r = Number(attribute(xml, lt, gt, 'r'));
+      let r = 0;
+      let after = lt + 4;
+      if (xml.startsWith(' r="', lt + 4)) {
+        // The usual `<row r="12"`: the number in place.
+        let i = lt + 8;
+        for (let c = xml.charCodeAt(i); c >= 48 && c <= 57 && r <= 1e12; c = xml.charCodeAt(++i)) r = r * 10 + (c - 48);
+        if (xml.charCodeAt(i) === 34) after = i + 1;
+        else r = 0;
+      } else {
+        r = Number(attribute(xml, lt, gt, 'r'));
+      }
       row = Number.isSafeInteger(r) && r >= 1 ? r : row + 1;
       if (row > declaredRow) declaredRow = row;
-      rowHidden = isTrue(attribute(xml, lt, gt, 'hidden'));
+      rowHidden = after < gt - 8 && isTrue(attribute(xml, after, gt, 'hidden'));
       lt = gt;
       continue;
     }
     if (c1 !== 99 /* c */ || !(isSpace(xml.charCodeAt(lt + 2)) || xml.charCodeAt(lt + 2) === 62 || xml.charCodeAt(lt + 2) === 47)) continue;
     const gt = xml.indexOf('>', lt);
     if (gt < 0) break;
-    const ref = attribute(xml, lt, gt, 'r');
-    const [col, r] = ref ? parseRef(ref) : [0, 0];
+    // The usual cell starts `<c r="B7"`: its reference is read in place; any other form by name.
+    let col = 0;
+    let r = 0;
+    if (xml.charCodeAt(lt + 2) === 32 && xml.charCodeAt(lt + 3) === 114 && xml.charCodeAt(lt + 4) === 61 && xml.charCodeAt(lt + 5) === 34) {
+      let i = lt + 6;
+      for (let c = xml.charCodeAt(i); c >= 65 && c <= 90 && col <= 1_000_000; c = xml.charCodeAt(++i)) col = col * 26 + (c - 64);
+      for (let c = xml.charCodeAt(i); c >= 48 && c <= 57 && r <= 1e12; c = xml.charCodeAt(++i)) r = r * 10 + (c - 48);
+      if (xml.charCodeAt(i) !== 34 || col === 0 || r === 0) col = r = 0;
+    } else {
+      const ref = attribute(xml, lt, gt, 'r');
+      if (ref) [col, r] = parseRef(ref);
+    }
     const cellRow = r || row;
     const cellCol = col || declaredColumn + 1;
     if (cellRow > declaredRow) declaredRow = cellRow;
@@ -149,9 +171,19 @@ export function scanSheet(xml: string, limits: SheetLimits = SHEET_LIMITS): Shee
       lt = gt;
       continue; // <c …/>: empty
     }
-    const close = xml.indexOf('</c>', gt);
-    const end = close < 0 || close > stop ? stop : close;
-    if (holdsValue(xml, gt + 1, end)) {
+    // The usual content, `<v>text</v></c>`, without searching; any other content by its `</c>`.
+    let end: number;
+    let has: boolean;
+    const vEnd = xml.startsWith('<v>', gt + 1) ? xml.indexOf('<', gt + 4) : -1;
+    if (vEnd >= 0 && vEnd < stop && xml.startsWith('</v></c>', vEnd)) {
+      has = vEnd > gt + 4;
+      end = vEnd + 7;
+    } else {
+      const close = xml.indexOf('</c>', gt);
+      end = close < 0 || close > stop ? stop : close;
+      has = holdsValue(xml, gt + 1, end);
+    }
+    if (has) {
       if (cellRow > limits.maxRow || cellCol > limits.maxColumn) {
         farCount++;
         if (farCells.length < 5) farCells.push(`${columnLetters(Math.min(cellCol, 16_384))}${cellRow}`);
@@ -204,7 +236,9 @@ export function scanSheet(xml: string, limits: SheetLimits = SHEET_LIMITS): Shee
 
   // Merged cells: only the first cell of each range has the value.
   const merged: string[] = [];
-  for (const m of xml.matchAll(/<mergeCell\s+ref="([A-Za-z]+\d+):([A-Za-z]+\d+)"/g)) {
+  // After the sheet data: a plain search finds where they start (a pattern over the whole text would cost as much as the scan).
+  const mergeStart = xml.indexOf('<mergeCell', dataEnd < 0 ? 0 : dataEnd);
+  for (const m of mergeStart < 0 ? [] : xml.slice(mergeStart).matchAll(/<mergeCell\s+ref="([A-Za-z]+\d+):([A-Za-z]+\d+)"/g)) {
     merged.push(`${m[1]}:${m[2]}`);
     if (merged.length >= 200) break;
   }

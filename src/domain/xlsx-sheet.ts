@@ -338,17 +338,29 @@ function fastCell(data: string, p: number, stop: number, rowNumber: number, stri
   return vEnd + 8;
 }
 
+/** Bounds on what the reader builds (see src/domain/xlsx-scan.ts, SHEET_LIMITS). */
+export interface PlainSheetLimits {
+  maxRow: number;
+  maxColumn: number;
+  maxCells: number;
+}
+
 /**
  * Rows of the first sheet, or null when the sheet is not of the plain shape (then read it with
  * read-excel-file). `fastCells: false` reads every cell the general way (for tests: both ways must agree).
+ *
+ * With `limits`, nothing is built beyond them: rows past `maxRow` and cells past `maxColumn` that
+ * hold no value are skipped (formatting at the sheet's far corner costs nothing), and the reader
+ * answers null, for scanSheet to refuse with the place, as soon as a value lies beyond them, the
+ * used range would pass `maxCells`, or the sheet has hidden rows or columns or merged cells.
  */
-export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boolean; lastRow?: number; lastColumn?: number } = {}): unknown[][] | null {
+export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boolean; limits?: PlainSheetLimits } = {}): unknown[][] | null {
   const fast = options.fastCells ?? true;
-  // The used range found by scanSheet: rows below it and cells right of it hold no values, so
-  // nothing is built for them (a formatted cell at the sheet's far corner costs nothing).
-  const usedRows = options.lastRow ?? Number.MAX_SAFE_INTEGER;
-  const usedColumns = options.lastColumn ?? Number.MAX_SAFE_INTEGER;
-  let pastUsedRows = false;
+  const limits = options.limits;
+  const maxRow = limits?.maxRow ?? Number.MAX_SAFE_INTEGER;
+  const maxColumn = limits?.maxColumn ?? Number.MAX_SAFE_INTEGER;
+  /** In a row past maxRow: its cells must all be empty. */
+  let beyond = false;
   const path = firstSheetPath(parts);
   const sheet = path ? parts.get(path) : undefined;
   if (!sheet) return null;
@@ -363,6 +375,11 @@ export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boo
   const start = sheet.indexOf('<sheetData');
   if (start < 0) return null;
   const end = sheet.indexOf('</sheetData>', start);
+  if (limits) {
+    // Hidden columns and merged cells: left to the scan, which names them.
+    if (/<col\b[^>]*\bhidden="(?:1|true)"/.test(sheet.slice(0, start))) return null;
+    if (end >= 0 && sheet.indexOf('<mergeCell', end) >= 0) return null;
+  }
   // Scanned in place between start and stop: a slice of a large string costs on every access.
   const data = sheet;
   const stop = end < 0 ? sheet.length : end;
@@ -389,19 +406,20 @@ export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boo
       at = token.next;
       const read = readToken();
       if (read === false) return null;
-      if (pastUsedRows) break;
       if (read === true) continue;
       column = read;
       value = cell.value;
     }
     if (column <= lastColumn) return null;
     lastColumn = column;
-    if (value === null || column > usedColumns) continue;
+    if (value === null) continue;
+    if (beyond || column > maxColumn) return null;
     while (row!.length < column - 1) row!.push(null);
     row!.push(value);
     if (column > dataColumns) dataColumns = column;
   }
   if (row) return null;
+  if (limits && dataRows * dataColumns > limits.maxCells) return null;
   const out = rows.slice(0, dataRows);
   for (let i = 0; i < out.length; i++) {
     const r = out[i]!;
@@ -417,16 +435,28 @@ export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boo
   function readToken(): number | boolean {
     if (token.kind === 'rowEnd') {
       if (!row) return false;
+      if (beyond) {
+        beyond = false;
+        row = null;
+        return true;
+      }
       rows.push(row);
       if (row.length > 0) dataRows = rowNumber;
       row = null;
       return true;
     }
     if (token.kind === 'row') {
-      const r = Number(attr(data.slice(token.attrsStart, token.attrsEnd), 'r'));
-      if (row || !Number.isInteger(r) || r <= rows.length) return false;
-      if (r > usedRows) {
-        pastUsedRows = true;
+      const attrs = data.slice(token.attrsStart, token.attrsEnd);
+      const r = Number(attr(attrs, 'r'));
+      if (row || !Number.isInteger(r) || r <= rows.length || r <= rowNumber) return false;
+      // A hidden row: left to the scan, which refuses it when it holds data.
+      if (limits && attrs.includes('hidden') && /^(?:1|true)$/.test(attr(attrs, 'hidden') ?? '')) return false;
+      if (r > maxRow) {
+        // Past the bounds: nothing is built; a value here makes the sheet the scan's to refuse.
+        beyond = true;
+        rowNumber = r;
+        lastColumn = 0;
+        if (!token.empty) row = [];
         return true;
       }
       while (rows.length < r - 1) rows.push([]);

@@ -9,7 +9,8 @@ import { readSheet } from 'read-excel-file/universal';
 import { describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/universal';
 import { parseCsvText } from '../../src/domain/csv-text.ts';
-import { xlsxRows } from '../../src/domain/upload-file.ts';
+import { FileProblemError, xlsxRows } from '../../src/domain/upload-file.ts';
+import { sharedRows, xlsxFromParts } from '../support/xlsx-parts.ts';
 import { readPlainFirstSheet } from '../../src/domain/xlsx-sheet.ts';
 import { inflateEntry, listZipEntries } from '../../src/domain/zip-guard.ts';
 
@@ -171,5 +172,35 @@ describe('plain XLSX sheet reader on hand-written parts', () => {
     expect(read(row('<c r="A1"><v>2</v><f>1+1</f></c>'), STRINGS)).toBeNull(); // formula after the value
     expect(read(row('<c r="A1" t="s"><v>0</v></c>'), '<si/>')).toBeNull();
     expect(read(row('<c r="A1" t="s"><v>0</v></c>'), '<si><t>_x000D_</t></si>')).toBeNull();
+  });
+});
+
+describe('the sheet reader within its bounds (SHEET_LIMITS)', () => {
+  const styles = '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>';
+  it('builds nothing for formatted empty cells at the far corner, and reads the data', async () => {
+    const { sheetData, sharedStrings } = sharedRows([['项目编号', '金额'], ['A-1', 1]]);
+    const far = '<row r="1048576"><c r="XFD1048576" s="1"/></row>';
+    const wide = '<row r="3"><c r="XFD3" s="1"/></row>';
+    expect(await xlsxRows(xlsxFromParts({ sheetData: sheetData + wide + far, sharedStrings, cellXfs: styles }))).toEqual([['项目编号', '金额'], ['A-1', 1]]);
+  });
+
+  it.each([
+    ['a value past the last row', '<row r="100101"><c r="A100101"><v>1</v></c></row>', 'SHEET_OUT_OF_RANGE', { row: 100_101, column: 'A' }],
+    ['a value past the last column', '<row r="3"><c r="BM3"><v>1</v></c></row>', 'SHEET_OUT_OF_RANGE', { row: 3, column: 'BM' }],
+    ['a hidden row with data', '<row r="3" hidden="1"><c r="A3"><v>1</v></c></row>', 'HIDDEN_ROWS', { row: 3 }],
+  ])('refuses %s, naming where', async (_label, extra, code, at) => {
+    const { sheetData, sharedStrings } = sharedRows([['项目编号', '金额'], ['A-1', 1]]);
+    const refusal = await xlsxRows(xlsxFromParts({ sheetData: sheetData + extra, sharedStrings })).then(
+      () => null,
+      (e: unknown) => e as FileProblemError,
+    );
+    expect(refusal).toBeInstanceOf(FileProblemError);
+    expect(refusal!.code).toBe(code);
+    expect(refusal!.details).toEqual(expect.arrayContaining([expect.objectContaining(at)]));
+  });
+
+  it('keeps a hidden row without data out of the way', async () => {
+    const { sheetData, sharedStrings } = sharedRows([['项目编号', '金额'], ['A-1', 1]]);
+    expect(await xlsxRows(xlsxFromParts({ sheetData: sheetData + '<row r="3" hidden="1"/>', sharedStrings }))).toEqual([['项目编号', '金额'], ['A-1', 1]]);
   });
 });
