@@ -11,6 +11,9 @@ import { describeResult, generateSitePostersFromEnv, loadPosterConfig } from './
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The deploy redirect every `astro build` writes (see buildSite). */
+export const WRANGLER_REDIRECT = resolve(PROJECT_ROOT, '.wrangler/deploy/config.json');
+
 export interface BuildOptions {
   /** Environment for the build (DATABASE_URL above all). */
   env: Record<string, string | undefined>;
@@ -66,5 +69,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   if (existsSync(outDir)) renameSync(outDir, oldDir);
   renameSync(nextDir, outDir);
   rmSync(oldDir, { recursive: true, force: true });
+  // astro build leaves .wrangler/deploy/config.json redirecting wrangler to the assets-only config
+  // it generated in the (by now renamed) build folder: plain `npx wrangler deploy` would then fail,
+  // or deploy the site without the Worker. Without it wrangler reads wrangler.toml, as it should.
+  rmSync(WRANGLER_REDIRECT, { force: true });
   return { outDir, ms: performance.now() - started };
 }
