@@ -1,7 +1,7 @@
 /**
  * The whole data model of the portal, as drizzle tables over SQLite/libSQL.
  *
- * Conventions (README glossary):
+ * Conventions (docs/glossary.md):
  * - money is integer fen in `*_fen` columns, never a float;
  * - dates are ISO `YYYY-MM-DD` strings, timestamps ISO 8601 strings in UTC;
  * - division codes are the official 统计用区划代码: 6-digit county, 9-digit township, 12-digit village.

@@ -1,7 +1,7 @@
 /**
  * Worker fallback "re-encoder": sharp does not run in workerd, so on Cloudflare a JPEG's metadata
  * segments are removed losslessly (src/domain/jpeg-metadata.ts) and other formats are refused.
- * The pixels are not decoded and encoded again; see the README's Decisions for why this is enough
+ * The pixels are not decoded and encoded again; see docs/decisions.md for why this is enough
  * for a poster photo and how to switch to Cloudflare Images if it is not.
  */
 import { JpegFormatError, stripJpegMetadata } from '../../src/domain/jpeg-metadata.ts';

@@ -1,6 +1,6 @@
 /**
  * `npm run deploy`: migrate the Turso database, build the site from it and deploy the Worker with
- * its static assets. Reads the same variables as `npm start` from the environment (README,
+ * its static assets. Reads the same variables as `npm start` from the environment (docs/using.md,
  * Configuration); the plain ones go to the Worker as `--var`, the secrets (DATABASE_URL,
  * DATABASE_AUTH_TOKEN, TIANDITU_KEY, DEPLOY_HOOK_URL) must have been set once with
  * `npx wrangler secret put NAME -c wrangler.toml`. Extra arguments go to `wrangler deploy`
@@ -38,7 +38,7 @@ try {
   throw error;
 }
 if (config.DATABASE_URL.startsWith('file:')) {
-  fail('DATABASE_URL is a local file. The Worker reaches its database over HTTP: set DATABASE_URL=libsql://<db>-<org>.turso.io and DATABASE_AUTH_TOKEN (README, Deployment).');
+  fail('DATABASE_URL is a local file. The Worker reaches its database over HTTP: set DATABASE_URL=libsql://<db>-<org>.turso.io and DATABASE_AUTH_TOKEN (docs/deployment.md).');
 }
 if (!process.env.SITE_URL || !config.SITE_URL.startsWith('https://')) {
   fail(`SITE_URL must be the public https:// address of the site (QR codes on posters point there); received ${process.env.SITE_URL ?? 'nothing'}.`);
@@ -46,7 +46,7 @@ if (!process.env.SITE_URL || !config.SITE_URL.startsWith('https://')) {
 
 const opened = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
 // Migrations run before the new Worker goes live, so they must not break the running one
-// (README, Deployment: rollback and backward-compatible migrations).
+// (docs/deployment.md: rollback and backward-compatible migrations).
 await migrateDatabase(opened.db);
 const [row] = await opened.db.select({ n: count() }).from(divisions);
 opened.close();

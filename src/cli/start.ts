@@ -23,7 +23,7 @@ try {
 } catch (error) {
   // A bad variable stops the start with its name, not with a stack trace.
   if (!(error instanceof ConfigError)) throw error;
-  console.error(`${error.message}\n\n配置有误，服务没有启动。See the README's Configuration table.`);
+  console.error(`${error.message}\n\n配置有误，服务没有启动。See the Configuration table in docs/using.md.`);
   process.exit(1);
 }
 const logger = createJsonLogger(config.LOG_LEVEL);

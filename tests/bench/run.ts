@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every `bench:*` script of package.json in turn (or the ones named on the
  * command line, e.g. `npm run bench -- posters`) and says which failed. Each benchmark prints its
- * own results and how they compare with their targets; the README quotes them.
+ * own results and how they compare with their targets; docs/benchmarks.md quotes them.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -108,7 +108,7 @@ describe('equal work for every outcome', () => {
     expect(b.log).toEqual(a.log);
     expect(c.log).toEqual(a.log);
     expect(a.log).toHaveLength(4);
-    // Timing is measured for the record (see README, Benchmarks), never asserted.
+    // Timing is measured for the record (see docs/benchmarks.md), never asserted.
     console.info(`lookup ms (${_mode}): found ${a.ms.toFixed(2)}, nobody ${b.ms.toFixed(2)}, wrong ${c.ms.toFixed(2)}`);
   });
 });
