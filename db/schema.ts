@@ -364,7 +364,7 @@ export const disclosures = sqliteTable(
     periodEnd: text('period_end').notNull(),
     issuingUnit: text('issuing_unit').notNull(),
     publishedAt: text('published_at').notNull(),
-    /** Canonical JSON of the published content (see src/domain/disclosure-content.ts). */
+    /** Canonical JSON of the published content (see src/domain/disclosure/disclosure-content.ts). */
     contentJson: text('content_json').notNull(),
     /** sha256 hex of `previousHash + contentJson` (chained). */
     contentHash: text('content_hash').notNull(),
@@ -517,7 +517,7 @@ export const postingProofs = sqliteTable(
   (t) => [index('posting_proofs_village_idx').on(t.villageCode), index('posting_proofs_disclosure_idx').on(t.disclosureId)],
 );
 
-/** Fixed-window throttle counters shared by every process and isolate (src/domain/throttle.ts). */
+/** Fixed-window throttle counters shared by every process and isolate (src/domain/access/throttle.ts). */
 export const throttleCounters = sqliteTable(
   'throttle_counters',
   {

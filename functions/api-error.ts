@@ -3,7 +3,7 @@
  * `{ code, message, details?, requestId }`; a 500 never says anything about internals.
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { UploadProblem } from '../src/domain/upload-plan.ts';
+import type { UploadProblem } from '../src/domain/upload/upload-plan.ts';
 
 /** A located problem (row, column, what was received and expected): the upload checks' shape. */
 export type ErrorDetail = Omit<UploadProblem, 'code'>;

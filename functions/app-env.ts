@@ -1,7 +1,7 @@
 /** What every route can rely on: the dependencies passed to createApp and per-request values. */
 import type { Database } from '../db/database.ts';
 import type { Config } from '../src/config.ts';
-import type { Actor } from '../src/domain/access.ts';
+import type { Actor } from '../src/domain/access/access.ts';
 import type { DraftPosterRenderer } from '../src/posters/draft.ts';
 import type { Logger } from './logger.ts';
 import type { UploadRunner } from './routes/upload-run.ts';

@@ -4,10 +4,10 @@
  * points; it is never drawn on the public map (see PROVENANCE.md).
  */
 import { readFileSync } from 'node:fs';
-import { isInsideRing, roundCoord, type LonLat } from '../../src/domain/geo.ts';
+import { isInsideRing, roundCoord, type LonLat } from '../../src/domain/geo/geo.ts';
 import type { Random } from './random.ts';
 
-// The geometry lives in src/domain/geo.ts, where the upload checks use it too.
+// The geometry lives in src/domain/geo/geo.ts, where the upload checks use it too.
 export { isInsideRing, roundCoord, type LonLat };
 
 export interface CountyOutline {

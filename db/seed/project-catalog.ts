@@ -2,7 +2,7 @@
  * Project types of the sample county and the kinds of project each type funds, with a plausible
  * name and 建设内容及规模 derived from the budget (so a bigger budget means a longer road).
  */
-import type { IndicatorGroup } from '../../src/domain/ledger.ts';
+import type { IndicatorGroup } from '../../src/domain/ledger/ledger.ts';
 import type { Random } from './random.ts';
 
 export interface ProjectTypeSeed {

@@ -20,7 +20,7 @@ import { getTableColumns, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { readFileSync } from 'node:fs';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { FundSource, MilestoneKind } from '../../src/domain/ledger.ts';
+import type { FundSource, MilestoneKind } from '../../src/domain/ledger/ledger.ts';
 import type { Database } from '../database.ts';
 import * as t from '../schema.ts';
 import { addDays, laterOf, randomDate } from './calendar.ts';
@@ -48,7 +48,7 @@ export const SAMPLE_SUBSIDY_STANDARD_FEN = 60_000;
 
 /**
  * The county's published 2022 self-evaluation figures (figures only), which the sample data
- * reproduce exactly. Keys match the indicator keys of src/domain/indicators.ts.
+ * reproduce exactly. Keys match the indicator keys of src/domain/ledger/indicators.ts.
  */
 export const SAMPLE_SELF_EVALUATION_2022 = {
   source: '常宁市库区移民事务中心 2022年度部门整体支出绩效自评',

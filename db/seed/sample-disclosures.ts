@@ -4,7 +4,7 @@
  * date for the self-evaluation), published as a correction with its reason.
  */
 import type { Database } from '../database.ts';
-import { addDays } from '../../src/domain/dates.ts';
+import { addDays } from '../../src/domain/shared/dates.ts';
 import { publishDisclosures } from '../../src/data/disclosures.ts';
 
 export const SAMPLE_YEARS = [2018, 2019, 2020, 2021, 2022, 2023, 2024] as const;

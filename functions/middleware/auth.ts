@@ -18,7 +18,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { findActorByAccessEmail, findActorByToken } from '../../src/data/users.ts';
-import type { Actor } from '../../src/domain/access.ts';
+import type { Actor } from '../../src/domain/access/access.ts';
 import { ApiError } from '../api-error.ts';
 import type { AppDeps, AppEnv } from '../app-env.ts';
 import { clientKey } from '../routes/public-client.ts';

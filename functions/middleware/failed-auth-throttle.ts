@@ -16,7 +16,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { throttleCounters } from '../../db/schema.ts';
 import { databaseThrottleStore } from '../../src/data/throttle-store.ts';
-import { countersFor, type ThrottleCounter, type ThrottleRule } from '../../src/domain/throttle.ts';
+import { countersFor, type ThrottleCounter, type ThrottleRule } from '../../src/domain/access/throttle.ts';
 
 /** Length of a failed-authentication window. */
 export const AUTH_FAILURE_WINDOW_SECONDS = 15 * 60;

@@ -1,6 +1,6 @@
 /** The audit log (county administrators and inspectors): read it, and verify its hash chain. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { canReadAudit } from '../../src/domain/access.ts';
+import { canReadAudit } from '../../src/domain/access/access.ts';
 import { listAudit, verifyAuditLog } from '../../src/data/audit.ts';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';

@@ -10,8 +10,8 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { inScope } from '../../src/domain/access.ts';
-import { shanghaiDate } from '../../src/domain/dates.ts';
+import { inScope } from '../../src/domain/access/access.ts';
+import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import { loadDraftVillageDisclosure } from '../../src/data/draft-disclosure.ts';
 import { missingGlyphMessage } from '../../src/posters/glyph-message.ts';
 import { ApiError } from '../api-error.ts';

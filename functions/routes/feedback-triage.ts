@@ -1,5 +1,5 @@
 /**
- * Staff triage of questions and objections (bearer token, src/domain/access.ts roles):
+ * Staff triage of questions and objections (bearer token, src/domain/access/access.ts roles):
  * - `GET /api/v1/feedback?status=received` — messages within the caller's scope, oldest first, with
  *   the reply phone (staff only). Every role may read (inspector included).
  * - `PATCH /api/v1/feedback/:id` `{ status, responsibleUnit?, answer? }` — received → handling →
@@ -16,8 +16,8 @@ import { FailureThrottle, requireToken } from '../middleware/auth.ts';
 import { appendAudit } from '../../src/data/audit.ts';
 import { applyTriage, getFeedbackForStaff, listFeedbackForStaff, type StaffFeedback } from '../../src/data/feedback.ts';
 import { writeTransaction } from '../../src/data/write-lock.ts';
-import { inScope } from '../../src/domain/access.ts';
-import { decideTriage, FEEDBACK_KINDS, FEEDBACK_STATUSES, FEEDBACK_SUBJECTS, feedbackRef, STATUS_LABELS, triageChangeSchema } from '../../src/domain/feedback.ts';
+import { inScope } from '../../src/domain/access/access.ts';
+import { decideTriage, FEEDBACK_KINDS, FEEDBACK_STATUSES, FEEDBACK_SUBJECTS, feedbackRef, STATUS_LABELS, triageChangeSchema } from '../../src/domain/villager/feedback.ts';
 import { auditInput } from './public-audit.ts';
 import { bearer, errorResponses } from './schemas.ts';
 

@@ -2,7 +2,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { asc, like } from 'drizzle-orm';
 import { divisions } from '../../db/schema.ts';
-import { canUpload, ROLE_LABELS, ROLES, UPLOAD_KINDS } from '../../src/domain/access.ts';
+import { canUpload, ROLE_LABELS, ROLES, UPLOAD_KINDS } from '../../src/domain/access/access.ts';
 import type { AppEnv } from '../app-env.ts';
 import { bearer, errorResponses } from './schemas.ts';
 

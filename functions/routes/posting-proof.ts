@@ -21,8 +21,8 @@ import { UnsupportedImageError } from '../storage/file-storage.ts';
 import { appendAudit } from '../../src/data/audit.ts';
 import { findProofTarget, getProof, insertProof, listProofs, reviewProof, type ProofRow } from '../../src/data/posting-proof.ts';
 import { writeTransaction } from '../../src/data/write-lock.ts';
-import { inScope } from '../../src/domain/access.ts';
-import { checkPostingPhoto, postedOn, type ExifFacts } from '../../src/domain/posting-proof.ts';
+import { inScope } from '../../src/domain/access/access.ts';
+import { checkPostingPhoto, postedOn, type ExifFacts } from '../../src/domain/villager/posting-proof.ts';
 import { auditInput } from './public-audit.ts';
 import { bearer, ErrorSchema, errorResponses } from './schemas.ts';
 

@@ -1,9 +1,9 @@
 /** Projects in the caller's scope, one project's record, the approval queue and workflow steps. */
-import { normalizeCode } from '../../src/domain/upload-cells.ts';
+import { normalizeCode } from '../../src/domain/upload/upload-cells.ts';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { inScope } from '../../src/domain/access.ts';
-import { shanghaiDate } from '../../src/domain/dates.ts';
-import { pendingActionFor, WORKFLOW_ACTIONS, WORKFLOW_STATES, type WorkflowState } from '../../src/domain/workflow.ts';
+import { inScope } from '../../src/domain/access/access.ts';
+import { shanghaiDate } from '../../src/domain/shared/dates.ts';
+import { pendingActionFor, WORKFLOW_ACTIONS, WORKFLOW_STATES, type WorkflowState } from '../../src/domain/ledger/workflow.ts';
 import { getProject, listProjects, transitionProject } from '../../src/data/workflow.ts';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';

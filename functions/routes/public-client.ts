@@ -10,7 +10,7 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
-import { sha256Hex } from '../../src/domain/disclosure-content.ts';
+import { sha256Hex } from '../../src/domain/disclosure/disclosure-content.ts';
 
 interface NodeBindings {
   incoming?: { socket?: { remoteAddress?: string } };

@@ -2,7 +2,7 @@
  * The question form without JavaScript (HTML in, HTML out), for old WeChat browsers and phones
  * with scripts off or broken:
  * - `GET /feedback/send/?project=<code>` (`?village=<code>`, `?disclosure=<verification code>`):
- *   the form, rendered per request with a one-time challenge and a small sum (src/domain/form-check.ts);
+ *   the form, rendered per request with a one-time challenge and a small sum (src/domain/villager/form-check.ts);
  * - `POST /feedback/send/` (application/x-www-form-urlencoded): the static pages' form posts here
  *   when its script did not run (the server answers with the sum to do: 还差一步), and so does the
  *   form above. Answers 201 with the reference number, 400/409 with the problems listed and the
@@ -10,7 +10,7 @@
  *
  * Abuse protection without a script or a third party: the challenge must have been issued by this
  * server, be 3 seconds to 30 minutes old and unused; the sum must be right; the honeypot empty;
- * and the throttles of the JSON way plus stricter ones (src/domain/form-check.ts). An accepted
+ * and the throttles of the JSON way plus stricter ones (src/domain/villager/form-check.ts). An accepted
  * message is stored and audited by the same function as the JSON way (storeFeedback).
  */
 import { Hono, type Context } from 'hono';
@@ -18,7 +18,7 @@ import type { AppEnv } from '../app-env.ts';
 import { resolveSubject, type ResolvedSubject } from '../../src/data/feedback.ts';
 import { subjectLabel } from '../../src/data/feedback-subject-label.ts';
 import { throttle, throttleStoreFor } from '../../src/data/throttle-store.ts';
-import { FEEDBACK_SUBJECTS, parseFeedbackSubmission, type FeedbackSubjectType } from '../../src/domain/feedback.ts';
+import { FEEDBACK_SUBJECTS, parseFeedbackSubmission, type FeedbackSubjectType } from '../../src/domain/villager/feedback.ts';
 import {
   challengeAgeProblem,
   challengeIssuedAt,
@@ -32,9 +32,9 @@ import {
   judgeChallengeUse,
   sumQuestion,
   type FormChallengeProblem,
-} from '../../src/domain/form-check.ts';
-import { newChallenge } from '../../src/domain/proof-of-work.ts';
-import type { ThrottleVerdict } from '../../src/domain/throttle.ts';
+} from '../../src/domain/villager/form-check.ts';
+import { newChallenge } from '../../src/domain/villager/proof-of-work.ts';
+import type { ThrottleVerdict } from '../../src/domain/access/throttle.ts';
 import { clientKey } from './public-client.ts';
 import { FEEDBACK_THROTTLED_MESSAGE, feedbackThrottleGroups, storeFeedback } from './public-feedback.ts';
 import { renderFeedbackHtml, type FeedbackFormValues, type FeedbackPageInput } from './public-feedback-html.ts';

@@ -3,7 +3,7 @@
  * small self-contained page in the site's plain style. Everything shown is already masked.
  */
 import { html, raw } from 'hono/html';
-import type { LookupAnswer, PaymentLine } from '../../src/domain/subsidy-lookup.ts';
+import type { LookupAnswer, PaymentLine } from '../../src/domain/villager/subsidy-lookup.ts';
 
 export type LookupPageInput =
   | { answer: LookupAnswer }

@@ -13,9 +13,9 @@ import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { lookupSubsidy, requestVillageCode } from '../../src/data/subsidy-lookup.ts';
 import { throttle, throttleStoreFor } from '../../src/data/throttle-store.ts';
-import { maskPersonName } from '../../src/domain/masking.ts';
-import { lookupRequestSchema, parseLookupRequest, type LookupAnswer } from '../../src/domain/subsidy-lookup.ts';
-import { LOOKUP_CLIENT_RULES, LOOKUP_VILLAGE_RULES, type ThrottleVerdict } from '../../src/domain/throttle.ts';
+import { maskPersonName } from '../../src/domain/villager/masking.ts';
+import { lookupRequestSchema, parseLookupRequest, type LookupAnswer } from '../../src/domain/villager/subsidy-lookup.ts';
+import { LOOKUP_CLIENT_RULES, LOOKUP_VILLAGE_RULES, type ThrottleVerdict } from '../../src/domain/access/throttle.ts';
 import { clientKey } from './public-client.ts';
 import { appendPublicAudit } from './public-audit.ts';
 import { renderLookupHtml } from './public-lookup-html.ts';
@@ -46,7 +46,7 @@ export const LookupAnswerSchema = z
 // The answer the handler sends is the domain's LookupAnswer: keep the documented shape in step.
 const documentedAnswer = (a: LookupAnswer): z.infer<typeof LookupAnswerSchema> => a;
 
-/** Documents `POST /public/lookup` from the schema that validates it (src/domain/subsidy-lookup.ts). */
+/** Documents `POST /public/lookup` from the schema that validates it (src/domain/villager/subsidy-lookup.ts). */
 export function registerPublicLookupDocs(api: OpenAPIHono<AppEnv>): void {
   api.openAPIRegistry.registerPath({
     method: 'post',

@@ -6,8 +6,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { disclosures } from '../../db/schema.ts';
-import { canPublish } from '../../src/domain/access.ts';
-import { addDays, shanghaiDate } from '../../src/domain/dates.ts';
+import { canPublish } from '../../src/domain/access/access.ts';
+import { addDays, shanghaiDate } from '../../src/domain/shared/dates.ts';
 import { publishDisclosures, type PublishResult } from '../../src/data/disclosures.ts';
 import { loadLedger } from '../../src/data/ledger.ts';
 import { appendAudit } from '../../src/data/audit.ts';

@@ -1,6 +1,6 @@
 /** Shared OpenAPI/zod schemas of the API: the error body and common parameters. */
 import { z } from '@hono/zod-openapi';
-import { UPLOAD_KINDS } from '../../src/domain/access.ts';
+import { UPLOAD_KINDS } from '../../src/domain/access/access.ts';
 
 export const ErrorDetailSchema = z
   .object({

@@ -4,9 +4,9 @@
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import writeXlsxFile from 'write-excel-file/universal';
-import { UPLOAD_KINDS, type UploadKind } from '../../src/domain/access.ts';
-import { UPLOAD_KIND_LABELS } from '../../src/domain/upload-columns.ts';
-import { templateContent, templateCsv } from '../../src/domain/upload-template.ts';
+import { UPLOAD_KINDS, type UploadKind } from '../../src/domain/access/access.ts';
+import { UPLOAD_KIND_LABELS } from '../../src/domain/upload/upload-columns.ts';
+import { templateContent, templateCsv } from '../../src/domain/upload/upload-template.ts';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
 

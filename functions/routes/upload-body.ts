@@ -5,10 +5,10 @@
  */
 import { inflateRawSync } from 'node:zlib';
 import { ApiError } from '../api-error.ts';
-import type { UploadKind } from '../../src/domain/access.ts';
-import { checkJsonDepth, csvRows, decodeText, FileProblemError, sniffFormat, xlsxRows, type UploadFormat } from '../../src/domain/upload-file.ts';
-import type { RawInflate } from '../../src/domain/zip-guard.ts';
-import { readJsonRows, readTable, type ReadRows } from '../../src/domain/upload-table.ts';
+import type { UploadKind } from '../../src/domain/access/access.ts';
+import { checkJsonDepth, csvRows, decodeText, FileProblemError, sniffFormat, xlsxRows, type UploadFormat } from '../../src/domain/upload/upload-file.ts';
+import type { RawInflate } from '../../src/domain/upload/zip-guard.ts';
+import { readJsonRows, readTable, type ReadRows } from '../../src/domain/upload/upload-table.ts';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 

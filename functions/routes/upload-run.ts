@@ -6,8 +6,8 @@
  * checking a large file never holds up the thread that serves the public site.
  */
 import type { Database } from '../../db/database.ts';
-import type { Actor, UploadKind } from '../../src/domain/access.ts';
-import { shanghaiDate } from '../../src/domain/dates.ts';
+import type { Actor, UploadKind } from '../../src/domain/access/access.ts';
+import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import { IdempotencyConflictError, processUpload, type UploadReport } from '../../src/data/uploads.ts';
 import { ApiError } from '../api-error.ts';
 import { readUpload } from './upload-body.ts';

@@ -4,8 +4,8 @@
  * same `Idempotency-Key`) returns the first result and writes nothing again.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import { canUpload, ROLE_LABELS, UPLOAD_KINDS, type UploadKind } from '../../src/domain/access.ts';
-import { ROW_SCHEMAS, UPLOAD_KIND_LABELS } from '../../src/domain/upload-columns.ts';
+import { canUpload, ROLE_LABELS, UPLOAD_KINDS, type UploadKind } from '../../src/domain/access/access.ts';
+import { ROW_SCHEMAS, UPLOAD_KIND_LABELS } from '../../src/domain/upload/upload-columns.ts';
 import type { UploadReport } from '../../src/data/uploads.ts';
 import { ApiError, type ErrorDetail } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';

@@ -1,10 +1,10 @@
 /**
  * Worker fallback "re-encoder": sharp does not run in workerd, so on Cloudflare a JPEG's metadata
- * segments are removed losslessly (src/domain/jpeg-metadata.ts) and other formats are refused.
+ * segments are removed losslessly (src/domain/villager/jpeg-metadata.ts) and other formats are refused.
  * The pixels are not decoded and encoded again; see docs/decisions.md for why this is enough
  * for a poster photo and how to switch to Cloudflare Images if it is not.
  */
-import { JpegFormatError, stripJpegMetadata } from '../../src/domain/jpeg-metadata.ts';
+import { JpegFormatError, stripJpegMetadata } from '../../src/domain/villager/jpeg-metadata.ts';
 import { UnsupportedImageError, type ImageReencoder } from './file-storage.ts';
 
 export const stripOnlyReencoder: ImageReencoder = async (bytes) => {

@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { loadConfig } from '../config.ts';
-import { ROLE_LABELS, ROLES, type Role } from '../domain/access.ts';
+import { ROLE_LABELS, ROLES, type Role } from '../domain/access/access.ts';
 import { ACCESS_PREFIX, grantAccess, listTokens, revokeAccess, TokenAdminError } from '../data/users.ts';
 
 const USAGE = `usage:

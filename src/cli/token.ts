@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { loadConfig } from '../config.ts';
-import { ROLE_LABELS, ROLES, type Role } from '../domain/access.ts';
+import { ROLE_LABELS, ROLES, type Role } from '../domain/access/access.ts';
 import { listTokens, mintToken, revokeToken, TokenAdminError } from '../data/users.ts';
 
 const USAGE = `usage:

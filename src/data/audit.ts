@@ -1,13 +1,13 @@
 /**
  * The audit log (审计日志): every write appends one entry in the same transaction as the write,
- * hash-chained to the entry before (src/domain/audit-chain.ts). Rows can never be changed or
+ * hash-chained to the entry before (src/domain/access/audit-chain.ts). Rows can never be changed or
  * removed (triggers); a unique index on `previous_hash` makes a forked chain impossible to insert.
  */
 import { asc, desc, gt, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { auditLog } from '../../db/schema.ts';
-import { auditHash, verifyAuditEntries, type AuditChainVerification, type StoredAuditEntry } from '../domain/audit-chain.ts';
-import { canonicalJson } from '../domain/disclosure-content.ts';
+import { auditHash, verifyAuditEntries, type AuditChainVerification, type StoredAuditEntry } from '../domain/access/audit-chain.ts';
+import { canonicalJson } from '../domain/disclosure/disclosure-content.ts';
 import type { WriteTx } from './write-lock.ts';
 
 export interface AuditInput {

@@ -2,10 +2,10 @@
  * Everything the county overview page shows for one year, from published disclosures only.
  */
 import type { Database } from '../../db/database.ts';
-import { computeIndicators, type YearIndicators } from '../domain/indicators.ts';
-import type { ProjectRecord } from '../domain/ledger.ts';
-import { sumFen, type Fen } from '../domain/money.ts';
-import { projectDisbursedFen, projectBudgetFen } from '../domain/indicators.ts';
+import { computeIndicators, type YearIndicators } from '../domain/ledger/indicators.ts';
+import type { ProjectRecord } from '../domain/ledger/ledger.ts';
+import { sumFen, type Fen } from '../domain/shared/money.ts';
+import { projectDisbursedFen, projectBudgetFen } from '../domain/ledger/indicators.ts';
 import { listPublishedYears, loadPublishedYear, type PublishedDisclosure } from './disclosures.ts';
 
 export interface TownshipTotals {

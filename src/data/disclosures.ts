@@ -27,9 +27,9 @@ import {
   type DisclosureContent,
   type DisclosureScopeType,
   type VillageDisclosureContent,
-} from '../domain/disclosure-content.ts';
-import { addDays } from '../domain/dates.ts';
-import type { Ledger } from '../domain/ledger.ts';
+} from '../domain/disclosure/disclosure-content.ts';
+import { addDays } from '../domain/shared/dates.ts';
+import type { Ledger } from '../domain/ledger/ledger.ts';
 import { loadLedger } from './ledger.ts';
 
 const { allocationDocuments, disbursements, disclosures, divisions, projects, resettlementVillages } = schema;

@@ -7,7 +7,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { directSubsidies, disclosures, projects } from '../../db/schema.ts';
-import type { VillageDisclosureContent } from '../domain/disclosure-content.ts';
+import type { VillageDisclosureContent } from '../domain/disclosure/disclosure-content.ts';
 import type { PreviousDisclosureOutcome } from '../posters/model.ts';
 import { buildVillageContents } from './disclosures.ts';
 import { loadLedger } from './ledger.ts';

@@ -8,9 +8,9 @@ import { and, asc, desc, eq, inArray, like, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import type { WriteTx } from './write-lock.ts';
 import { disclosures, divisions, feedback, projects } from '../../db/schema.ts';
-import { shanghaiDate } from '../domain/dates.ts';
-import { normalizeVerificationCode } from '../domain/disclosure-content.ts';
-import { disclosureOutcome, type DisclosureOutcome, type FeedbackRecord, type FeedbackStatus, type FeedbackSubjectType, type FeedbackSubmission } from '../domain/feedback.ts';
+import { shanghaiDate } from '../domain/shared/dates.ts';
+import { normalizeVerificationCode } from '../domain/disclosure/disclosure-content.ts';
+import { disclosureOutcome, type DisclosureOutcome, type FeedbackRecord, type FeedbackStatus, type FeedbackSubjectType, type FeedbackSubmission } from '../domain/villager/feedback.ts';
 
 export interface ResolvedSubject {
   subjectType: FeedbackSubjectType;

@@ -3,7 +3,7 @@
  * messages (src/pages/feeds/**).
  */
 import { loadConfig } from '../config.ts';
-import { answeredEntry, disclosureEntry, renderAtomFeed, type AtomEntry } from '../domain/atom-feed.ts';
+import { answeredEntry, disclosureEntry, renderAtomFeed, type AtomEntry } from '../domain/disclosure/atom-feed.ts';
 import { labelOf, siteFeedback } from './feedback.ts';
 import { portalData } from './portal-data.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Reads the internal ledger tables into the plain Ledger of src/domain/ledger.ts, which the
+ * Reads the internal ledger tables into the plain Ledger of src/domain/ledger/ledger.ts, which the
  * indicators and disclosure snapshots are computed from. Six queries sent in one batch (one round
  * trip, also over HTTP), whatever the number of projects.
  */
@@ -23,7 +23,7 @@ import {
   type Ledger,
   type Milestone,
   type ProjectRecord,
-} from '../domain/ledger.ts';
+} from '../domain/ledger/ledger.ts';
 
 export interface LoadLedgerOptions {
   /** Only this programme year; all years when omitted. */

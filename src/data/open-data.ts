@@ -4,11 +4,11 @@
  * dictionary. Everything comes from the published snapshots (already masked); money is integer
  * fen in JSON and 元 with two decimals in CSV, as the column names say.
  */
-import { FUND_SOURCE_ORDER } from '../domain/ledger.ts';
-import { FUND_SOURCE_LABELS } from '../domain/labels.ts';
-import { projectMoney } from '../domain/project-summary.ts';
-import { milestoneDate, statusLabel } from '../domain/project-status.ts';
-import { fenToYuanText, toCsv } from '../domain/csv-safety.ts';
+import { FUND_SOURCE_ORDER } from '../domain/ledger/ledger.ts';
+import { FUND_SOURCE_LABELS } from '../domain/ledger/labels.ts';
+import { projectMoney } from '../domain/ledger/project-summary.ts';
+import { milestoneDate, statusLabel } from '../domain/ledger/project-status.ts';
+import { fenToYuanText, toCsv } from '../domain/shared/csv-safety.ts';
 import type { PortalData, PortalProject, PortalVillage } from './portal-data.ts';
 
 export type DatasetName = 'projects' | 'villages' | 'disbursements' | 'direct-subsidies';

@@ -12,10 +12,10 @@ import type {
   DisclosureContent,
   VillageDisclosureContent,
   VillageFigures,
-} from '../domain/disclosure-content.ts';
-import type { ProjectRecord } from '../domain/ledger.ts';
-import type { MilestoneKind } from '../domain/ledger.ts';
-import { projectStatusAsOf } from '../domain/project-status.ts';
+} from '../domain/disclosure/disclosure-content.ts';
+import type { ProjectRecord } from '../domain/ledger/ledger.ts';
+import type { MilestoneKind } from '../domain/ledger/ledger.ts';
+import { projectStatusAsOf } from '../domain/ledger/project-status.ts';
 import type { PublishedDisclosure } from './disclosures.ts';
 import { siteDatabase } from './site-database.ts';
 

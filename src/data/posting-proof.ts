@@ -5,8 +5,8 @@
 import { and, desc, eq, like, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { disclosures, divisions, postingProofs } from '../../db/schema.ts';
-import { normalizeVerificationCode } from '../domain/disclosure-content.ts';
-import type { ProofCheck, ProofStatus } from '../domain/posting-proof.ts';
+import { normalizeVerificationCode } from '../domain/disclosure/disclosure-content.ts';
+import type { ProofCheck, ProofStatus } from '../domain/villager/posting-proof.ts';
 import type { WriteTx } from './write-lock.ts';
 
 export interface ProofTarget {

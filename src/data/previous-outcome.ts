@@ -7,7 +7,7 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { disclosures } from '../../db/schema.ts';
-import { disclosureOutcome, type DisclosureOutcome } from '../domain/feedback.ts';
+import { disclosureOutcome, type DisclosureOutcome } from '../domain/villager/feedback.ts';
 import type { PreviousDisclosureOutcome } from '../posters/model.ts';
 import { listFeedbackRecords, loadDisclosureOutcome } from './feedback.ts';
 

@@ -4,7 +4,7 @@
  * ("dsc" → 大水村) without a server.
  */
 import { pinyin } from 'pinyin-pro';
-import type { SearchEntry } from '../domain/search-match.ts';
+import type { SearchEntry } from '../domain/shared/search-match.ts';
 import type { PortalData } from './portal-data.ts';
 
 /** Per character, every possible initial ("长" → "cz"); other characters stand for themselves. */

@@ -3,7 +3,7 @@
  * same order whether the person exists, the second factor is wrong or everything matches: the
  * candidate query, the village name and the payments/head of the matched household (household
  * id -1 when nothing matched). Candidates are compared in constant time over a fixed number of
- * slots (src/domain/subsidy-lookup.ts). The full ID number never leaves SQLite: only its last 6
+ * slots (src/domain/villager/subsidy-lookup.ts). The full ID number never leaves SQLite: only its last 6
  * characters are selected.
  */
 import { and, eq, sql } from 'drizzle-orm';
@@ -17,7 +17,7 @@ import {
   type HouseholdPayment,
   type LookupAnswer,
   type LookupRequest,
-} from '../domain/subsidy-lookup.ts';
+} from '../domain/villager/subsidy-lookup.ts';
 
 export interface LookupOutcome {
   answer: LookupAnswer;

@@ -8,7 +8,7 @@
 import { lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { throttleCounters } from '../../db/schema.ts';
-import { countersFor, judge, type ThrottleRule, type ThrottleVerdict } from '../domain/throttle.ts';
+import { countersFor, judge, type ThrottleRule, type ThrottleVerdict } from '../domain/access/throttle.ts';
 import { writeTransaction } from './write-lock.ts';
 
 export interface ThrottleStore {

@@ -1,8 +1,8 @@
 /**
  * Per-village and per-year totals of a township, from the portal data (published snapshots only).
  */
-import { sumFen, type Fen } from '../domain/money.ts';
-import { hasReached } from '../domain/project-status.ts';
+import { sumFen, type Fen } from '../domain/shared/money.ts';
+import { hasReached } from '../domain/ledger/project-status.ts';
 import type { PortalData, PortalTownship, PortalVillage } from './portal-data.ts';
 
 export interface VillageRow {

@@ -1,10 +1,10 @@
-/** Loads what the upload checks need to know (src/domain/upload-plan.ts UploadContext). */
+/** Loads what the upload checks need to know (src/domain/upload/upload-plan.ts UploadContext). */
 import { sql } from 'drizzle-orm';
 import * as t from '../../db/schema.ts';
-import type { Actor, UploadKind } from '../domain/access.ts';
-import { COUNTY_OUTLINE_RING } from '../domain/county-outline.ts';
-import type { FundSource, MilestoneKind } from '../domain/ledger.ts';
-import type { ExistingDisbursement, ExistingProject, ExistingProjectDetails, UploadContext, VillageInfo } from '../domain/upload-plan.ts';
+import type { Actor, UploadKind } from '../domain/access/access.ts';
+import { COUNTY_OUTLINE_RING } from '../domain/geo/county-outline.ts';
+import type { FundSource, MilestoneKind } from '../domain/ledger/ledger.ts';
+import type { ExistingDisbursement, ExistingProject, ExistingProjectDetails, UploadContext, VillageInfo } from '../domain/upload/upload-plan.ts';
 import type { Database } from '../../db/database.ts';
 import type { WriteTx } from './write-lock.ts';
 

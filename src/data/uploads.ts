@@ -8,12 +8,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import * as t from '../../db/schema.ts';
-import { actorUnit, type Actor, type UploadKind } from '../domain/access.ts';
-import type { FundSource } from '../domain/ledger.ts';
-import type { UploadFormat } from '../domain/upload-file.ts';
-import { checkReferences, checkUpload, referencesOf } from '../domain/upload-check.ts';
-import type { CheckResult, ProjectWrite, UploadContext, UploadProblem, WritePlan } from '../domain/upload-plan.ts';
-import type { ReadRows } from '../domain/upload-table.ts';
+import { actorUnit, type Actor, type UploadKind } from '../domain/access/access.ts';
+import type { FundSource } from '../domain/ledger/ledger.ts';
+import type { UploadFormat } from '../domain/upload/upload-file.ts';
+import { checkReferences, checkUpload, referencesOf } from '../domain/upload/upload-check.ts';
+import type { CheckResult, ProjectWrite, UploadContext, UploadProblem, WritePlan } from '../domain/upload/upload-plan.ts';
+import type { ReadRows } from '../domain/upload/upload-table.ts';
 import { appendAudit } from './audit.ts';
 import { bulkInsert, insertFromJson } from './bulk-insert.ts';
 import { loadUploadContext } from './upload-context.ts';

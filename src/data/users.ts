@@ -10,8 +10,8 @@
 import { and, eq, isNull, like, or } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { apiTokens, divisions, users } from '../../db/schema.ts';
-import { ROLE_SCOPE_LEVEL, type Actor, type Role } from '../domain/access.ts';
-import { generateToken, hashToken, looksLikeToken } from '../domain/api-token.ts';
+import { ROLE_SCOPE_LEVEL, type Actor, type Role } from '../domain/access/access.ts';
+import { generateToken, hashToken, looksLikeToken } from '../domain/access/api-token.ts';
 import { appendAudit } from './audit.ts';
 import { writeTransaction } from './write-lock.ts';
 

@@ -3,7 +3,7 @@
  * poster's code belongs to, whether that version is still the current one, and whether its
  * stored hash still matches its content. Computed at build time from the published snapshots.
  */
-import { chainHash } from '../domain/disclosure-content.ts';
+import { chainHash } from '../domain/disclosure/disclosure-content.ts';
 import type { PortalData } from './portal-data.ts';
 
 export interface VerificationEntry {

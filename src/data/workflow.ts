@@ -6,8 +6,8 @@
 import { and, asc, desc, eq, inArray, like, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import * as t from '../../db/schema.ts';
-import { actorUnit, inScope, type Actor } from '../domain/access.ts';
-import { ACTION_MILESTONE, decideTransition, type WorkflowAction, type WorkflowState } from '../domain/workflow.ts';
+import { actorUnit, inScope, type Actor } from '../domain/access/access.ts';
+import { ACTION_MILESTONE, decideTransition, type WorkflowAction, type WorkflowState } from '../domain/ledger/workflow.ts';
 import { appendAudit } from './audit.ts';
 import { writeTransaction } from './write-lock.ts';
 

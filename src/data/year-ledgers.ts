@@ -2,7 +2,7 @@
  * The published ledger and indicators of every year, loaded once per build (loadPublishedYear is
  * one query per year) for the charts and the "records behind an indicator" pages.
  */
-import { computeIndicators, type YearIndicators } from '../domain/indicators.ts';
+import { computeIndicators, type YearIndicators } from '../domain/ledger/indicators.ts';
 import { loadPublishedYear, listPublishedYears, type PublishedYear } from './disclosures.ts';
 import { siteDatabase } from './site-database.ts';
 

@@ -3,8 +3,8 @@
  * mode, remembered in localStorage, and say how many days of a 公示期 are left (computed on the
  * reader's day, in Asia/Shanghai, since the page itself was built earlier).
  */
-import { daysLeftInPeriod } from '../domain/project-summary.ts';
-import { shanghaiDate } from '../domain/dates.ts';
+import { daysLeftInPeriod } from '../domain/ledger/project-summary.ts';
+import { shanghaiDate } from '../domain/shared/dates.ts';
 
 const KEY = 'elder';
 const root = document.documentElement;

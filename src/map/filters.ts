@@ -2,7 +2,7 @@
  * The map's filters (year, project type, status, township, village) and how they live in the URL,
  * so a filtered view can be shared as a link. Pure: no DOM, no Leaflet; unit-tested.
  */
-import type { StatusGroup } from '../domain/status-style.ts';
+import type { StatusGroup } from '../domain/ledger/status-style.ts';
 
 /** A project as the map receives it from /map/projects.json. */
 export interface MapProject {

@@ -8,7 +8,7 @@ import 'leaflet.markercluster';
 import 'leaflet/dist/leaflet.css';
 import 'leaflet.markercluster/dist/MarkerCluster.css';
 import './map.css';
-import { STATUS_STYLES } from '../domain/status-style.ts';
+import { STATUS_STYLES } from '../domain/ledger/status-style.ts';
 import { FILTER_KEYS, filtersToSearch, matchesFilters, parseFilters, type MapFilters, type MapProject } from './filters.ts';
 
 interface TileConfig {

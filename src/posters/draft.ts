@@ -9,7 +9,7 @@
  * const result = await drawDraftPoster({ content, previous: null, format: 'pdf', paper: 'A4', page: 1 }, settings);
  * if (result.ok) return new Response(result.bytes, { headers: { 'content-type': 'application/pdf' } });
  */
-import type { VillageDisclosureContent } from '../domain/disclosure-content.ts';
+import type { VillageDisclosureContent } from '../domain/disclosure/disclosure-content.ts';
 import { MissingGlyphError, missingCharacters, openPosterFonts, subsetPosterFonts, type PosterFonts } from './fonts.ts';
 import { layoutPoster, posterCharacters, type PaperSize, type PosterPage } from './layout.ts';
 import { buildPosterModel, type PosterModel, type PosterSettings, type PreviousDisclosureOutcome } from './model.ts';

@@ -3,12 +3,12 @@
  * the county's settings. Pure; the layout only places these strings, so everything printed on a
  * poster can be checked here (and every character is known before fonts are subset).
  */
-import type { VillageDisclosureContent } from '../domain/disclosure-content.ts';
-import { formatChineseDate } from '../domain/dates.ts';
-import { projectBudgetFen, projectDisbursedFen } from '../domain/indicators.ts';
-import { FUND_SOURCE_LABELS } from '../domain/labels.ts';
-import { formatYuan, type Fen } from '../domain/money.ts';
-import { projectStatusAsOf, statusLabel } from '../domain/project-status.ts';
+import type { VillageDisclosureContent } from '../domain/disclosure/disclosure-content.ts';
+import { formatChineseDate } from '../domain/shared/dates.ts';
+import { projectBudgetFen, projectDisbursedFen } from '../domain/ledger/indicators.ts';
+import { FUND_SOURCE_LABELS } from '../domain/ledger/labels.ts';
+import { formatYuan, type Fen } from '../domain/shared/money.ts';
+import { projectStatusAsOf, statusLabel } from '../domain/ledger/project-status.ts';
 import { qrModules } from './qr.ts';
 import { DEFAULT_TITLE_TEMPLATE, posterTitle, villageDisplayName } from './title.ts';
 

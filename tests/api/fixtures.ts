@@ -6,8 +6,8 @@
 import { expect } from 'vitest';
 import type { Database } from '../../db/database.ts';
 import * as schema from '../../db/schema.ts';
-import type { Role } from '../../src/domain/access.ts';
-import { shanghaiDate } from '../../src/domain/dates.ts';
+import type { Role } from '../../src/domain/access/access.ts';
+import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import { mintToken } from '../../src/data/users.ts';
 import type { ApiTarget } from '../support/api-target.ts';
 

@@ -5,7 +5,7 @@
 import writeXlsxFile from 'write-excel-file/universal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
-import { addDays } from '../../src/domain/dates.ts';
+import { addDays } from '../../src/domain/shared/dates.ts';
 import type { ApiTarget } from '../support/api-target.ts';
 import { approve, auth, expectWithin, ledgerCounts, mintAll, postBytes, postJson, projectRow, seedCounty, shanghaiToday, timed, VILLAGE_A1, VILLAGE_A2, type Tokens } from './fixtures.ts';
 

@@ -6,10 +6,10 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIN_FILL_MS, sumQuestion } from '../../src/domain/form-check.ts';
+import { MIN_FILL_MS, sumQuestion } from '../../src/domain/villager/form-check.ts';
 import type { ApiTarget } from '../support/api-target.ts';
 import { InjectedClock } from '../support/test-clock.ts';
-import { shanghaiDate } from '../../src/domain/dates.ts';
+import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import { PROJECT_CODE, seedVillagerDisclosure, seedVillagerRoster, VILLAGE_A } from './villager-roster.case.ts';
 
 const formPost = (fields: Record<string, string>): RequestInit => ({

@@ -6,11 +6,11 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/data/users.ts';
 import { createHash } from 'node:crypto';
-import { leadingZeroBits } from '../../src/domain/proof-of-work.ts';
+import { leadingZeroBits } from '../../src/domain/villager/proof-of-work.ts';
 import type { ApiTarget } from '../support/api-target.ts';
 import { loadDisclosureOutcome } from '../../src/data/feedback.ts';
-import { addDays, shanghaiDate } from '../../src/domain/dates.ts';
-import { FEEDBACK_CLIENT_RULES } from '../../src/domain/throttle.ts';
+import { addDays, shanghaiDate } from '../../src/domain/shared/dates.ts';
+import { FEEDBACK_CLIENT_RULES } from '../../src/domain/access/throttle.ts';
 import { DISCLOSURE_CODE, PROJECT_CODE, seedVillagerDisclosure, seedVillagerRoster, VILLAGE_A, VILLAGE_B } from './villager-roster.case.ts';
 
 /** What the browser does, with Node's synchronous sha256 so the cases stay fast. */

@@ -5,8 +5,8 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiTarget } from '../support/api-target.ts';
-import { LOOKUP_CLIENT_RULES } from '../../src/domain/throttle.ts';
-import { findPersonalData } from '../../src/domain/masking.ts';
+import { LOOKUP_CLIENT_RULES } from '../../src/domain/access/throttle.ts';
+import { findPersonalData } from '../../src/domain/villager/masking.ts';
 import { ROSTER, seedVillagerRoster, VILLAGE_A, VILLAGE_B } from './villager-roster.case.ts';
 
 const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/data/users.ts';
 import type { ApiTarget } from '../support/api-target.ts';
-import { addDays, shanghaiDate } from '../../src/domain/dates.ts';
+import { addDays, shanghaiDate } from '../../src/domain/shared/dates.ts';
 import { DISCLOSURE_CODE, seedVillagerDisclosure, seedVillagerRoster, VILLAGE_A, VILLAGE_B } from './villager-roster.case.ts';
 
 /** EXIF's `YYYY:MM:DD HH:MM:SS` for a China day and a time of day. */

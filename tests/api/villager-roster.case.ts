@@ -5,7 +5,7 @@
 import type { Database } from '../../db/database.ts';
 import * as t from '../../db/schema.ts';
 import { idNumberCheckChar } from '../../db/seed/id-number.ts';
-import { addDays } from '../../src/domain/dates.ts';
+import { addDays } from '../../src/domain/shared/dates.ts';
 
 export const VILLAGE_A = '430482105003';
 export const VILLAGE_B = '430482105004';

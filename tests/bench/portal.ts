@@ -25,8 +25,8 @@ import { createMemoryLogger } from '../../functions/logger.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadSampleCounty } from '../../src/cli/sample-data.ts';
 import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
-import { canonicalJson, chainHash, verificationCode, type VillageDisclosureContent } from '../../src/domain/disclosure-content.ts';
-import { sumFen } from '../../src/domain/money.ts';
+import { canonicalJson, chainHash, verificationCode, type VillageDisclosureContent } from '../../src/domain/disclosure/disclosure-content.ts';
+import { sumFen } from '../../src/domain/shared/money.ts';
 
 const runLighthouse = !process.argv.includes('--no-lighthouse');
 const LIGHTHOUSE_RUNS = 3;

@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { loadSampleCounty } from '../../src/cli/sample-data.ts';
 import { lookupSubsidy } from '../../src/data/subsidy-lookup.ts';
-import type { LookupRequest } from '../../src/domain/subsidy-lookup.ts';
+import type { LookupRequest } from '../../src/domain/villager/subsidy-lookup.ts';
 const url = process.env.DATABASE_URL ?? `file:${join(mkdtempSync(join(tmpdir(), 'bench-lookup-')), 'portal.db')}`;
 const { db } = await openDatabase({ url });
 if (!process.env.DATABASE_URL) {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, inject, it } from 'vitest';
-import { findPersonalData } from '../../src/domain/masking.ts';
+import { findPersonalData } from '../../src/domain/villager/masking.ts';
 
 const siteDir = inject('siteDir');
 

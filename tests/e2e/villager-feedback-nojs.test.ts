@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../db/client.ts';
-import { MIN_FILL_MS, sumQuestion } from '../../src/domain/form-check.ts';
+import { MIN_FILL_MS, sumQuestion } from '../../src/domain/villager/form-check.ts';
 import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';
 
 const baseUrl = inject('baseUrl');

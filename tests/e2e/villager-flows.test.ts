@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../db/client.ts';
 import { mintToken } from '../../src/data/users.ts';
-import { findPersonalData } from '../../src/domain/masking.ts';
+import { findPersonalData } from '../../src/domain/villager/masking.ts';
 import { expectNoMetadata, posterPhoto } from '../api/villager-posting-proof.case.ts';
 import { currentSiteDir } from './site.ts';
 import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';

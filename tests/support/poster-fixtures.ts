@@ -1,6 +1,6 @@
 /** Village disclosure contents and settings for poster tests, without a database. */
-import type { VillageDisclosureContent } from '../../src/domain/disclosure-content.ts';
-import type { ProjectRecord } from '../../src/domain/ledger.ts';
+import type { VillageDisclosureContent } from '../../src/domain/disclosure/disclosure-content.ts';
+import type { ProjectRecord } from '../../src/domain/ledger/ledger.ts';
 import type { PosterRelease, PosterSettings } from '../../src/posters/model.ts';
 
 export const POSTER_SETTINGS: PosterSettings = {

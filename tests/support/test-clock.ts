@@ -15,7 +15,7 @@
  * A case that crosses a fixed time window (a throttle's 10 minutes, a form's fill time) uses
  * `stayInOneWindow` or `pass`, so that it cannot straddle a window edge or depend on load.
  */
-import { windowStart } from '../../src/domain/throttle.ts';
+import { windowStart } from '../../src/domain/access/throttle.ts';
 
 export interface TargetClock {
   readonly kind: 'injected' | 'real';
@@ -25,7 +25,7 @@ export interface TargetClock {
   readonly uncertaintyMs: number;
   /**
    * Makes the next `needSeconds` of the case fall inside one fixed window of `windowSeconds`
-   * (aligned to the epoch, as src/domain/throttle.ts aligns them): an injected clock jumps to 1 s
+   * (aligned to the epoch, as src/domain/access/throttle.ts aligns them): an injected clock jumps to 1 s
    * after the next window's start; on the real clock this waits out a window that ends too soon.
    */
   stayInOneWindow(windowSeconds: number, needSeconds?: number): Promise<void>;

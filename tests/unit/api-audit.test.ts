@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendAudit, verifyAuditLog } from '../../src/data/audit.ts';
-import { COUNTY_OUTLINE_RING } from '../../src/domain/county-outline.ts';
-import { checkLocation } from '../../src/domain/geo.ts';
+import { COUNTY_OUTLINE_RING } from '../../src/domain/geo/county-outline.ts';
+import { checkLocation } from '../../src/domain/geo/geo.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
 
 describe('audit chain', () => {

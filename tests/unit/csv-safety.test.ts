@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, fenToYuanText, neutraliseCell, toCsv } from '../../src/domain/csv-safety.ts';
+import { csvCell, fenToYuanText, neutraliseCell, toCsv } from '../../src/domain/shared/csv-safety.ts';
 
 describe('CSV exports', () => {
   it.each([

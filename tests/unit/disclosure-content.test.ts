@@ -10,9 +10,9 @@ import {
   VERIFICATION_ALPHABET,
   verificationCode,
   type VillageContentInput,
-} from '../../src/domain/disclosure-content.ts';
-import type { Ledger, ProjectRecord } from '../../src/domain/ledger.ts';
-import { findPersonalData } from '../../src/domain/masking.ts';
+} from '../../src/domain/disclosure/disclosure-content.ts';
+import type { Ledger, ProjectRecord } from '../../src/domain/ledger/ledger.ts';
+import { findPersonalData } from '../../src/domain/villager/masking.ts';
 
 const VILLAGE = '430482105003';
 const TOWNSHIP = '430482105';

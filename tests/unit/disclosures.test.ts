@@ -15,8 +15,8 @@ import {
   type PublishOptions,
   type PublishSuccess,
 } from '../../src/data/disclosures.ts';
-import { diffDisclosureContent, type CountyDisclosureContent, type VillageDisclosureContent } from '../../src/domain/disclosure-content.ts';
-import type { Ledger, ProjectRecord } from '../../src/domain/ledger.ts';
+import { diffDisclosureContent, type CountyDisclosureContent, type VillageDisclosureContent } from '../../src/domain/disclosure/disclosure-content.ts';
+import type { Ledger, ProjectRecord } from '../../src/domain/ledger/ledger.ts';
 
 const COUNTY = '430482';
 const TOWNSHIP = '430482105';

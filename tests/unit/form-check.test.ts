@@ -7,7 +7,7 @@ import {
   MIN_FILL_MS,
   readAnswer,
   sumQuestion,
-} from '../../src/domain/form-check.ts';
+} from '../../src/domain/villager/form-check.ts';
 
 const issued = Date.parse('2026-11-26T08:00:00.000Z');
 const challenge = `${issued}.0305${'0'.repeat(28)}`;

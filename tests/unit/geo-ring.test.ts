@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COUNTY_OUTLINE_RING } from '../../src/domain/county-outline.ts';
-import { isInsideRing, type LonLat } from '../../src/domain/geo.ts';
+import { COUNTY_OUTLINE_RING } from '../../src/domain/geo/county-outline.ts';
+import { isInsideRing, type LonLat } from '../../src/domain/geo/geo.ts';
 
 /** The plain ray-casting test over every edge: what the banded index must agree with exactly. */
 function everyEdge(point: LonLat, ring: readonly LonLat[]): boolean {

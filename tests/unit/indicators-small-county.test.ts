@@ -21,7 +21,7 @@
  */
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { loadLedger } from '../../src/data/ledger.ts';
-import { computeIndicators, type YearIndicators } from '../../src/domain/indicators.ts';
+import { computeIndicators, type YearIndicators } from '../../src/domain/ledger/indicators.ts';
 import { approve, mintAll, postJson, projectRow, seedCounty, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, type Tokens } from '../api/fixtures.ts';
 import { createNodeTarget, type ApiTarget } from '../support/api-target.ts';
 import { InjectedClock } from '../support/test-clock.ts';

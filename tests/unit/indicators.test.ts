@@ -7,7 +7,7 @@ import {
   rate,
   recordsBehind,
   type YearIndicators,
-} from '../../src/domain/indicators.ts';
+} from '../../src/domain/ledger/indicators.ts';
 import type {
   DirectSubsidyRecord,
   IndicatorGroup,
@@ -15,7 +15,7 @@ import type {
   MilestoneKind,
   ProjectRecord,
   TrainingRecord,
-} from '../../src/domain/ledger.ts';
+} from '../../src/domain/ledger/ledger.ts';
 
 const AS_OF = '2023-08-31';
 

@@ -9,7 +9,7 @@ import {
   maskPersonalDataInText,
   maskPersonName,
   maskPhone,
-} from '../../src/domain/masking.ts';
+} from '../../src/domain/villager/masking.ts';
 
 // Made-up numbers with the right shape: a valid ID (checksum 6), one ending in X, one with a wrong
 // check character, a Luhn-valid 16- and 19-digit card.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ProjectRecord } from '../../src/domain/ledger.ts';
-import { daysLeftInPeriod, projectMoney, projectTimeline } from '../../src/domain/project-summary.ts';
-import { sketchPoints } from '../../src/domain/location-sketch.ts';
-import { barLength, niceMax } from '../../src/domain/chart-scale.ts';
-import { statusGroup, STATUS_STYLES } from '../../src/domain/status-style.ts';
+import type { ProjectRecord } from '../../src/domain/ledger/ledger.ts';
+import { daysLeftInPeriod, projectMoney, projectTimeline } from '../../src/domain/ledger/project-summary.ts';
+import { sketchPoints } from '../../src/domain/geo/location-sketch.ts';
+import { barLength, niceMax } from '../../src/domain/shared/chart-scale.ts';
+import { statusGroup, STATUS_STYLES } from '../../src/domain/ledger/status-style.ts';
 
 const project: ProjectRecord = {
   code: 'CN2023-0001', year: 2023, villageCode: '430482101201', townshipCode: '430482101', groupName: null,

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { previousOutcomeOf } from '../../src/data/previous-outcome.ts';
 import type { PublishedDisclosure } from '../../src/data/disclosures.ts';
-import type { VillageDisclosureContent } from '../../src/domain/disclosure-content.ts';
+import type { VillageDisclosureContent } from '../../src/domain/disclosure/disclosure-content.ts';
 import { layoutPoster, posterCharacters, STYLE, type PosterPage, type TextNode } from '../../src/posters/layout.ts';
 import { buildPosterModel, previousOutcomeText, type PreviousDisclosureOutcome } from '../../src/posters/model.ts';
 import { villagePosterKey } from '../../src/posters/plan.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Milestone, MilestoneKind } from '../../src/domain/ledger.ts';
-import { MILESTONE_ORDER } from '../../src/domain/ledger.ts';
+import type { Milestone, MilestoneKind } from '../../src/domain/ledger/ledger.ts';
+import { MILESTONE_ORDER } from '../../src/domain/ledger/ledger.ts';
 import {
   hasReached,
   isOnOrBefore,
@@ -8,7 +8,7 @@ import {
   milestoneDate,
   projectStatusAsOf,
   statusLabel,
-} from '../../src/domain/project-status.ts';
+} from '../../src/domain/ledger/project-status.ts';
 
 const project = (pairs: [MilestoneKind, string][]): { milestones: Milestone[] } => ({
   milestones: pairs.map(([kind, date]) => ({ kind, date, actorUnit: null })),

@@ -13,7 +13,7 @@ import {
   type SampleSummary,
 } from '../../db/seed/sample-county.ts';
 import { loadLedger } from '../../src/data/ledger.ts';
-import { computeIndicators, formatPercent, type YearIndicators } from '../../src/domain/indicators.ts';
+import { computeIndicators, formatPercent, type YearIndicators } from '../../src/domain/ledger/indicators.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sample-county-'));
 const opened: OpenDatabase[] = [];

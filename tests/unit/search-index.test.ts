@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialsOf, pinyinOf } from '../../src/data/search-index.ts';
-import { matchesInitials, search, type SearchEntry } from '../../src/domain/search-match.ts';
+import { matchesInitials, search, type SearchEntry } from '../../src/domain/shared/search-match.ts';
 
 const entry = (k: SearchEntry['k'], n: string): SearchEntry => ({ k, n, c: '', u: `/x/${n}/`, i: initialsOf(n), y: pinyinOf(n) });
 

@@ -1,8 +1,8 @@
 /** The payment (拨付) checks on rows already read: duplicates, scope, budget lines across rows, unit slips. */
 import { describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/domain/access.ts';
-import { checkUpload } from '../../src/domain/upload-check.ts';
-import type { ExistingProject, ParsedRow, UploadContext } from '../../src/domain/upload-plan.ts';
+import type { Actor } from '../../src/domain/access/access.ts';
+import { checkUpload } from '../../src/domain/upload/upload-check.ts';
+import type { ExistingProject, ParsedRow, UploadContext } from '../../src/domain/upload/upload-plan.ts';
 
 const A1 = '430482100201';
 const B1 = '430482101201';

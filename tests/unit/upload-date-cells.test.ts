@@ -7,9 +7,9 @@
  */
 import writeXlsxFile from 'write-excel-file/node';
 import { describe, expect, it } from 'vitest';
-import { ROW_SCHEMAS } from '../../src/domain/upload-columns.ts';
-import { xlsxRows } from '../../src/domain/upload-file.ts';
-import { readTable } from '../../src/domain/upload-table.ts';
+import { ROW_SCHEMAS } from '../../src/domain/upload/upload-columns.ts';
+import { xlsxRows } from '../../src/domain/upload/upload-file.ts';
+import { readTable } from '../../src/domain/upload/upload-table.ts';
 import { cellXml, rowXml, xlsxFromParts } from '../support/xlsx-parts.ts';
 
 /** 2023-05-01 as a spreadsheet serial: 45,047 days after 1899-12-30. */

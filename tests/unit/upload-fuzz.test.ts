@@ -11,8 +11,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UPLOAD_KINDS, type UploadKind } from '../../src/domain/access.ts';
-import { UPLOAD_COLUMNS } from '../../src/domain/upload-columns.ts';
+import { UPLOAD_KINDS, type UploadKind } from '../../src/domain/access/access.ts';
+import { UPLOAD_COLUMNS } from '../../src/domain/upload/upload-columns.ts';
 import { ledgerCounts, mintAll, postBytes, projectRow, seedCounty, VILLAGE_A1, type Tokens } from '../api/fixtures.ts';
 import { createNodeTarget, type ApiTarget } from '../support/api-target.ts';
 import { InjectedClock } from '../support/test-clock.ts';

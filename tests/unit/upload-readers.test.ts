@@ -8,11 +8,11 @@ import fc from 'fast-check';
 import { readSheet } from 'read-excel-file/universal';
 import { describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/universal';
-import { parseCsvText } from '../../src/domain/csv-text.ts';
-import { FileProblemError, xlsxRows } from '../../src/domain/upload-file.ts';
+import { parseCsvText } from '../../src/domain/upload/csv-text.ts';
+import { FileProblemError, xlsxRows } from '../../src/domain/upload/upload-file.ts';
 import { sharedRows, xlsxFromParts } from '../support/xlsx-parts.ts';
-import { readPlainFirstSheet } from '../../src/domain/xlsx-sheet.ts';
-import { inflateEntry, listZipEntries } from '../../src/domain/zip-guard.ts';
+import { readPlainFirstSheet } from '../../src/domain/upload/xlsx-sheet.ts';
+import { inflateEntry, listZipEntries } from '../../src/domain/upload/zip-guard.ts';
 
 const outcome = (f: () => unknown) => {
   try {

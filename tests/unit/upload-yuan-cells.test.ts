@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readDate, readYuan } from '../../src/domain/upload-cells.ts';
+import { readDate, readYuan } from '../../src/domain/upload/upload-cells.ts';
 
 describe('readYuan on number cells', () => {
   it('reads a whole number of 元 as the same text would read', () => {

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { challengeIn } from '../api/villager-feedback-form.case.ts';
 import { PROJECT_CODE, seedVillagerDisclosure, seedVillagerRoster } from '../api/villager-roster.case.ts';
-import { sumQuestion } from '../../src/domain/form-check.ts';
+import { sumQuestion } from '../../src/domain/villager/form-check.ts';
 import { createNodeTarget, type ApiTarget } from '../support/api-target.ts';
 import { InjectedClock } from '../support/test-clock.ts';
 

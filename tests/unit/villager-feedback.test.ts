@@ -7,9 +7,9 @@ import {
   parseFeedbackSubmission,
   publicFeedbackEntry,
   type FeedbackRecord,
-} from '../../src/domain/feedback.ts';
-import { findPersonalData } from '../../src/domain/masking.ts';
-import { checkProofOfWork, leadingZeroBits, newChallenge } from '../../src/domain/proof-of-work.ts';
+} from '../../src/domain/villager/feedback.ts';
+import { findPersonalData } from '../../src/domain/villager/masking.ts';
+import { checkProofOfWork, leadingZeroBits, newChallenge } from '../../src/domain/villager/proof-of-work.ts';
 import { solveFast } from '../api/villager-feedback.case.ts';
 
 const D = { id: 7, periodStart: '2026-11-20', periodEnd: '2026-11-30' };

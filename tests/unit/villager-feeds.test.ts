@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { answeredEntry, disclosureEntry, renderAtomFeed, xmlText } from '../../src/domain/atom-feed.ts';
-import type { FeedbackRecord } from '../../src/domain/feedback.ts';
-import { findPersonalData } from '../../src/domain/masking.ts';
+import { answeredEntry, disclosureEntry, renderAtomFeed, xmlText } from '../../src/domain/disclosure/atom-feed.ts';
+import type { FeedbackRecord } from '../../src/domain/villager/feedback.ts';
+import { findPersonalData } from '../../src/domain/villager/masking.ts';
 import { fakeId } from '../api/villager-roster.case.ts';
 
 const answered: FeedbackRecord = {

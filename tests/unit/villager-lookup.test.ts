@@ -11,7 +11,7 @@ import {
   paymentLine,
   parseLookupRequest,
   type LookupRequest,
-} from '../../src/domain/subsidy-lookup.ts';
+} from '../../src/domain/villager/subsidy-lookup.ts';
 import { ROSTER, seedVillagerRoster, VILLAGE_A } from '../api/villager-roster.case.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
 

@@ -7,8 +7,8 @@ import type { FileStorage } from '../../functions/storage/file-storage.ts';
 import { localFileStorage } from '../../functions/storage/local-storage.ts';
 import { r2FileStorage, type R2BucketLike } from '../../functions/storage/r2-storage.ts';
 import { stripOnlyReencoder } from '../../functions/storage/strip-reencode.ts';
-import { JpegFormatError, stripJpegMetadata } from '../../src/domain/jpeg-metadata.ts';
-import { checkPostingPhoto, distanceMetres, exifInstant, postedOn } from '../../src/domain/posting-proof.ts';
+import { JpegFormatError, stripJpegMetadata } from '../../src/domain/villager/jpeg-metadata.ts';
+import { checkPostingPhoto, distanceMetres, exifInstant, postedOn } from '../../src/domain/villager/posting-proof.ts';
 import { expectNoMetadata, posterPhoto } from '../api/villager-posting-proof.case.ts';
 
 const period = { periodStart: '2026-11-20', periodEnd: '2026-11-30' };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseThrottleStore, memoryThrottleStore, throttle, type ThrottleStore } from '../../src/data/throttle-store.ts';
-import { countersFor, judge, LOOKUP_CLIENT_RULES, LOOKUP_VILLAGE_RULES, windowStart } from '../../src/domain/throttle.ts';
+import { countersFor, judge, LOOKUP_CLIENT_RULES, LOOKUP_VILLAGE_RULES, windowStart } from '../../src/domain/access/throttle.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
 
 describe('throttle rules', () => {

@@ -2,7 +2,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/universal';
-import { inflateEntry, listZipEntries, ZipRejectedError, type RawInflate } from '../../src/domain/zip-guard.ts';
+import { inflateEntry, listZipEntries, ZipRejectedError, type RawInflate } from '../../src/domain/upload/zip-guard.ts';
 
 const zlibInflate: RawInflate = (data, maxBytes) => inflateRawSync(data, { maxOutputLength: Math.max(1, maxBytes) });
 

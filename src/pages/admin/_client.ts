@@ -3,7 +3,7 @@
  * the Cloudflare Access identity that Access adds to every request (src/components/staff-api.ts).
  */
 import { NO_ANSWER, staffApi, staffFetch, storedToken, TOKEN_KEY } from '../../components/staff-api.ts';
-import { shanghaiDate } from '../../domain/dates.ts';
+import { shanghaiDate } from '../../domain/shared/dates.ts';
 
 interface Problem { row?: number; column?: string; problem: string; received?: string; expected?: string; hint?: string }
 interface ApiAnswer { code?: string; message?: string; details?: Problem[]; [k: string]: unknown }

@@ -5,8 +5,8 @@
  */
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { portalData } from '../../../data/portal-data.ts';
-import { statusGroup } from '../../../domain/status-style.ts';
-import { statusLabel } from '../../../domain/project-status.ts';
+import { statusGroup } from '../../../domain/ledger/status-style.ts';
+import { statusLabel } from '../../../domain/ledger/project-status.ts';
 import type { MapProject } from '../../../map/filters.ts';
 
 export const getStaticPaths = (async () => (await portalData()).years.map((year) => ({ params: { year: String(year) } }))) satisfies GetStaticPaths;

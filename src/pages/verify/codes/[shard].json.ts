@@ -5,7 +5,7 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { portalData } from '../../../data/portal-data.ts';
 import { verificationIndex } from '../../../data/verification-index.ts';
-import { VERIFICATION_ALPHABET } from '../../../domain/disclosure-content.ts';
+import { VERIFICATION_ALPHABET } from '../../../domain/disclosure/disclosure-content.ts';
 
 export const getStaticPaths = (() => [...VERIFICATION_ALPHABET].map((shard) => ({ params: { shard } }))) satisfies GetStaticPaths;
 

@@ -4,7 +4,7 @@
  * the edge (functions/routes/templates.ts).
  */
 import { UPLOAD_COLUMNS, UPLOAD_KIND_LABELS } from './upload-columns.ts';
-import type { UploadKind } from './access.ts';
+import type { UploadKind } from '../access/access.ts';
 
 export interface TemplateContent {
   title: string;

@@ -1,8 +1,8 @@
 /** Checks of a projects upload (项目申报) against the database and the uploader's scope. */
-import { checkLocation, type CoordSystem } from './geo.ts';
-import type { FundSource } from './ledger.ts';
-import { formatYuan, type Fen } from './money.ts';
-import { STATE_LABELS } from './workflow.ts';
+import { checkLocation, type CoordSystem } from '../geo/geo.ts';
+import type { FundSource } from '../ledger/ledger.ts';
+import { formatYuan, type Fen } from '../shared/money.ts';
+import { STATE_LABELS } from '../ledger/workflow.ts';
 import { sumBudget, type BudgetBySource, type CheckResult, type ParsedRow, type ProjectWrite, type UploadContext, type UploadProblem, type WritePlan } from './upload-plan.ts';
 import { scopeProblem } from './upload-scope.ts';
 

@@ -4,7 +4,7 @@
  * objections raised inside a 公示期 make a disclosure's outcome. Pure.
  */
 import { z } from 'zod';
-import { formatChineseDate, shanghaiDate } from './dates.ts';
+import { formatChineseDate, shanghaiDate } from '../shared/dates.ts';
 import { maskPersonalDataInText } from './masking.ts';
 
 export const FEEDBACK_KINDS = ['question', 'objection'] as const;

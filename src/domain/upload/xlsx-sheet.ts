@@ -338,7 +338,7 @@ function fastCell(data: string, p: number, stop: number, rowNumber: number, stri
   return vEnd + 8;
 }
 
-/** Bounds on what the reader builds (see src/domain/xlsx-scan.ts, SHEET_LIMITS). */
+/** Bounds on what the reader builds (see src/domain/upload/xlsx-scan.ts, SHEET_LIMITS). */
 export interface PlainSheetLimits {
   maxRow: number;
   maxColumn: number;

@@ -5,7 +5,7 @@
  * OpenAPI document) and the XLSX/CSV templates.
  */
 import { z } from 'zod';
-import type { UploadKind } from './access.ts';
+import type { UploadKind } from '../access/access.ts';
 import {
   isBlank,
   readChoice,
@@ -19,8 +19,8 @@ import {
   type Cell,
   type CellResult,
 } from './upload-cells.ts';
-import type { FundSource } from './ledger.ts';
-import type { CoordSystem } from './geo.ts';
+import type { FundSource } from '../ledger/ledger.ts';
+import type { CoordSystem } from '../geo/geo.ts';
 
 export interface ColumnSpec {
   key: string;

@@ -5,7 +5,7 @@
  * column header. A row with any problem is read again by the zod schema, so its problems are
  * exactly those zod reports.
  */
-import type { UploadKind } from './access.ts';
+import type { UploadKind } from '../access/access.ts';
 import { ROW_SCHEMAS, UPLOAD_COLUMNS, type CellIssueParams, type ColumnSpec } from './upload-columns.ts';
 import { isBlank, showReceived } from './upload-cells.ts';
 import { readRowFast } from './upload-row.ts';

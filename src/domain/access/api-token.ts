@@ -2,7 +2,7 @@
  * Bearer tokens: 32 random bytes, shown once; only their sha256 is stored. Web Crypto only, so
  * the same code checks tokens in Node and in a Worker.
  */
-import { sha256Hex } from './disclosure-content.ts';
+import { sha256Hex } from '../disclosure/disclosure-content.ts';
 
 export const TOKEN_PREFIX = 'csq_';
 

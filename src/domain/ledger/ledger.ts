@@ -3,7 +3,7 @@
  * snapshot contains. No framework, database or clock here; loaders in src/data build these
  * from the drizzle tables, or read them back out of a published snapshot.
  */
-import type { Fen } from './money.ts';
+import type { Fen } from '../shared/money.ts';
 
 export type FundSource = 'central' | 'provincial' | 'county' | 'other';
 export const FUND_SOURCE_ORDER: readonly FundSource[] = ['central', 'provincial', 'county', 'other'];

@@ -4,7 +4,7 @@
  * (county_approved). At each step the reviewer whose turn it is may instead return the project
  * for revision, with a reason; the village (or whoever uploads for it) then resubmits it.
  */
-import type { Role } from './access.ts';
+import type { Role } from '../access/access.ts';
 
 export const WORKFLOW_STATES = ['draft', 'applied', 'village_reviewed', 'township_reviewed', 'county_approved', 'returned'] as const;
 export type WorkflowState = (typeof WORKFLOW_STATES)[number];
@@ -42,7 +42,7 @@ const FORWARD: Partial<Record<WorkflowState, { action: WorkflowAction; to: Workf
   township_reviewed: { action: 'county_approve', to: 'county_approved' },
 };
 
-/** The milestone a forward step records (the lifecycle milestones of src/domain/ledger.ts). */
+/** The milestone a forward step records (the lifecycle milestones of src/domain/ledger/ledger.ts). */
 export const ACTION_MILESTONE: Partial<Record<WorkflowAction, 'applied' | 'village_reviewed' | 'township_reviewed' | 'county_approved'>> = {
   village_review: 'village_reviewed',
   township_review: 'township_reviewed',

@@ -1,7 +1,7 @@
 /** Checks of a progress upload (开工、完工、验收、决算): approved project, order of dates, scope. */
-import type { MilestoneKind } from './ledger.ts';
-import { MILESTONE_LABELS } from './project-status.ts';
-import { STATE_LABELS } from './workflow.ts';
+import type { MilestoneKind } from '../ledger/ledger.ts';
+import { MILESTONE_LABELS } from '../ledger/project-status.ts';
+import { STATE_LABELS } from '../ledger/workflow.ts';
 import type { CheckResult, ParsedRow, UploadContext, UploadProblem, WritePlan } from './upload-plan.ts';
 import { scopeProblem } from './upload-scope.ts';
 

@@ -12,7 +12,7 @@
  * - Each challenge is good for one submission, right or wrong.
  */
 import { CHALLENGE_MAX_AGE_MS } from './proof-of-work.ts';
-import type { ThrottleRule } from './throttle.ts';
+import type { ThrottleRule } from '../access/throttle.ts';
 
 /** A person needs longer than this to read the form, answer the sum and press 提交. */
 export const MIN_FILL_MS = 3_000;
@@ -109,7 +109,7 @@ export const FORM_CHALLENGE_MESSAGES: Readonly<Record<FormChallengeProblem, stri
 
 /**
  * Extra limits of the form without JavaScript, on top of the question limits both ways share
- * (src/domain/throttle.ts FEEDBACK_*). Without a proof of work a message costs a script little,
+ * (src/domain/access/throttle.ts FEEDBACK_*). Without a proof of work a message costs a script little,
  * so: forms handed out per client; tries per client (each wrong answer is a try, so guessing the
  * sum is bounded); messages per client lower than with JavaScript; and a county-wide daily cap.
  */

@@ -1,8 +1,8 @@
 /** Checks of disbursement (拨付) and direct-subsidy (直补) uploads: scope, budget, units, dates. */
-import type { FundSource } from './ledger.ts';
-import { FUND_SOURCE_LABELS } from './labels.ts';
-import { formatYuan, type Fen } from './money.ts';
-import { STATE_LABELS } from './workflow.ts';
+import type { FundSource } from '../ledger/ledger.ts';
+import { FUND_SOURCE_LABELS } from '../ledger/labels.ts';
+import { formatYuan, type Fen } from '../shared/money.ts';
+import { STATE_LABELS } from '../ledger/workflow.ts';
 import { sumBudget, type CheckResult, type ParsedRow, type UploadContext, type UploadProblem, type WritePlan } from './upload-plan.ts';
 import { scopeProblem } from './upload-scope.ts';
 

@@ -3,7 +3,7 @@
  * entry's canonical JSON, so changing, removing or reordering any entry breaks every later link.
  * Pure (Web Crypto only); the data layer reads and appends rows.
  */
-import { canonicalJson, sha256Hex } from './disclosure-content.ts';
+import { canonicalJson, sha256Hex } from '../disclosure/disclosure-content.ts';
 
 export interface AuditEntry {
   at: string;

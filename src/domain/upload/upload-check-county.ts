@@ -1,6 +1,6 @@
 /** Checks of the county-level uploads: trainings (技能培训) and allocation documents (指标文). */
-import type { FundSource } from './ledger.ts';
-import { formatYuan, type Fen } from './money.ts';
+import type { FundSource } from '../ledger/ledger.ts';
+import { formatYuan, type Fen } from '../shared/money.ts';
 import { sumBudget, type CheckResult, type ParsedRow, type UploadContext, type UploadProblem, type WritePlan } from './upload-plan.ts';
 import { scopeProblem } from './upload-scope.ts';
 

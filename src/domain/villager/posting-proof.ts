@@ -10,7 +10,7 @@
  *   only its centre, and its notice board can be a few kilometres away from it.
  * A photo that passes both is accepted (the village shows 已张贴); otherwise it waits for staff.
  */
-import { shanghaiDate } from './dates.ts';
+import { shanghaiDate } from '../shared/dates.ts';
 
 export const NEAR_VILLAGE_M = 3000;
 

@@ -2,9 +2,9 @@
  * Atom 1.0 feeds (RFC 4287) for "follow a village": new disclosures and answered questions. Pure:
  * builds the XML text from entries; the pages choose the entries.
  */
-import { formatChineseDate, shanghaiDate } from './dates.ts';
-import { feedbackRef, KIND_LABELS, type FeedbackRecord } from './feedback.ts';
-import { maskPersonalDataInText } from './masking.ts';
+import { formatChineseDate, shanghaiDate } from '../shared/dates.ts';
+import { feedbackRef, KIND_LABELS, type FeedbackRecord } from '../villager/feedback.ts';
+import { maskPersonalDataInText } from '../villager/masking.ts';
 
 export interface AtomEntry {
   /** A permanent IRI, e.g. the entry's URL. */

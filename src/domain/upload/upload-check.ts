@@ -1,5 +1,5 @@
 /** Runs the checks of an upload kind over its rows: all problems at once, or the plan of writes. */
-import type { UploadKind } from './access.ts';
+import type { UploadKind } from '../access/access.ts';
 import { checkAllocations, checkTrainings } from './upload-check-county.ts';
 import { checkDisbursements, checkDirectSubsidies } from './upload-check-payments.ts';
 import { checkMilestones } from './upload-check-progress.ts';

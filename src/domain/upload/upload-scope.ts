@@ -1,5 +1,5 @@
 /** The scope check every upload row goes through, with a message that names the village. */
-import { inScope } from './access.ts';
+import { inScope } from '../access/access.ts';
 import type { UploadContext, UploadProblem } from './upload-plan.ts';
 
 /**

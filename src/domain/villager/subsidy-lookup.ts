@@ -10,8 +10,8 @@
  */
 import { z } from 'zod';
 import { maskPersonName } from './masking.ts';
-import { formatYuan, type Fen } from './money.ts';
-import { formatChineseDate } from './dates.ts';
+import { formatYuan, type Fen } from '../shared/money.ts';
+import { formatChineseDate } from '../shared/dates.ts';
 
 /** Full-width digits/letters (from Chinese keyboards) to ASCII, spaces removed. */
 export function normaliseInput(text: string): string {

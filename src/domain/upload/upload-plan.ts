@@ -2,11 +2,11 @@
  * What checking an upload produces: every problem found (all of them, in one answer) and, when
  * there is none, the plan of writes. Types only, shared by the per-kind checks and the data layer.
  */
-import type { Actor, UploadKind } from './access.ts';
-import type { LonLat, CoordSystem } from './geo.ts';
-import type { DirectSubsidyRecord, FundSource, MilestoneKind } from './ledger.ts';
-import type { Fen } from './money.ts';
-import type { WorkflowState } from './workflow.ts';
+import type { Actor, UploadKind } from '../access/access.ts';
+import type { LonLat, CoordSystem } from '../geo/geo.ts';
+import type { DirectSubsidyRecord, FundSource, MilestoneKind } from '../ledger/ledger.ts';
+import type { Fen } from '../shared/money.ts';
+import type { WorkflowState } from '../ledger/workflow.ts';
 
 /** One problem, located by row (as numbered in the file: header = row 1) and column header. */
 export interface UploadProblem {

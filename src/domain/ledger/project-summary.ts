@@ -4,7 +4,7 @@
  * Pure: the cut-off day is passed in.
  */
 import { FUND_SOURCE_ORDER, MILESTONE_ORDER, type FundSource, type MilestoneKind, type ProjectRecord } from './ledger.ts';
-import { sumFen, type Fen } from './money.ts';
+import { sumFen, type Fen } from '../shared/money.ts';
 import { isOnOrBefore } from './project-status.ts';
 
 export interface FundSourceLine {

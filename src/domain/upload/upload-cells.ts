@@ -3,7 +3,7 @@
  * column expects, with a plain-Chinese problem when it cannot be read. Money becomes integer fen
  * without floating point; dates become ISO `YYYY-MM-DD`.
  */
-import { parseYuan, type Fen } from './money.ts';
+import { parseYuan, type Fen } from '../shared/money.ts';
 
 /** What a parser sees: CSV gives strings, XLSX strings/numbers/booleans/dates, JSON anything. */
 export type Cell = unknown;

@@ -18,7 +18,7 @@ import {
   type ProjectRecord,
   type TrainingRecord,
 } from './ledger.ts';
-import { sumFen, type Fen } from './money.ts';
+import { sumFen, type Fen } from '../shared/money.ts';
 import { hasReached, isOnOrBefore } from './project-status.ts';
 
 /** 600 元 per person per year (国发〔2006〕17号), in fen. */

@@ -18,11 +18,11 @@ import {
   type MilestoneKind,
   type ProjectRecord,
   type TrainingRecord,
-} from './ledger.ts';
-import { FUND_SOURCE_LABELS } from './labels.ts';
-import { maskPayee, maskPersonalDataInText } from './masking.ts';
-import { formatYuan, sumFen, type Fen } from './money.ts';
-import { isOnOrBefore, MILESTONE_LABELS, projectStatusAsOf } from './project-status.ts';
+} from '../ledger/ledger.ts';
+import { FUND_SOURCE_LABELS } from '../ledger/labels.ts';
+import { maskPayee, maskPersonalDataInText } from '../villager/masking.ts';
+import { formatYuan, sumFen, type Fen } from '../shared/money.ts';
+import { isOnOrBefore, MILESTONE_LABELS, projectStatusAsOf } from '../ledger/project-status.ts';
 
 /** Bumped when the content shape changes in a way readers must know about. */
 export const DISCLOSURE_SCHEMA_VERSION = 1;
