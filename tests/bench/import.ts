@@ -158,7 +158,7 @@ const paymentsXlsx = formats.includes('xlsx') ? await xlsxOf(PAYMENT_HEADER, pay
 const mb = (b: Uint8Array) => `${(b.length / 1024 / 1024).toFixed(1)} MB`;
 console.log(`  CSV ${mb(projectsCsv)} + ${mb(paymentsCsv)}, XLSX ${mb(projectsXlsx)} + ${mb(paymentsXlsx)}`);
 
-const results: Array<{ name: string; ms: number; rawMs: number; rawRows: number }> = [];
+const results: Array<{ name: string; ms: number; rawMs: number; rawRows: number; heapPerMb: number }> = [];
 let snapshots = 0;
 /** Runs one import, then the raw insert of exactly the rows it wrote, starting from the same database. */
 async function measured(app: Awaited<ReturnType<typeof freshDatabase>>, kind: 'projects' | 'disbursements', bytes: Uint8Array, name: string) {
@@ -167,11 +167,26 @@ async function measured(app: Awaited<ReturnType<typeof freshDatabase>>, kind: 'p
   const tag = `${name.replace(/\s+/g, '-')}-${++snapshots}`;
   const before = await app.snapshot(`${tag}-before`);
   const marks = rowidMarks(before, await app.tables());
+  // Memory: the heap and RSS sampled every 20 ms while the import runs (and once at its end); the
+  // growth over the value just before it, per MB of input.
+  const heap0 = process.memoryUsage();
+  let heapPeak = heap0.heapUsed;
+  let rssPeak = heap0.rss;
+  const sample = () => {
+    const m = process.memoryUsage();
+    heapPeak = Math.max(heapPeak, m.heapUsed);
+    rssPeak = Math.max(rssPeak, m.rss);
+  };
+  const sampler = setInterval(sample, 20);
   const ms = await app.upload(kind, bytes, name);
+  sample();
+  clearInterval(sampler);
+  const mb = bytes.length / 1e6;
+  console.log(`  memory: heap +${((heapPeak - heap0.heapUsed) / 1e6).toFixed(0)} MB, RSS +${((rssPeak - heap0.rss) / 1e6).toFixed(0)} MB for ${mb.toFixed(1)} MB of input (${((heapPeak - heap0.heapUsed) / 1e6 / mb).toFixed(0)} MB of heap per MB)`);
   const written = readWritten(await app.snapshot(`${tag}-after`), marks);
   const raw = rawInsert(before, written, tag);
   console.log(`  raw insert of the same ${raw.rows.toLocaleString()} rows (${written.map((w) => `${w.table} ${w.rows.length.toLocaleString()}`).join(', ')}): ${(raw.ms / 1000).toFixed(2)} s`);
-  results.push({ name, ms, rawMs: raw.ms, rawRows: raw.rows });
+  results.push({ name, ms, rawMs: raw.ms, rawRows: raw.rows, heapPerMb: (heapPeak - heap0.heapUsed) / 1e6 / mb });
 }
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 for (let run = 1; run <= RUNS; run++) {
@@ -190,13 +205,13 @@ for (let run = 1; run <= RUNS; run++) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const summary = [...new Set(results.map((r) => r.name))].map((name) => {
   const mine = results.filter((r) => r.name === name);
-  return { name, ms: median(mine.map((r) => r.ms)), rawMs: median(mine.map((r) => r.rawMs)), rawRows: mine[0]!.rawRows, all: mine.map((r) => (r.ms / 1000).toFixed(2)).join(' / ') };
+  return { name, ms: median(mine.map((r) => r.ms)), rawMs: median(mine.map((r) => r.rawMs)), rawRows: mine[0]!.rawRows, heapPerMb: median(mine.map((r) => r.heapPerMb)), all: mine.map((r) => (r.ms / 1000).toFixed(2)).join(' / ') };
 });
 const rate = (ms: number) => Math.round(N / (ms / 1000));
-console.log(`\n| import | time (median of ${RUNS}) | rows/s | raw insert of the same rows (median) | vs raw | every run |`);
-console.log(`| --- | ---: | ---: | ---: | ---: | --- |`);
+console.log(`\n| import | time (median of ${RUNS}) | rows/s | raw insert of the same rows (median) | vs raw | heap per MB of input | every run |`);
+console.log(`| --- | ---: | ---: | ---: | ---: | ---: | --- |`);
 for (const r of summary) {
-  console.log(`| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${rate(r.ms).toLocaleString()} | ${(r.rawMs / 1000).toFixed(2)} s (${r.rawRows.toLocaleString()} rows) | ${((r.rawMs / r.ms) * 100).toFixed(1)} % | ${r.all} s |`);
+  console.log(`| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${rate(r.ms).toLocaleString()} | ${(r.rawMs / 1000).toFixed(2)} s (${r.rawRows.toLocaleString()} rows) | ${((r.rawMs / r.ms) * 100).toFixed(1)} % | ${r.heapPerMb.toFixed(0)} MB | ${r.all} s |`);
 }
 const slow = summary.filter((r) => r.ms > 10_000).map((r) => r.name);
 const belowShare = summary.filter((r) => r.rawMs / r.ms < 0.25).map((r) => r.name);
