@@ -6,7 +6,7 @@ import { count } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { divisions } from '../../db/schema.ts';
 import { seedSampleCounty, type SampleSummary } from '../../db/seed/sample-county.ts';
-import { publishSampleDisclosures } from '../../db/seed/sample-disclosures.ts';
+import { publishSampleDisclosures } from './sample-disclosures.ts';
 
 export interface LoadedSample extends SampleSummary {
   disclosures: number;

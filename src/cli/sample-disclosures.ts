@@ -1,11 +1,12 @@
 /**
  * The sample county's publication history: for every year two versions — the year-end
  * disclosure, then a progress update as of 31 August of the next year (the county's reporting
- * date for the self-evaluation), published as a correction with its reason.
+ * date for the self-evaluation), published as a correction with its reason. It publishes through
+ * the data layer, so it lives with the entry points (src/cli), not with the seed's raw tables.
  */
-import type { Database } from '../database.ts';
-import { addDays } from '../../src/domain/shared/dates.ts';
-import { publishDisclosures } from '../../src/data/disclosures.ts';
+import type { Database } from '../../db/database.ts';
+import { addDays } from '../domain/shared/dates.ts';
+import { publishDisclosures } from '../data/disclosures.ts';
 
 export const SAMPLE_YEARS = [2018, 2019, 2020, 2021, 2022, 2023, 2024] as const;
 export const SAMPLE_ISSUING_UNIT = '常宁市库区移民事务中心';
