@@ -4,8 +4,9 @@
  * the specification.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import type { ApiTarget } from '../support/api-target.ts';
-import { approve, auth, mintAll, postJson, projectRow, seedCounty, shanghaiToday, TOWNSHIP_A, VILLAGE_A1, type Tokens } from './fixtures.ts';
+import { approve, auth, mintAll, postJson, projectRow, seedCounty, TOWNSHIP_A, VILLAGE_A1, type Tokens } from './fixtures.ts';
 
 type Who = keyof Tokens;
 const WHO: readonly Who[] = ['county', 'townshipA', 'townshipB', 'villageA1', 'villageA2', 'villageB1', 'inspector'];
@@ -63,14 +64,14 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
         name: 'POST /uploads/milestones (A1 project)',
         method: 'POST',
         path: `/api/v1/uploads/milestones${dry}`,
-        body: () => ({ rows: [{ projectCode: 'M-APPROVED', kind: '开工', date: shanghaiToday(target.clock.now()) }] }),
+        body: () => ({ rows: [{ projectCode: 'M-APPROVED', kind: '开工', date: shanghaiDate(target.clock.now()) }] }),
         expect: only(['county', 'townshipA', 'villageA1']),
       },
       {
         name: 'POST /uploads/disbursements (A1 project)',
         method: 'POST',
         path: `/api/v1/uploads/disbursements${dry}`,
-        body: () => ({ rows: [{ projectCode: 'M-APPROVED', date: shanghaiToday(target.clock.now()), amount: 1000, voucherNumber: 'M-V-1', payee: '某公司' }] }),
+        body: () => ({ rows: [{ projectCode: 'M-APPROVED', date: shanghaiDate(target.clock.now()), amount: 1000, voucherNumber: 'M-V-1', payee: '某公司' }] }),
         expect: only(['county', 'townshipA']),
       },
       {

@@ -7,7 +7,6 @@ import { expect } from 'vitest';
 import type { Database } from '../../db/database.ts';
 import * as schema from '../../db/schema.ts';
 import type { Role } from '../../src/domain/access/access.ts';
-import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import { mintToken } from '../../src/data/users.ts';
 import type { ApiTarget } from '../support/api-target.ts';
 
@@ -125,12 +124,6 @@ export async function approve(target: ApiTarget, tokens: Pick<Tokens, 'county'> 
     if (r2.status !== 200) throw new Error(`county_approve ${code}: ${r2.status} ${await r2.text()}`);
   }
 }
-
-/**
- * Today in Asia/Shanghai, as the app reckons "today" (the day a step is dated, the latest date an
- * upload may carry, the default start of a disclosure period): pass `target.clock.now()`.
- */
-export const shanghaiToday = (instant: Date): string => shanghaiDate(instant);
 
 /**
  * Sends a request and notes the app's clock just before it was sent and just after it was

@@ -6,8 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc } from 'drizzle-orm';
 import * as schema from '../../db/schema.ts';
+import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import type { ApiTarget } from '../support/api-target.ts';
-import { approve, auth, mintAll, postBytes, postJson, projectRow, seedCounty, shanghaiToday, VILLAGE_A1, type Tokens } from './fixtures.ts';
+import { approve, auth, mintAll, postBytes, postJson, projectRow, seedCounty, VILLAGE_A1, type Tokens } from './fixtures.ts';
 import { xlsxOf } from './uploads.case.ts';
 
 export function runUploadWritesContract(newTarget: () => Promise<ApiTarget>): void {
@@ -78,7 +79,7 @@ export function runUploadWritesContract(newTarget: () => Promise<ApiTarget>): vo
     it('writes payments with every column, and a re-sent voucher changes nothing', async () => {
       await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('WP-1', VILLAGE_A1)] });
       await approve(target, { county: tokens.county, township: tokens.townshipA }, ['WP-1']);
-      const today = shanghaiToday(target.clock.now());
+      const today = shanghaiDate(target.clock.now());
       const rows = [
         { projectCode: 'WP-1', date: today, amount: '1,000.50', voucherNumber: 'WV-1', payee: '常宁市某建筑有限公司' },
         { projectCode: 'WP-1', date: today, amount: 2000, voucherNumber: 'WV-2', payee: '张三', payeeIsPerson: '是' },

@@ -6,8 +6,9 @@ import writeXlsxFile from 'write-excel-file/universal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
 import { addDays } from '../../src/domain/shared/dates.ts';
+import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import type { ApiTarget } from '../support/api-target.ts';
-import { approve, auth, expectWithin, ledgerCounts, mintAll, postBytes, postJson, projectRow, seedCounty, shanghaiToday, timed, VILLAGE_A1, VILLAGE_A2, type Tokens } from './fixtures.ts';
+import { approve, auth, expectWithin, ledgerCounts, mintAll, postBytes, postJson, projectRow, seedCounty, timed, VILLAGE_A1, VILLAGE_A2, type Tokens } from './fixtures.ts';
 
 const HEADER = '项目编号,年度,村代码,项目类型,项目名称,建设内容及规模,实施单位,中央资金(元),申请日期,村理财小组复核日期';
 
@@ -160,7 +161,7 @@ export function runUploadContract(newTarget: () => Promise<ApiTarget>): void {
       await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('P-1', VILLAGE_A1)] });
       await approve(target, { county: tokens.county, township: tokens.townshipA }, ['P-1']);
       // Paid on the day of the county approval, which is today: no earlier (before approval), no later (future).
-      const today = shanghaiToday(target.clock.now());
+      const today = shanghaiDate(target.clock.now());
       const pay = (voucher: string, amount: number) => ({ projectCode: 'P-1', date: today, amount, voucherNumber: voucher, payee: '某公司' });
       const first = await timed(target, () => postJson(target, '/api/v1/uploads/disbursements', tokens.townshipA, { rows: [pay('V-1', 100000)] }));
       expect(first.res.status).toBe(200);
@@ -188,7 +189,7 @@ export function runUploadContract(newTarget: () => Promise<ApiTarget>): void {
     it('loses no update when uploads arrive at the same time, and never pays beyond the budget', async () => {
       await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('P-C', VILLAGE_A1)] });
       await approve(target, { county: tokens.county, township: tokens.townshipA }, ['P-C']);
-      const today = shanghaiToday(target.clock.now());
+      const today = shanghaiDate(target.clock.now());
       const sends = Array.from({ length: 8 }, (_, i) =>
         postJson(target, '/api/v1/uploads/disbursements', i % 2 ? tokens.county : tokens.townshipA, { rows: [{ projectCode: 'P-C', date: today, amount: 40000, voucherNumber: `CV-${i}`, payee: '某公司' }] }),
       );
@@ -235,10 +236,10 @@ export function runUploadContract(newTarget: () => Promise<ApiTarget>): void {
       const published = (await first.res.json()) as { periodStart: string; periodEnd: string };
       expect(published).toMatchObject({ createdCount: 2, issuingUnit: '常宁市库区移民事务中心' });
       // The period starts today in China time and lasts the default 10 days, both ends counted.
-      expect([shanghaiToday(first.before), shanghaiToday(first.after)]).toContain(published.periodStart);
+      expect([shanghaiDate(first.before), shanghaiDate(first.after)]).toContain(published.periodStart);
       expect(published.periodEnd).toBe(addDays(published.periodStart, 9));
       // Started on the day of the county approval, which is today: no earlier, no later.
-      const started = await postJson(target, '/api/v1/uploads/milestones', tokens.villageA1, { rows: [{ projectCode: 'PB-1', kind: '开工', date: shanghaiToday(target.clock.now()) }] });
+      const started = await postJson(target, '/api/v1/uploads/milestones', tokens.villageA1, { rows: [{ projectCode: 'PB-1', kind: '开工', date: shanghaiDate(target.clock.now()) }] });
       expect(started.status).toBe(200);
       const noReason = await postJson(target, '/api/v1/publish', tokens.county, { year: 2025 });
       expect(noReason.status).toBe(409);

@@ -60,13 +60,6 @@ export class InjectedClock implements TargetClock {
     this.frozenAt = ms;
   }
 
-  /** Lets the clock follow the machine's again, from where it stands now. */
-  run(): void {
-    if (this.frozenAt === undefined) return;
-    this.offsetMs = this.frozenAt - Date.now();
-    this.frozenAt = undefined;
-  }
-
   async pass(ms: number): Promise<void> {
     if (this.frozenAt !== undefined) this.frozenAt += ms;
     else this.offsetMs += ms;
@@ -76,7 +69,7 @@ export class InjectedClock implements TargetClock {
     if (needSeconds >= windowSeconds) throw new Error(`${needSeconds} s do not fit in a ${windowSeconds} s window`);
     const next = (windowStart(this.now(), windowSeconds) + windowSeconds + 1) * 1000;
     if (this.frozenAt !== undefined) this.frozenAt = next;
-    else this.offsetMs += next - Date.now() - this.offsetMs;
+    else this.offsetMs = next - Date.now();
   }
 
   /** The function createApp takes. */

@@ -5,6 +5,7 @@
  * (ours, read-excel-file, Excel) opens.
  */
 import { crc32 } from 'node:zlib';
+import { columnLetters } from '../../src/domain/upload/xlsx-scan.ts';
 
 const enc = new TextEncoder();
 
@@ -59,11 +60,7 @@ export function zipStored(files: ReadonlyArray<readonly [string, string | Uint8A
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** A column letter for a 0-based index: 0 → A, 26 → AA. */
-export function columnName(index: number): string {
-  let name = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
-  return name;
-}
+export const columnName = (index: number): string => columnLetters(index + 1);
 
 /** One cell as the sheet XML writes it: text as an inline string, numbers as numbers. */
 export function cellXml(ref: string, value: string | number | boolean, style?: number): string {

@@ -1,6 +1,8 @@
 /**
- * One pass over a worksheet's XML before any reader builds rows from it, so that what a reader
- * allocates is bounded by the cells that hold values, never by where a cell claims to be:
+ * One pass over a worksheet's XML, for a sheet the plain reader (xlsx-sheet.ts, which checks the
+ * same bounds as it reads) leaves: before read-excel-file builds rows from it, and to name the
+ * place of what is refused. What a reader allocates stays bounded by the cells that hold values,
+ * never by where a cell claims to be:
  *
  * - the used range (the last row and column holding a value) must lie within SHEET_LIMITS; a
  *   2.5 KB file with one value at XFD1048576 would otherwise become 1,048,576 × 16,384 cells;

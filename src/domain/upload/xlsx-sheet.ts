@@ -7,6 +7,8 @@
  * null, and the caller lets read-excel-file read the file: same result, only slower.
  */
 
+import type { SheetLimits } from './xlsx-scan.ts';
+
 /** Inflated parts of the workbook as text, by path inside the ZIP. */
 export type XlsxParts = ReadonlyMap<string, string>;
 
@@ -338,13 +340,6 @@ function fastCell(data: string, p: number, stop: number, rowNumber: number, stri
   return vEnd + 8;
 }
 
-/** Bounds on what the reader builds (see src/domain/upload/xlsx-scan.ts, SHEET_LIMITS). */
-export interface PlainSheetLimits {
-  maxRow: number;
-  maxColumn: number;
-  maxCells: number;
-}
-
 /**
  * Rows of the first sheet, or null when the sheet is not of the plain shape (then read it with
  * read-excel-file). `fastCells: false` reads every cell the general way (for tests: both ways must agree).
@@ -354,7 +349,7 @@ export interface PlainSheetLimits {
  * answers null, for scanSheet to refuse with the place, as soon as a value lies beyond them, the
  * used range would pass `maxCells`, or the sheet has hidden rows or columns or merged cells.
  */
-export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boolean; limits?: PlainSheetLimits } = {}): unknown[][] | null {
+export function readPlainFirstSheet(parts: XlsxParts, options: { fastCells?: boolean; limits?: SheetLimits } = {}): unknown[][] | null {
   const fast = options.fastCells ?? true;
   const limits = options.limits;
   const maxRow = limits?.maxRow ?? Number.MAX_SAFE_INTEGER;
