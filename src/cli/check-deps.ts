@@ -18,7 +18,6 @@ const TOOLS: Readonly<Record<string, string>> = {
   eslint: 'npm run lint',
   wrangler: 'wrangler dev and deploy (src/cli/wrangler-dev.ts, src/cli/deploy.ts spawn its bin)',
   lighthouse: 'npm run bench:portal runs its CLI',
-  '@cloudflare/vitest-plugin': 'installs the workerd that wrangler uses, at the version vitest runs with',
 };
 
 // The site build (astro.config.mjs) runs in production too: `npm start` and `npm run build` build it.
