@@ -2,8 +2,9 @@
  * From the bytes of an upload to a table of cells: the format is decided by content (magic bytes),
  * never by the file name or the declared type; text is decoded as UTF-8 when valid, else GB18030
  * (what Chinese Excel saves CSV as), with or without a byte-order mark; an XLSX is checked for
- * zip bombs and merged cells before it is read, and read from the parts inflated for those checks
- * (read-excel-file reads the sheets our plain reader leaves to it).
+ * zip bombs before it is inflated, then read from the inflated parts within SHEET_LIMITS (far
+ * values, hidden rows and columns and merged cells are refused with their place; read-excel-file
+ * reads only bounded sheets our plain reader leaves to it).
  */
 import { readSheet } from 'read-excel-file/universal';
 import { CsvSyntaxError, parseCsvText } from './csv-text.ts';
@@ -39,7 +40,7 @@ export function sniffFormat(bytes: Uint8Array): UploadFormat | 'zip' | 'ole' | '
   if (bytes[i] === 0x7b || bytes[i] === 0x5b) return 'json';
   const probe = bytes.subarray(0, 4096);
   // Text with a stray NUL or two is still CSV (the cell with it is refused with its row and
-  // column); a file with many NULs is binary, or UTF-16 text (see isUtf16).
+  // column); a file with many NULs is binary, or UTF-16 text (readUpload names that one).
   let nuls = 0;
   for (const b of probe) if (b === 0) nuls++;
   if (nuls > Math.max(2, probe.length / 100)) return 'binary';
