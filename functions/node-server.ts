@@ -7,6 +7,7 @@ import { every } from 'hono/combine';
 import { resolve } from 'node:path';
 import type { Database } from '../db/database.ts';
 import type { Config } from '../src/config.ts';
+import { posterSource } from '../src/data/poster-source.ts';
 import type { PosterSettings } from '../src/posters/model.ts';
 import { createPosterOnDemand, type PosterOnDemand } from '../src/posters/on-demand.ts';
 import { createApp } from './app.ts';
@@ -54,7 +55,7 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
   const defaultDir = resolve(config.SITE_DIR);
   const site = nodeStaticSite(options.siteDir ?? (() => defaultDir));
   const posters = options.posters
-    ? createPosterOnDemand({ db, ...options.posters, log: (level, message, fields) => logger.log(level, message, fields) })
+    ? createPosterOnDemand({ source: posterSource(db), ...options.posters, log: (level, message, fields) => logger.log(level, message, fields) })
     : null;
   // Posters before the built site: a planned poster missing from the folder is drawn there.
   const staticSite = posters ? every(nodePosterFiles(posters), site) : site;

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import type { Database } from '../../db/database.ts';
 import { ConfigError, configSchema } from '../config.ts';
+import { posterSource } from '../data/poster-source.ts';
 import { generatePosters, type GeneratePostersResult } from '../posters/generate.ts';
 import type { PosterSettings } from '../posters/model.ts';
 import { planPosters, writePosterManifest } from '../posters/plan.ts';
@@ -104,7 +105,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr) {
 export async function generateSitePosters(db: Database, env: Record<string, string | undefined>, options: { quiet?: boolean } = {}): Promise<GeneratePostersResult> {
   const config = loadPosterConfig(env);
   return generatePosters({
-    db,
+    source: posterSource(db),
     outDir: config.POSTER_DIR,
     settings: posterSettingsFromConfig(config),
     ...(options.quiet ? {} : { onProgress: progressPrinter() }),
@@ -119,7 +120,7 @@ export async function generateSitePosters(db: Database, env: Record<string, stri
 export async function planSitePosters(db: Database, env: Record<string, string | undefined>): Promise<GeneratePostersResult> {
   const started = performance.now();
   const config = loadPosterConfig(env);
-  const plan = await planPosters({ db, outDir: config.POSTER_DIR, settings: posterSettingsFromConfig(config) });
+  const plan = await planPosters({ source: posterSource(db), outDir: config.POSTER_DIR, settings: posterSettingsFromConfig(config) });
   const removedFiles = writePosterManifest(config.POSTER_DIR, plan);
   const villages = plan.posters.filter((p) => p.kind === 'village');
   const missing = villages.filter((p) => p.job).length;
@@ -158,7 +159,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const years = value('--year').map(Number);
   const workers = value('--workers')[0];
   const result = await generatePosters({
-    db,
+    source: posterSource(db),
     outDir: value('--out')[0] ? resolve(value('--out')[0]!) : config.POSTER_DIR,
     settings: posterSettingsFromConfig(config),
     ...(years.length > 0 ? { years } : {}),

@@ -26,6 +26,7 @@ import {
   type DisclosureChange,
   type DisclosureContent,
   type DisclosureScopeType,
+  type PublishedDisclosure,
   type VillageDisclosureContent,
 } from '../domain/disclosure/disclosure-content.ts';
 import { addDays } from '../domain/shared/dates.ts';
@@ -37,26 +38,8 @@ const { allocationDocuments, disbursements, disclosures, divisions, projects, re
 /** Both the database and a transaction on it. */
 type Queryable = BaseSQLiteDatabase<'async', ResultSet, typeof schema>;
 
-/** A published version: its metadata and its parsed content. */
-export interface PublishedDisclosure<C extends DisclosureContent = DisclosureContent> {
-  id: number;
-  scopeType: DisclosureScopeType;
-  scopeCode: string;
-  year: number;
-  version: number;
-  periodStart: string;
-  periodEnd: string;
-  issuingUnit: string;
-  publishedAt: string;
-  /** The exact stored text, so anyone can recompute `sha256(previousHash + contentJson)`. */
-  contentJson: string;
-  contentHash: string;
-  previousHash: string | null;
-  verificationCode: string;
-  correctionReason: string | null;
-  isSample: boolean;
-  content: C;
-}
+// Defined in the domain, where the posters may read it too; the site's readers take it from here.
+export type { PublishedDisclosure };
 
 export interface PublishOptions {
   year: number;

@@ -4,18 +4,18 @@
  * and written into the folder (atomically, by the job), where it stays: names are content keys, so
  * a file never changes. Names the manifest does not list are unknown (null), whatever is on disk.
  *
- * The manifest is the list of what pages link; the database says what to draw. Each year is
- * planned once per manifest change (a rebuild after a publish writes a new one).
+ * The manifest is the list of what pages link; the source (the database, read by src/data) says
+ * what to draw. Each year is planned once per manifest change (a rebuild after a publish writes a
+ * new one).
  *
  * @example
- * const posters = createPosterOnDemand({ db, dir: 'public/posters', settings });
+ * const posters = createPosterOnDemand({ source: posterSource(db), dir: 'public/posters', settings });
  * const file = await posters.file('2024/430482100201-5d41402abc4b2a76-a4-p1.png'); // renders if missing
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from '../../db/database.ts';
 import { MANIFEST_FILE, readPosterManifest } from './manifest.ts';
-import { planPosters, type PosterPlan } from './plan.ts';
+import { planPosters, type PosterPlan, type PosterSource } from './plan.ts';
 import { createRenderPool, type PoolTask, type RenderPriority } from './pool.ts';
 import type { PosterSettings } from './model.ts';
 
@@ -30,7 +30,8 @@ export interface PosterFile {
 }
 
 export interface PosterOnDemandOptions {
-  db: Database;
+  /** Published disclosures to plan from: `posterSource(db)` (src/data/poster-source.ts). */
+  source: PosterSource;
   /** The poster folder (absolute, or relative to the working directory). */
   dir: string;
   settings: PosterSettings;
@@ -85,7 +86,7 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
     // has been answered since (the next rebuild plans afresh).
     const manifest = readPosterManifest(dir);
     const previousOutcomes = new Map(Object.entries(manifest.villages).map(([id, v]) => [id, v.previousOutcome ?? null]));
-    const plan = planPosters({ db: options.db, outDir: dir, settings: options.settings, urlPrefix: options.urlPrefix, years: [year], previousOutcomes });
+    const plan = planPosters({ source: options.source, outDir: dir, settings: options.settings, urlPrefix: options.urlPrefix, years: [year], previousOutcomes });
     plans.set(year, { mtimeMs, plan });
     plan.catch(() => plans.delete(year));
     return plan;

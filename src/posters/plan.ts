@@ -10,11 +10,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from '../../db/database.ts';
-import { listPublishedYears, loadPublishedYear, type PublishedDisclosure } from '../data/disclosures.ts';
-import { loadPreviousOutcomes } from '../data/previous-outcome.ts';
 import { shanghaiDate } from '../domain/shared/dates.ts';
-import { canonicalJson, type VillageDisclosureContent } from '../domain/disclosure/disclosure-content.ts';
+import { canonicalJson, type PublishedDisclosure, type VillageDisclosureContent } from '../domain/disclosure/disclosure-content.ts';
 import { MissingGlyphError, missingCharacters, openPosterFonts, releaseOriginalFonts, subsetPosterFonts, type PosterFontBytes } from './fonts.ts';
 import type { PosterJob } from './jobs.ts';
 import { layoutPoster, posterCharacters } from './layout.ts';
@@ -25,8 +22,21 @@ import { villageDisplayName } from './title.ts';
 /** Bump when the layout or rendering changes, so every poster is drawn again. */
 export const POSTER_FORMAT_VERSION = 1;
 
+/**
+ * What the plan reads: published snapshots and the previous versions' outcomes. The posters never
+ * read the database themselves; `posterSource(db)` (src/data/poster-source.ts) gives these over it.
+ */
+export interface PosterSource {
+  /** Years that have at least one published disclosure, newest first. */
+  listPublishedYears(): Promise<readonly number[]>;
+  /** The latest published version of each village of `year`, sorted by village code. */
+  loadPublishedYear(year: number): Promise<{ villages: ReadonlyArray<PublishedDisclosure<VillageDisclosureContent>> }>;
+  /** The outcome, on `today`, of the version before each village's latest of `year`, keyed by village code. */
+  loadPreviousOutcomes(year: number, today: string): Promise<ReadonlyMap<string, PreviousDisclosureOutcome>>;
+}
+
 export interface PlanPostersOptions {
-  db: Database;
+  source: PosterSource;
   /** Folder the posters are (or will be) written into, e.g. `public/posters`. */
   outDir: string;
   /** Site path of `outDir` (default `/posters`). */
@@ -42,7 +52,7 @@ export interface PlanPostersOptions {
    */
   today?: string;
   /**
-   * Previous outcomes to print instead of judging them from the database, keyed
+   * Previous outcomes to print instead of judging them from the source, keyed
    * `<villageCode>/<year>` (a missing key prints none): the on-demand server passes the ones the
    * manifest was planned with, so it draws exactly the files the manifest names.
    */
@@ -101,11 +111,11 @@ export function setPosterPages(entry: VillagePosterEntry, pages: number): void {
   entry.png = Array.from({ length: pages }, (_, i) => `${base}-a4-p${i + 1}.png`);
 }
 
-/** Plans every poster (see the module comment); reads the database, writes nothing. */
+/** Plans every poster (see the module comment); reads the source, writes nothing. */
 export async function planPosters(options: PlanPostersOptions): Promise<PosterPlan> {
   const { outDir, settings } = options;
   const prefix = (options.urlPrefix ?? '/posters').replace(/\/+$/, '');
-  const years = options.years ?? (await listPublishedYears(options.db));
+  const years = options.years ?? (await options.source.listPublishedYears());
   const only = options.villageCodes ? new Set(options.villageCodes) : null;
   const manifest = emptyManifest();
   const posters: PlannedPoster[] = [];
@@ -116,8 +126,8 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
   const exists = (name: string) => existsSync(join(outDir, name));
 
   for (const year of years) {
-    const published = await loadPublishedYear(options.db, year);
-    const outcomes = options.previousOutcomes ? null : await loadPreviousOutcomes(options.db, year, options.today ?? shanghaiDate(new Date()));
+    const published = await options.source.loadPublishedYear(year);
+    const outcomes = options.previousOutcomes ? null : await options.source.loadPreviousOutcomes(year, options.today ?? shanghaiDate(new Date()));
     const previousOf = (code: string) => (outcomes ? outcomes.get(code) : options.previousOutcomes!.get(`${code}/${year}`)) ?? null;
     const byTownship = new Map<string, Array<{ d: PublishedDisclosure<VillageDisclosureContent>; key: string }>>();
     for (const d of published.villages) {

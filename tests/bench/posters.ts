@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { loadSampleCounty } from '../../src/cli/sample-data.ts';
 import { listPublishedYears, loadPublishedYear } from '../../src/data/disclosures.ts';
+import { posterSource } from '../../src/data/poster-source.ts';
 import { openPosterFonts, subsetPosterFonts, type PosterFonts } from '../../src/posters/fonts.ts';
 import { generatePosters } from '../../src/posters/generate.ts';
 import { layoutPoster, posterCharacters, type PosterPage } from '../../src/posters/layout.ts';
@@ -123,12 +124,12 @@ try {
   const outDir = join(dir, 'posters');
   const runYears = allYears ? years : [latest];
   let done = 0;
-  const full = await generatePosters({ db, outDir, settings, years: runYears, onProgress: (p) => (done = p.total) });
+  const full = await generatePosters({ source: posterSource(db), outDir, settings, years: runYears, onProgress: (p) => (done = p.total) });
   console.log(
     `from scratch (${allYears ? 'every published year' : `year ${latest}`}): ${full.rendered} village posters (A4+A3 PDF, PNG) and ${full.townshipsRendered} township PDFs, ${done} jobs, ` +
       `${(full.ms / 1000).toFixed(1)} s on ${availableParallelism()} workers (target ≤ 60 s ${full.ms <= 60_000 ? 'met' : 'MISSED'})`,
   );
-  const again = await generatePosters({ db, outDir, settings, years: runYears });
+  const again = await generatePosters({ source: posterSource(db), outDir, settings, years: runYears });
   console.log(`incremental, nothing changed: ${again.reused} reused, ${again.rendered} rendered, ${ms(again.ms)} (target ≤ 2000 ms ${again.ms <= 2000 ? 'met' : 'MISSED'})`);
   close();
   console.log(`load average at the end: ${load()}`);

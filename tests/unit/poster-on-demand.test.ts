@@ -12,6 +12,7 @@ import { startNodeServer, type RunningServer } from '../../functions/node-server
 import { createMemoryLogger } from '../../functions/logger.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadSampleCounty } from '../../src/cli/sample-data.ts';
+import { posterSource } from '../../src/data/poster-source.ts';
 import type { VillagePosterEntry } from '../../src/posters/manifest.ts';
 import { planPosters, writePosterManifest } from '../../src/posters/plan.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
@@ -59,7 +60,7 @@ describe('posters drawn on demand', () => {
   });
 
   it('planning names every file and writes none but the manifest', async () => {
-    const plan = await planPosters({ db: db.db, outDir: posterDir, settings: POSTER_SETTINGS, years: [2022] });
+    const plan = await planPosters({ source: posterSource(db.db), outDir: posterDir, settings: POSTER_SETTINGS, years: [2022] });
     writePosterManifest(posterDir, plan);
     expect(filesUnder(posterDir)).toEqual(['manifest.json']);
     const villages = Object.values(plan.manifest.villages);

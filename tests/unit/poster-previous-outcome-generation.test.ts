@@ -12,6 +12,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
 import { publishDisclosures } from '../../src/data/disclosures.ts';
+import { posterSource } from '../../src/data/poster-source.ts';
 import { generatePosters } from '../../src/posters/generate.ts';
 import { readPosterManifest } from '../../src/posters/manifest.ts';
 import { createPosterOnDemand } from '../../src/posters/on-demand.ts';
@@ -27,7 +28,7 @@ describe('poster of a corrected version', () => {
   let outDir: string;
   let firstVersionId: number;
 
-  const run = (today: string) => generatePosters({ db: db.db, outDir, settings: POSTER_SETTINGS, years: [2022], villageCodes: [VILLAGE], workers: 0, today });
+  const run = (today: string) => generatePosters({ source: posterSource(db.db), outDir, settings: POSTER_SETTINGS, years: [2022], villageCodes: [VILLAGE], workers: 0, today });
   const entry = () => readPosterManifest(outDir).villages[`${VILLAGE}/2022`]!;
   const printed = () => pdfText(join(outDir, entry().a4Pdf.replace(/^\/posters\//, '')));
 
@@ -100,9 +101,9 @@ describe('poster of a corrected version', () => {
 
   it('on demand, draws the outcome the manifest was planned with, even after the database moved on', async () => {
     const planned = mkdtempSync(join(tmpdir(), 'posters-outcome-planned-'));
-    const posters = createPosterOnDemand({ db: db.db, dir: planned, settings: POSTER_SETTINGS });
+    const posters = createPosterOnDemand({ source: posterSource(db.db), dir: planned, settings: POSTER_SETTINGS });
     try {
-      const plan = await planPosters({ db: db.db, outDir: planned, settings: POSTER_SETTINGS, years: [2022], villageCodes: [VILLAGE], today: '2023-09-13' });
+      const plan = await planPosters({ source: posterSource(db.db), outDir: planned, settings: POSTER_SETTINGS, years: [2022], villageCodes: [VILLAGE], today: '2023-09-13' });
       writePosterManifest(planned, plan);
       const listed = readPosterManifest(planned).villages[`${VILLAGE}/2022`]!;
       expect(listed.previousOutcome).toMatchObject({ objections: 1, resolved: 1 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSampleCounty } from '../../src/cli/sample-data.ts';
+import { posterSource } from '../../src/data/poster-source.ts';
 import { renderDraftPoster } from '../../src/posters/draft.ts';
 import { missingCharacters, openPosterFonts, subsetPosterFonts } from '../../src/posters/fonts.ts';
 import { generatePosters } from '../../src/posters/generate.ts';
@@ -54,7 +55,7 @@ describe('poster generation', () => {
   });
 
   it('renders the latest version of each village once, then reuses it while nothing changed', async () => {
-    const first = await generatePosters({ db: db.db, outDir, settings: POSTER_SETTINGS, years: [2022], villageCodes: villages, workers: 2 });
+    const first = await generatePosters({ source: posterSource(db.db), outDir, settings: POSTER_SETTINGS, years: [2022], villageCodes: villages, workers: 2 });
     expect(first).toMatchObject({ rendered: 4, reused: 0 });
     const manifest = readPosterManifest(outDir);
     for (const code of villages) {
@@ -67,10 +68,10 @@ describe('poster generation', () => {
     const township = Object.values(manifest.townships)[0]!;
     expect(readFileSync(join(outDir, township.a4Pdf.replace(/^\/posters\//, ''))).subarray(0, 5).toString()).toBe('%PDF-');
 
-    const second = await generatePosters({ db: db.db, outDir, settings: POSTER_SETTINGS, years: [2022], villageCodes: villages, workers: 2 });
+    const second = await generatePosters({ source: posterSource(db.db), outDir, settings: POSTER_SETTINGS, years: [2022], villageCodes: villages, workers: 2 });
     expect(second).toMatchObject({ rendered: 0, reused: 4, townshipsRendered: 0 });
 
-    const changed = await generatePosters({ db: db.db, outDir, settings: { ...POSTER_SETTINGS, countySupervisionPhones: ['0734-7000000'] }, years: [2022], villageCodes: villages, workers: 0 });
+    const changed = await generatePosters({ source: posterSource(db.db), outDir, settings: { ...POSTER_SETTINGS, countySupervisionPhones: ['0734-7000000'] }, years: [2022], villageCodes: villages, workers: 0 });
     expect(changed.rendered).toBe(4);
   }, 120_000);
 });

@@ -107,6 +107,27 @@ export interface CountyDisclosureContent {
 
 export type DisclosureContent = VillageDisclosureContent | CountyDisclosureContent;
 
+/** A published version: its metadata and its parsed content. */
+export interface PublishedDisclosure<C extends DisclosureContent = DisclosureContent> {
+  id: number;
+  scopeType: DisclosureScopeType;
+  scopeCode: string;
+  year: number;
+  version: number;
+  periodStart: string;
+  periodEnd: string;
+  issuingUnit: string;
+  publishedAt: string;
+  /** The exact stored text, so anyone can recompute `sha256(previousHash + contentJson)`. */
+  contentJson: string;
+  contentHash: string;
+  previousHash: string | null;
+  verificationCode: string;
+  correctionReason: string | null;
+  isSample: boolean;
+  content: C;
+}
+
 /** Narrows a parsed content by its scope type. */
 export function isVillageContent(content: DisclosureContent): content is VillageDisclosureContent {
   return content.scope.type === 'village';
