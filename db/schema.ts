@@ -82,6 +82,55 @@ export const resettlementVillages = sqliteTable('resettlement_villages', {
   supervisionPhone: text('supervision_phone'),
 });
 
+/**
+ * 移民村名册 by year: the migrant figures are verified again every year (人口核定核减), so each
+ * year keeps its own; `resettlement_villages` holds the latest year's figures.
+ */
+export const villageRegistry = sqliteTable(
+  'village_registry',
+  {
+    villageCode: text('village_code')
+      .notNull()
+      .references(() => divisions.code),
+    year: integer('year').notNull(),
+    migrantPopulation: integer('migrant_population').notNull(),
+    migrantHouseholds: integer('migrant_households').notNull(),
+    isKeyVillage: integer('is_key_village', { mode: 'boolean' }).notNull().default(false),
+    note: text('note'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.villageCode, t.year] }),
+    check('village_registry_counts', sql`${t.migrantPopulation} >= 0 AND ${t.migrantHouseholds} >= 0 AND ${t.migrantHouseholds} <= ${t.migrantPopulation}`),
+  ],
+);
+
+/**
+ * The county this database serves and its settings (one row). `is_sample` marks the sample county
+ * (示例数据); a database holds one county, so the sample and a real county never mix.
+ */
+export const countySettings = sqliteTable('county_settings', {
+  countyCode: text('county_code')
+    .primaryKey()
+    .references(() => divisions.code),
+  isSample: integer('is_sample', { mode: 'boolean' }).notNull().default(false),
+  /** 公示单位, e.g. 某某县水库移民事务中心 */
+  issuingUnit: text('issuing_unit').notNull(),
+  /** County 监督电话, `;`-separated. */
+  supervisionPhones: text('supervision_phones').notNull().default(''),
+  /** Township 监督电话 as JSON {"<9-digit code>": ["0734-…"]}. */
+  townshipPhones: text('township_phones').notNull().default('{}'),
+  /** 受理地址 */
+  supervisionAddress: text('supervision_address').notNull().default(''),
+  disclosurePeriodDays: integer('disclosure_period_days').notNull().default(10),
+  /** Null: the default title template (src/posters/title.ts). */
+  posterTitleTemplate: text('poster_title_template'),
+  /** 直补标准, fen per person per year (600 元 = 60000). */
+  subsidyStandardFen: integer('subsidy_standard_fen').notNull().default(60000),
+  /** The county outline as a GeoJSON Polygon's outer ring `[[lon, lat], …]` (WGS-84), or null. */
+  outlineJson: text('outline_json'),
+  updatedAt: text('updated_at').notNull().default(nowIso),
+});
+
 /** Configurable project types; `indicatorGroup` says which self-evaluation count a type feeds. */
 export const projectTypes = sqliteTable('project_types', {
   code: text('code').primaryKey(),
@@ -270,12 +319,19 @@ export const households = sqliteTable(
     /** 户编号, e.g. 430482105205-0012 */
     householdNumber: text('household_number').notNull(),
     headName: text('head_name').notNull(),
+    /** 人口 as the roster states it (members 在册). */
+    population: integer('population'),
     /** Bank / 一卡通 account: internal only. */
     accountNumber: text('account_number'),
   },
   (t) => [uniqueIndex('households_number_uq').on(t.householdNumber), index('households_village_idx').on(t.villageCode)],
 );
 
+/**
+ * Members of a roster household. The resident ID number is never stored: only a keyed hash of it
+ * (to find the same person again), its masked form (430****3X, for staff) and a keyed hash of its
+ * last 6 characters (what 查直补 asks for). The key is ROSTER_KEY (src/domain/villager/roster-key.ts).
+ */
 export const persons = sqliteTable(
   'persons',
   {
@@ -284,12 +340,19 @@ export const persons = sqliteTable(
       .notNull()
       .references(() => households.id),
     name: text('name').notNull(),
-    /** 18-character resident ID number: internal only. */
-    idNumber: text('id_number').notNull(),
+    /** HMAC-SHA-256 (hex) of the upper-case 18-character ID number under the roster key. */
+    idHash: text('id_hash').notNull(),
+    /** e.g. 430****3X: first 3 and last 2 characters. */
+    idMasked: text('id_masked').notNull(),
+    /** HMAC-SHA-256 (hex) of the ID number's last 6 characters (upper case) under the roster key. */
+    idTailHash: text('id_tail_hash').notNull(),
     relation: text('relation').notNull().default('户主'),
+    /** 在册 (true) or 核减 (false); a 核减 member keeps their row and payment history. */
     registered: integer('registered', { mode: 'boolean' }).notNull().default(true),
+    removedReason: text('removed_reason'),
+    removedDate: text('removed_date'),
   },
-  (t) => [uniqueIndex('persons_id_number_uq').on(t.idNumber), index('persons_household_idx').on(t.householdId)],
+  (t) => [uniqueIndex('persons_id_hash_uq').on(t.idHash), index('persons_household_idx').on(t.householdId)],
 );
 
 /** Per-household direct-subsidy payment for a year (the detail behind `direct_subsidies`). */
@@ -306,6 +369,8 @@ export const householdPayments = sqliteTable(
     paymentDate: text('payment_date'),
     status: text('status', { enum: ['paid', 'failed', 'pending'] }).notNull(),
     failureReason: text('failure_reason'),
+    /** 处理办法 of a failed payment, e.g. 核实后补发. */
+    remedy: text('remedy'),
   },
   (t) => [uniqueIndex('household_payments_hh_year_uq').on(t.householdId, t.year)],
 );

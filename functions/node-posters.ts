@@ -40,12 +40,12 @@ export function nodePosterFiles(posters: PosterOnDemand, urlPrefix = '/posters')
  * of clicks queues instead of starving other requests. The 17 MB original fonts a draft loads stay
  * cached while staff keep previewing and are dropped after `idleMs` without a draft.
  */
-export function nodeDraftPosters(settings: PosterSettings, options: { idleMs?: number } = {}): DraftPosterRenderer {
+export function nodeDraftPosters(settings: PosterSettings | (() => Promise<PosterSettings>), options: { idleMs?: number } = {}): DraftPosterRenderer {
   let queue: Promise<unknown> = Promise.resolve();
   let idle: ReturnType<typeof setTimeout> | undefined;
   return (request) => {
     clearTimeout(idle);
-    const run = queue.then(() => drawDraftPoster(request, settings));
+    const run = queue.then(async () => drawDraftPoster(request, typeof settings === 'function' ? await settings() : settings));
     queue = run
       .catch(() => undefined)
       .then(() => {

@@ -6,6 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { every } from 'hono/combine';
 import { resolve } from 'node:path';
 import type { Database } from '../db/database.ts';
+import { loadCountySettings, posterSettingsFor } from '../src/data/county-settings.ts';
 import type { Config } from '../src/config.ts';
 import { posterSource } from '../src/data/poster-source.ts';
 import type { PosterSettings } from '../src/posters/model.ts';
@@ -74,13 +75,8 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
     onPublished: options.onPublished,
     fetch: options.fetch,
     files: nodeFileDeps(config),
-    // 草稿 previews with the poster settings when given, else the shared configuration's.
-    draftPosters: nodeDraftPosters(options.posters?.settings ?? {
-      siteUrl: config.SITE_URL,
-      issuingUnit: config.ISSUING_UNIT,
-      countySupervisionPhones: config.COUNTY_SUPERVISION_PHONES,
-      supervisionAddress: config.SUPERVISION_ADDRESS,
-    }),
+    // 草稿 previews with the poster settings when given, else the county's settings as stored when drawn.
+    draftPosters: nodeDraftPosters(options.posters?.settings ?? (async () => posterSettingsFor(await loadCountySettings(db, config), config.SITE_URL))),
   });
   return new Promise((resolveStart) => {
     const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

@@ -10,17 +10,18 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const phoneList = (fallback: string) =>
-  z
+/** A `;`-separated list of phones; unset or empty means "not overridden". */
+const phoneList = z
   .string()
   .trim()
-  .default(fallback)
   .transform((v) =>
     v
       .split(/[;；]/)
       .map((s) => s.trim())
       .filter(Boolean),
-  );
+  )
+  .transform((v) => (v.length === 0 ? undefined : v))
+  .optional();
 
 export const configSchema = z.object({
   /** `file:…` for the embedded SQLite file, `libsql://…` for Turso, `http(s)://…` for a libSQL server. */
@@ -50,10 +51,25 @@ export const configSchema = z.object({
   /** A tile URL template for OpenStreetMap-style tiles, used when no Tianditu key is set. */
   OSM_TILE_URL: optionalText,
   DEPLOY_HOOK_URL: optionalText,
-  ISSUING_UNIT: z.string().trim().default('常宁市库区移民事务中心'),
-  COUNTY_SUPERVISION_PHONES: phoneList('0734-7212345'),
-  SUPERVISION_ADDRESS: z.string().trim().default('常宁市库区移民事务中心（常宁市宜阳街道）'),
-  DISCLOSURE_PERIOD_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+  /*
+   * The county's 公示单位, phones, address and 公示期 live in the database (county_settings, set by
+   * `npm run county -- init` and on the staff page); these variables only override them for operations.
+   */
+  ISSUING_UNIT: optionalText,
+  COUNTY_SUPERVISION_PHONES: phoneList,
+  SUPERVISION_ADDRESS: optionalText,
+  DISCLOSURE_PERIOD_DAYS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : Number(v)))
+    .pipe(z.number().int().min(1).max(60).optional()),
+  /**
+   * The key the roster's ID-number hashes are made with (HMAC-SHA-256), at least 32 characters;
+   * required before a real county uploads its 花名册, and never to be changed afterwards (the
+   * stored hashes would no longer match). The sample county uses a public key of its own.
+   */
+  ROSTER_KEY: optionalText.pipe(z.string().min(32, 'ROSTER_KEY must be at least 32 characters').optional()),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /**
    * Cloudflare Access team domain, e.g. `https://changning.cloudflareaccess.com`: with ACCESS_AUD,

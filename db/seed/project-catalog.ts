@@ -2,24 +2,12 @@
  * Project types of the sample county and the kinds of project each type funds, with a plausible
  * name and 建设内容及规模 derived from the budget (so a bigger budget means a longer road).
  */
-import type { IndicatorGroup } from '../../src/domain/ledger/ledger.ts';
 import type { Random } from './random.ts';
+import { STANDARD_PROJECT_TYPES, type ProjectTypeSeed } from '../../src/domain/county/project-types.ts';
 
-export interface ProjectTypeSeed {
-  code: string;
-  name: string;
-  indicatorGroup: IndicatorGroup;
-  sortOrder: number;
-}
-
-export const SAMPLE_PROJECT_TYPES: readonly ProjectTypeSeed[] = [
-  { code: 'beautiful_home', name: '美丽家园建设', indicatorGroup: 'beautiful_home', sortOrder: 1 },
-  { code: 'production', name: '生产开发', indicatorGroup: 'production_infrastructure', sortOrder: 2 },
-  { code: 'infrastructure', name: '配套基础设施', indicatorGroup: 'production_infrastructure', sortOrder: 3 },
-  { code: 'training', name: '技能培训', indicatorGroup: 'training', sortOrder: 4 },
-  { code: 'hazard_relief', name: '避险解困', indicatorGroup: 'hazard_relief', sortOrder: 5 },
-  { code: 'other', name: '其他', indicatorGroup: 'other', sortOrder: 6 },
-];
+/** The sample uses the standard types every county starts with. */
+export const SAMPLE_PROJECT_TYPES: readonly ProjectTypeSeed[] = STANDARD_PROJECT_TYPES;
+export type { ProjectTypeSeed };
 
 export type SampleTypeCode = 'beautiful_home' | 'production' | 'infrastructure' | 'hazard_relief' | 'other';
 

@@ -21,6 +21,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { readFileSync } from 'node:fs';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { FundSource, MilestoneKind } from '../../src/domain/ledger/ledger.ts';
+import { SAMPLE_ROSTER_KEY, storedIdentity } from '../../src/domain/villager/roster-key.ts';
 import type { Database } from '../database.ts';
 import * as t from '../schema.ts';
 import { addDays, laterOf, randomDate } from './calendar.ts';
@@ -120,7 +121,8 @@ export interface SampleCountyRows {
   disbursements: Insert<typeof t.disbursements>[];
   directSubsidies: Insert<typeof t.directSubsidies>[];
   households: Insert<typeof t.households>[];
-  persons: Insert<typeof t.persons>[];
+  /** With the invented ID number in clear; seedSampleCounty stores only its hashes and masked form. */
+  persons: Array<Omit<Insert<typeof t.persons>, 'idHash' | 'idMasked' | 'idTailHash'> & { idNumber: string }>;
   householdPayments: Insert<typeof t.householdPayments>[];
   trainings: Insert<typeof t.trainings>[];
   summary: SampleSummary;
@@ -1042,9 +1044,28 @@ export async function seedSampleCounty(db: Database, options: { seed?: number } 
     );
   }
   const data = buildSampleCounty(options.seed ?? SAMPLE_DEFAULT_SEED);
+  const persons = await Promise.all(data.persons.map(async ({ idNumber, ...p }) => ({ ...p, ...(await storedIdentity(SAMPLE_ROSTER_KEY, idNumber)) })));
+  const county = data.divisions.find((d) => d.level === 'county')!;
+  const settings: Insert<typeof t.countySettings> = {
+    countyCode: county.code,
+    isSample: true,
+    issuingUnit: SAMPLE_RESETTLEMENT_AGENCY,
+    supervisionPhones: '0734-7212345',
+    supervisionAddress: '常宁市库区移民事务中心（常宁市宜阳街道）',
+    disclosurePeriodDays: 10,
+    subsidyStandardFen: SAMPLE_SUBSIDY_STANDARD_FEN,
+    outlineJson: JSON.stringify(loadCountyOutline().ring),
+    updatedAt: `${SAMPLE_DATA_AS_OF}T00:00:00.000Z`,
+  };
+  // The registry keeps each year's figures; the sample's do not change from year to year.
+  const registry = SAMPLE_YEARS.flatMap((year) =>
+    data.resettlementVillages.map((v) => ({ villageCode: v.villageCode, year, migrantPopulation: v.migrantPopulation, migrantHouseholds: v.migrantHouseholds, isKeyVillage: v.isKeyVillage })),
+  );
   const statements = [
     ...inserts(db, t.divisions, data.divisions),
+    ...inserts(db, t.countySettings, [settings]),
     ...inserts(db, t.resettlementVillages, data.resettlementVillages),
+    ...inserts(db, t.villageRegistry, registry),
     ...inserts(db, t.projectTypes, data.projectTypes),
     ...inserts(db, t.allocationDocuments, data.allocationDocuments),
     ...inserts(db, t.projects, data.projects),
@@ -1054,7 +1075,7 @@ export async function seedSampleCounty(db: Database, options: { seed?: number } 
     ...inserts(db, t.disbursements, data.disbursements),
     ...inserts(db, t.directSubsidies, data.directSubsidies),
     ...inserts(db, t.households, data.households),
-    ...inserts(db, t.persons, data.persons),
+    ...inserts(db, t.persons, persons),
     ...inserts(db, t.householdPayments, data.householdPayments),
     ...inserts(db, t.trainings, data.trainings),
   ];

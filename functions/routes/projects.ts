@@ -1,4 +1,5 @@
 /** Projects in the caller's scope, one project's record, the approval queue and workflow steps. */
+import { loadCountySettings } from '../../src/data/county-settings.ts';
 import { normalizeCode } from '../../src/domain/upload/upload-cells.ts';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { inScope } from '../../src/domain/access/access.ts';
@@ -134,7 +135,7 @@ export function registerProjectRoutes(app: OpenAPIHono<AppEnv>): void {
       at: now.toISOString(),
       today: shanghaiDate(now),
       requestId: c.get('requestId'),
-      countyUnit: deps.config.ISSUING_UNIT,
+      countyUnit: (await loadCountySettings(deps.db, deps.config)).issuingUnit,
     });
     if (!outcome.ok) {
       const status = outcome.code === 'NOT_FOUND' ? 404 : outcome.code === 'OUT_OF_SCOPE' || outcome.code === 'WRONG_ROLE' ? 403 : outcome.code === 'REASON_REQUIRED' ? 400 : 409;

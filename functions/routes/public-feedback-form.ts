@@ -15,6 +15,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
+import { loadCountySettings } from '../../src/data/county-settings.ts';
 import { resolveSubject, type ResolvedSubject } from '../../src/data/feedback.ts';
 import { subjectLabel } from '../../src/data/feedback-subject-label.ts';
 import { throttle, throttleStoreFor } from '../../src/data/throttle-store.ts';
@@ -41,11 +42,12 @@ import { renderFeedbackHtml, type FeedbackFormValues, type FeedbackPageInput } f
 
 type Status = 200 | 201 | 400 | 404 | 409 | 429;
 
-function page(c: Context<AppEnv>, input: FeedbackPageInput, status: Status) {
-  const { config } = c.get('deps');
+async function page(c: Context<AppEnv>, input: FeedbackPageInput, status: Status) {
+  const { config, db } = c.get('deps');
+  const settings = await loadCountySettings(db, config);
   // The page may show the message and reply phone back to its writer: never kept by a cache.
   c.header('Cache-Control', 'no-store');
-  return c.html(renderFeedbackHtml(input, { phones: config.COUNTY_SUPERVISION_PHONES, address: config.SUPERVISION_ADDRESS }), status);
+  return c.html(renderFeedbackHtml(input, { phones: settings.supervisionPhones, address: settings.supervisionAddress }), status);
 }
 
 function throttled(c: Context<AppEnv>, verdict: ThrottleVerdict, message: string) {

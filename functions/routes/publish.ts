@@ -4,8 +4,7 @@
  * transaction, then asks the runtime to rebuild (Node) or redeploy (Worker) the site.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
-import { disclosures } from '../../db/schema.ts';
+import { loadCountySettings } from '../../src/data/county-settings.ts';
 import { canPublish } from '../../src/domain/access/access.ts';
 import { addDays, shanghaiDate } from '../../src/domain/shared/dates.ts';
 import { publishDisclosures, type PublishResult } from '../../src/data/disclosures.ts';
@@ -65,12 +64,12 @@ export function registerPublishRoutes(app: OpenAPIHono<AppEnv>): void {
     const now = deps.clock();
     const today = shanghaiDate(now);
     const periodStart = body.periodStart ?? today;
-    const periodDays = deps.config.DISCLOSURE_PERIOD_DAYS;
+    const settings = await loadCountySettings(deps.db, deps.config);
+    const periodDays = settings.disclosurePeriodDays;
     const at = now.toISOString();
     const requestId = c.get('requestId');
     const result: PublishResult = await withWriteLock(deps.db, async () => {
       const ledger = await loadLedger(deps.db, { year: body.year });
-      const [sample] = await deps.db.select({ id: disclosures.id }).from(disclosures).where(eq(disclosures.isSample, true)).limit(1);
       return deps.db.transaction(async (tx) => {
         // publishDisclosures opens a savepoint inside this transaction, so the audit entry commits with it.
         const published = await publishDisclosures(tx as unknown as Database, {
@@ -79,8 +78,8 @@ export function registerPublishRoutes(app: OpenAPIHono<AppEnv>): void {
           publishedAt: at,
           periodStart,
           periodDays,
-          issuingUnit: deps.config.ISSUING_UNIT,
-          isSample: sample !== undefined,
+          issuingUnit: settings.issuingUnit,
+          isSample: settings.isSample,
           ledger,
           ...(body.correctionReason ? { correctionReason: body.correctionReason } : {}),
         });
@@ -124,8 +123,8 @@ export function registerPublishRoutes(app: OpenAPIHono<AppEnv>): void {
         created: result.created.map(({ scopeType, scopeCode, version, verificationCode, contentHash }) => ({ scopeType, scopeCode, version, verificationCode, contentHash })),
         periodStart,
         periodEnd: addDays(periodStart, periodDays - 1),
-        issuingUnit: deps.config.ISSUING_UNIT,
-        supervisionPhones: deps.config.COUNTY_SUPERVISION_PHONES,
+        issuingUnit: settings.issuingUnit,
+        supervisionPhones: settings.supervisionPhones,
         rebuild,
       },
       200,

@@ -23,6 +23,8 @@ export interface UploadJob {
   /** The request's instant, ISO (the app's clock). */
   at: string;
   countyUnit: string;
+  /** The roster key, or null while ROSTER_KEY is unset (roster uploads are then refused). */
+  rosterKey: string | null;
 }
 
 /** Runs a job; refusals of the file itself are thrown as ApiError, row problems are in the report. */
@@ -57,6 +59,7 @@ export function inProcessUploadRunner(db: Database, options: { maxRows?: number 
         at: job.at,
         today: shanghaiDate(new Date(job.at)),
         countyUnit: job.countyUnit,
+        rosterKey: job.rosterKey,
       });
     } catch (e) {
       if (e instanceof IdempotencyConflictError) {

@@ -4,6 +4,8 @@
  * same `Idempotency-Key`) returns the first result and writes nothing again.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { loadCountySettings } from '../../src/data/county-settings.ts';
+import { SAMPLE_ROSTER_KEY } from '../../src/domain/villager/roster-key.ts';
 import { canUpload, ROLE_LABELS, UPLOAD_KINDS, type UploadKind } from '../../src/domain/access/access.ts';
 import { ROW_SCHEMAS, UPLOAD_KIND_LABELS } from '../../src/domain/upload/upload-columns.ts';
 import type { UploadReport } from '../../src/data/uploads.ts';
@@ -79,6 +81,7 @@ export function registerUploadRoutes(app: OpenAPIHono<AppEnv>): void {
     const dryRun = c.req.query('dryRun') === 'true';
     const bytes = await readBodyBytes(c.req.raw, deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
     const run = deps.runUpload ?? inProcessUploadRunner(deps.db);
+    const settings = await loadCountySettings(deps.db, deps.config);
     let report: UploadReport;
     try {
       report = await run({
@@ -89,7 +92,8 @@ export function registerUploadRoutes(app: OpenAPIHono<AppEnv>): void {
         dryRun,
         requestId: c.get('requestId'),
         at: deps.clock().toISOString(),
-        countyUnit: deps.config.ISSUING_UNIT,
+        countyUnit: settings.issuingUnit,
+        rosterKey: settings.isSample ? SAMPLE_ROSTER_KEY : (deps.config.ROSTER_KEY ?? null),
       });
     } catch (e) {
       // One line per refusal of a whole file, with the request's id; never the file's content.

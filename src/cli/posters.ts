@@ -17,7 +17,7 @@ import { posterSource } from '../data/poster-source.ts';
 import { generatePosters, type GeneratePostersResult } from '../posters/generate.ts';
 import type { PosterSettings } from '../posters/model.ts';
 import { planPosters, writePosterManifest } from '../posters/plan.ts';
-import { DEFAULT_TITLE_TEMPLATE } from '../posters/title.ts';
+import { loadCountySettings, posterSettingsFor } from '../data/county-settings.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -37,8 +37,12 @@ export const posterConfigSchema = configSchema.extend({
     .transform((v) => resolve(PROJECT_ROOT, v)),
   /** After `npm start` is listening: draw the latest year's missing posters in the background. */
   POSTER_WARM: z.enum(['latest', 'none']).default('latest'),
-  /** 公示 title template: {village} {year} {township} {county}. */
-  POSTER_TITLE_TEMPLATE: z.string().trim().default(DEFAULT_TITLE_TEMPLATE),
+  /** Overrides the county's 公示 title template: {village} {year} {township} {county}. */
+  POSTER_TITLE_TEMPLATE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
   /** Township supervision phones, `430482101=0734-1234567;430482102=…`. */
   TOWNSHIP_SUPERVISION_PHONES: z
     .string()
@@ -69,19 +73,14 @@ export function loadPosterConfig(env: Record<string, string | undefined>): Poste
   return result.data;
 }
 
-export function posterSettingsFromEnv(env: Record<string, string | undefined>): PosterSettings {
-  return posterSettingsFromConfig(loadPosterConfig(env));
+/** The county's poster settings (from its database) with the environment's overrides. */
+export async function posterSettingsFromEnv(env: Record<string, string | undefined>, db: Database): Promise<PosterSettings> {
+  return posterSettingsFromConfig(loadPosterConfig(env), db);
 }
 
-export function posterSettingsFromConfig(c: PosterConfig): PosterSettings {
-  return {
-    siteUrl: c.SITE_URL,
-    issuingUnit: c.ISSUING_UNIT,
-    countySupervisionPhones: c.COUNTY_SUPERVISION_PHONES,
-    supervisionAddress: c.SUPERVISION_ADDRESS,
-    townshipSupervisionPhones: c.TOWNSHIP_SUPERVISION_PHONES,
-    titleTemplate: c.POSTER_TITLE_TEMPLATE,
-  };
+export async function posterSettingsFromConfig(c: PosterConfig, db: Database): Promise<PosterSettings> {
+  const county = await loadCountySettings(db, c);
+  return posterSettingsFor(county, c.SITE_URL, { titleTemplate: c.POSTER_TITLE_TEMPLATE, townshipPhones: c.TOWNSHIP_SUPERVISION_PHONES });
 }
 
 /** A one-line progress display on a terminal, a line every 10 % otherwise. */
@@ -107,7 +106,7 @@ export async function generateSitePosters(db: Database, env: Record<string, stri
   return generatePosters({
     source: posterSource(db),
     outDir: config.POSTER_DIR,
-    settings: posterSettingsFromConfig(config),
+    settings: await posterSettingsFromConfig(config, db),
     ...(options.quiet ? {} : { onProgress: progressPrinter() }),
   });
 }
@@ -120,7 +119,7 @@ export async function generateSitePosters(db: Database, env: Record<string, stri
 export async function planSitePosters(db: Database, env: Record<string, string | undefined>): Promise<GeneratePostersResult> {
   const started = performance.now();
   const config = loadPosterConfig(env);
-  const plan = await planPosters({ source: posterSource(db), outDir: config.POSTER_DIR, settings: posterSettingsFromConfig(config) });
+  const plan = await planPosters({ source: posterSource(db), outDir: config.POSTER_DIR, settings: await posterSettingsFromConfig(config, db) });
   const removedFiles = writePosterManifest(config.POSTER_DIR, plan);
   const villages = plan.posters.filter((p) => p.kind === 'village');
   const missing = villages.filter((p) => p.job).length;
@@ -161,7 +160,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await generatePosters({
     source: posterSource(db),
     outDir: value('--out')[0] ? resolve(value('--out')[0]!) : config.POSTER_DIR,
-    settings: posterSettingsFromConfig(config),
+    settings: await posterSettingsFromConfig(config, db),
     ...(years.length > 0 ? { years } : {}),
     ...(workers !== undefined ? { workers: Number(workers) } : {}),
     onProgress: progressPrinter(),

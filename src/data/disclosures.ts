@@ -33,7 +33,7 @@ import { addDays } from '../domain/shared/dates.ts';
 import type { Ledger } from '../domain/ledger/ledger.ts';
 import { loadLedger } from './ledger.ts';
 
-const { allocationDocuments, disbursements, disclosures, divisions, projects, resettlementVillages } = schema;
+const { allocationDocuments, disbursements, disclosures, divisions, projects, resettlementVillages, villageRegistry } = schema;
 
 /** Both the database and a transaction on it. */
 type Queryable = BaseSQLiteDatabase<'async', ResultSet, typeof schema>;
@@ -343,6 +343,12 @@ export async function buildVillageContents(db: Queryable, options: VillageConten
 
   const figureRows = await db.select().from(resettlementVillages).where(inArray(resettlementVillages.villageCode, [...villageCodes]));
   const figures = new Map(figureRows.map((r) => [r.villageCode, r]));
+  // The year's own figures (人口核定 per year) win over the latest ones where the registry has them.
+  const yearRows = await db.select().from(villageRegistry).where(and(eq(villageRegistry.year, year), inArray(villageRegistry.villageCode, [...villageCodes])));
+  for (const r of yearRows) {
+    const latest = figures.get(r.villageCode);
+    figures.set(r.villageCode, { villageCode: r.villageCode, supervisionPhone: latest?.supervisionPhone ?? null, migrantPopulation: r.migrantPopulation, migrantHouseholds: r.migrantHouseholds, isKeyVillage: r.isKeyVillage });
+  }
   const personVoucherRows = await db
     .select({ voucherNumber: disbursements.voucherNumber })
     .from(disbursements)

@@ -6,6 +6,7 @@ import { loadConfig } from '../config.ts';
 import { answeredEntry, disclosureEntry, renderAtomFeed, type AtomEntry } from '../domain/disclosure/atom-feed.ts';
 import { labelOf, siteFeedback } from './feedback.ts';
 import { portalData } from './portal-data.ts';
+import { siteDatabase } from './site-database.ts';
 
 const site = () => loadConfig(process.env).SITE_URL;
 
@@ -27,7 +28,7 @@ export async function villageFeed(code: string): Promise<string> {
       subtitle: '新的公示、更正和答复',
       selfUrl: `${base}/feeds/villages/${code}.xml`,
       alternateUrl: `${base}/villages/${code}/`,
-      author: loadConfig(process.env).ISSUING_UNIT,
+      author: (await siteDatabase()).settings.issuingUnit,
       entries,
     },
     data.allVersions[0]?.publishedAt ?? new Date(0).toISOString(),
@@ -51,7 +52,7 @@ export async function countyFeed(): Promise<string> {
       subtitle: '全县新的公示、更正和答复',
       selfUrl: `${base}/feeds/county.xml`,
       alternateUrl: `${base}/`,
-      author: loadConfig(process.env).ISSUING_UNIT,
+      author: (await siteDatabase()).settings.issuingUnit,
       entries,
     },
     data.allVersions[0]?.publishedAt ?? new Date(0).toISOString(),

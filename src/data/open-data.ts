@@ -144,12 +144,12 @@ export const DATASET_TITLES: Readonly<Record<DatasetName, string>> = {
 
 export const DATASET_NAMES = Object.keys(DATASETS) as DatasetName[];
 
-/** The data dictionary: every column of every dataset with its meaning. */
-export function dataDictionary() {
+/** The data dictionary: every column of every dataset with its meaning (the 示例数据 column only for the sample). */
+export function dataDictionary(isSample: boolean) {
   return DATASET_NAMES.map((name) => ({
     dataset: name,
     title: DATASETS[name].title,
-    columns: [...DATASETS[name].columns.map((c) => ({ key: c.key, header: c.header, meaning: c.meaning })), SAMPLE_COLUMN],
+    columns: [...DATASETS[name].columns.map((c) => ({ key: c.key, header: c.header, meaning: c.meaning })), ...(isSample ? [SAMPLE_COLUMN] : [])],
   }));
 }
 
@@ -174,13 +174,13 @@ function columnsOf(name: DatasetName): Column<never>[] {
   return DATASETS[name].columns as unknown as Column<never>[];
 }
 
-/** A dataset as CSV (BOM, formula-safe), with a 示例数据 column. */
+/** A dataset as CSV (BOM, formula-safe); the sample's carry a 示例数据 column saying 是 on every row. */
 export function datasetCsv(name: DatasetName, rows: Rows, isSample: boolean): string {
   const cols = columnsOf(name);
   const list = rows[name] as never[];
   return toCsv(
-    [...cols.map((c) => c.header), SAMPLE_COLUMN.header],
-    list.map((r) => [...cols.map((c) => (c.csv ?? c.json)(r)), isSample ? '是' : '否']),
+    [...cols.map((c) => c.header), ...(isSample ? [SAMPLE_COLUMN.header] : [])],
+    list.map((r) => [...cols.map((c) => (c.csv ?? c.json)(r)), ...(isSample ? ['是'] : [])]),
   );
 }
 

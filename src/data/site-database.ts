@@ -5,14 +5,16 @@
 import { openDatabase } from '../../db/client.ts';
 import type { Database } from '../../db/database.ts';
 import { loadConfig, type Config } from '../config.ts';
+import { loadCountySettings, type CountySettings } from './county-settings.ts';
 
-let opened: Promise<{ db: Database; config: Config }> | undefined;
+let opened: Promise<{ db: Database; config: Config; settings: CountySettings }> | undefined;
 
-export function siteDatabase(): Promise<{ db: Database; config: Config }> {
+/** The build's database, configuration and the county's settings (read once per build). */
+export function siteDatabase(): Promise<{ db: Database; config: Config; settings: CountySettings }> {
   opened ??= (async () => {
     const config = loadConfig(process.env);
     const { db } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
-    return { db, config };
+    return { db, config, settings: await loadCountySettings(db, config) };
   })();
   return opened;
 }

@@ -3,10 +3,10 @@
  * same order whether the person exists, the second factor is wrong or everything matches: the
  * candidate query, the village name and the payments/head of the matched household (household
  * id -1 when nothing matched). Candidates are compared in constant time over a fixed number of
- * slots (src/domain/villager/subsidy-lookup.ts). The full ID number never leaves SQLite: only its last 6
- * characters are selected.
+ * slots (src/domain/villager/subsidy-lookup.ts). No ID number is stored at all: the typed last 6
+ * characters are hashed with the roster key and compared with the stored hash of each candidate's.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { divisions, householdPayments, households, persons } from '../../db/schema.ts';
 import {
@@ -18,6 +18,7 @@ import {
   type LookupAnswer,
   type LookupRequest,
 } from '../domain/villager/subsidy-lookup.ts';
+import { idTailHash } from '../domain/villager/roster-key.ts';
 
 export interface LookupOutcome {
   answer: LookupAnswer;
@@ -38,7 +39,7 @@ async function candidatesFor(db: Database, req: LookupRequest): Promise<Candidat
       .select({
         householdId: persons.householdId,
         name: persons.name,
-        secret: sql<string>`upper(substr(${persons.idNumber}, -6))`,
+        secret: persons.idTailHash,
       })
       .from(persons)
       .innerJoin(households, eq(households.id, persons.householdId))
@@ -53,10 +54,10 @@ async function candidatesFor(db: Database, req: LookupRequest): Promise<Candidat
 }
 
 /** Looks up one household's direct-subsidy payments; see the module comment for the equal-work rule. */
-export async function lookupSubsidy(db: Database, req: LookupRequest): Promise<LookupOutcome> {
+export async function lookupSubsidy(db: Database, req: LookupRequest, rosterKey: string): Promise<LookupOutcome> {
   const villageCode = requestVillageCode(req);
   const candidates = await candidatesFor(db, req);
-  const secret = req.mode === 'id' ? req.idTail : req.name;
+  const secret = req.mode === 'id' ? await idTailHash(rosterKey, req.idTail) : req.name;
   const householdId = matchCandidates(candidates, req.name, secret);
 
   const [village] = await db.select({ name: divisions.name }).from(divisions).where(eq(divisions.code, villageCode));

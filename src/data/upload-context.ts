@@ -1,10 +1,20 @@
 /** Loads what the upload checks need to know (src/domain/upload/upload-plan.ts UploadContext). */
-import { sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import * as t from '../../db/schema.ts';
 import type { Actor, UploadKind } from '../domain/access/access.ts';
-import { COUNTY_OUTLINE_RING } from '../domain/geo/county-outline.ts';
+import { CHINA_EXTENT_RING, extentRing, type LonLat } from '../domain/geo/geo.ts';
 import type { FundSource, MilestoneKind } from '../domain/ledger/ledger.ts';
-import type { ExistingDisbursement, ExistingProject, ExistingProjectDetails, UploadContext, VillageInfo } from '../domain/upload/upload-plan.ts';
+import type {
+  ExistingDisbursement,
+  ExistingHousehold,
+  ExistingHouseholdPayment,
+  ExistingPerson,
+  ExistingProject,
+  ExistingProjectDetails,
+  ExistingRegistry,
+  UploadContext,
+  VillageInfo,
+} from '../domain/upload/upload-plan.ts';
 import type { Database } from '../../db/database.ts';
 import type { WriteTx } from './write-lock.ts';
 
@@ -82,7 +92,7 @@ export async function loadUploadContext(
     }
   }
   const directSubsidies = new Map<string, UploadContext['directSubsidies'] extends ReadonlyMap<string, infer V> ? V : never>();
-  if (kind === 'direct-subsidies') {
+  if (kind === 'direct-subsidies' || kind === 'villages') {
     for (const r of await db.select().from(t.directSubsidies)) directSubsidies.set(`${r.villageCode}:${r.year}`, r);
   }
   const trainings = new Map<string, UploadContext['trainings'] extends ReadonlyMap<string, infer V> ? V : never>();
@@ -107,7 +117,21 @@ export async function loadUploadContext(
       .from(t.allocationDocuments);
     for (const { docNumber, ...r } of rows) documents.set(docNumber, r);
   }
-  return { actor: input.actor, today: input.today, outline: COUNTY_OUTLINE_RING, villages, townships, projectTypes, projects, projectDetails, disbursements, directSubsidies, trainings, documents };
+  return {
+    actor: input.actor,
+    today: input.today,
+    ...(await loadOutline(db)),
+    villages,
+    townships,
+    projectTypes,
+    projects,
+    projectDetails,
+    disbursements,
+    directSubsidies,
+    trainings,
+    documents,
+    ...(await loadRoster(db, kind)),
+  };
 }
 
 /**
@@ -226,3 +250,63 @@ function paidBySource(pairs: Array<[FundSource, number]> | string): Partial<Reco
 type JsonObject = Record<string, unknown> | string;
 /** SQLite nests a JSON sub-result as an object; older versions hand it over as text. */
 const object = (v: JsonObject): Record<string, unknown> => (typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : v);
+
+/** How far village centres' extent is widened when a county has uploaded no outline (about 5 km). */
+export const VILLAGE_EXTENT_MARGIN_DEG = 0.05;
+
+/**
+ * The ring locations are checked against: the county's uploaded outline; without one, the
+ * extent of its village centres with a margin; without those, mainland China's extent.
+ */
+async function loadOutline(db: Database | WriteTx): Promise<Pick<UploadContext, 'outline' | 'outlineSource'>> {
+  const [settings] = await db.select({ outlineJson: t.countySettings.outlineJson }).from(t.countySettings).limit(1);
+  if (settings?.outlineJson) return { outline: JSON.parse(settings.outlineJson) as LonLat[], outlineSource: 'outline' };
+  const centres = await db
+    .select({ lon: t.divisions.lon, lat: t.divisions.lat })
+    .from(t.divisions)
+    .where(and(eq(t.divisions.level, 'village'), isNotNull(t.divisions.lon), isNotNull(t.divisions.lat)));
+  const ring = extentRing(centres.map((c) => [c.lon!, c.lat!] as LonLat), VILLAGE_EXTENT_MARGIN_DEG);
+  return ring ? { outline: ring, outlineSource: 'village_extent' } : { outline: CHINA_EXTENT_RING, outlineSource: 'none' };
+}
+
+/** What the registry uploads compare against: the year's figures, the roster and its payments. */
+async function loadRoster(db: Database | WriteTx, kind: UploadKind): Promise<Partial<UploadContext>> {
+  if (kind === 'villages') {
+    const registry = new Map<string, ExistingRegistry>();
+    for (const r of await db.select().from(t.villageRegistry)) registry.set(`${r.villageCode}:${r.year}`, r);
+    const centres = new Map<string, LonLat>();
+    const rows = await db.select({ code: t.divisions.code, lon: t.divisions.lon, lat: t.divisions.lat }).from(t.divisions).where(and(eq(t.divisions.level, 'village'), isNotNull(t.divisions.lon)));
+    for (const r of rows) centres.set(r.code, [r.lon!, r.lat!]);
+    return { registry, centres };
+  }
+  if (kind !== 'households' && kind !== 'household-payments') return {};
+  const households = new Map<string, ExistingHousehold>();
+  const hhRows = await db
+    .select({
+      id: t.households.id,
+      number: t.households.householdNumber,
+      villageCode: t.households.villageCode,
+      headName: t.households.headName,
+      population: t.households.population,
+      registeredMembers: sql<number>`(select count(*) from ${t.persons} where ${t.persons.householdId} = ${t.households.id} and ${t.persons.registered} = 1)`,
+    })
+    .from(t.households);
+  const numberOf = new Map<number, string>();
+  for (const { number, ...h } of hhRows) {
+    households.set(number, h);
+    numberOf.set(h.id, number);
+  }
+  if (kind === 'households') {
+    const persons = new Map<string, ExistingPerson>();
+    for (const p of await db.select().from(t.persons)) {
+      persons.set(p.idHash, { id: p.id, householdNumber: numberOf.get(p.householdId) ?? '', name: p.name, relation: p.relation, registered: p.registered, removedReason: p.removedReason, removedDate: p.removedDate });
+    }
+    return { households, persons };
+  }
+  const householdPayments = new Map<string, ExistingHouseholdPayment>();
+  for (const p of await db.select().from(t.householdPayments)) {
+    householdPayments.set(`${numberOf.get(p.householdId)}:${p.year}`, { id: p.id, amountFen: p.amountFen, paymentDate: p.paymentDate, status: p.status, failureReason: p.failureReason, remedy: p.remedy });
+  }
+  const [settings] = await db.select({ standard: t.countySettings.subsidyStandardFen }).from(t.countySettings).limit(1);
+  return { households, householdPayments, subsidyStandardFen: settings?.standard ?? 60_000 };
+}

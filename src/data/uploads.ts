@@ -12,7 +12,9 @@ import { actorUnit, type Actor, type UploadKind } from '../domain/access/access.
 import type { FundSource } from '../domain/ledger/ledger.ts';
 import type { UploadFormat } from '../domain/upload/upload-file.ts';
 import { checkReferences, checkUpload, referencesOf } from '../domain/upload/upload-check.ts';
-import type { CheckResult, ProjectWrite, UploadContext, UploadProblem, WritePlan } from '../domain/upload/upload-plan.ts';
+import type { CheckResult, HouseholdPaymentWrite, PersonWrite, ProjectWrite, RosterPlan, UploadContext, UploadProblem, WritePlan } from '../domain/upload/upload-plan.ts';
+import { idNumberProblem, normaliseIdNumber, storedIdentity } from '../domain/villager/roster-key.ts';
+import { maskIdNumber } from '../domain/villager/masking.ts';
 import type { ReadRows } from '../domain/upload/upload-table.ts';
 import { appendAudit } from './audit.ts';
 import { bulkInsert, insertFromJson } from './bulk-insert.ts';
@@ -50,6 +52,8 @@ export interface UploadRequest {
   today: string;
   /** The county's issuing unit, named as actor of county steps. */
   countyUnit: string;
+  /** The roster key (ROSTER_KEY, or the sample's); null while unset, when a roster upload is refused. */
+  rosterKey?: string | null;
   /** Told how far the write has got (rows written of rows to write), e.g. for a CLI progress bar. */
   onProgress?: (done: number, total: number) => void;
   /** Told when each stage starts: loading what the checks compare against, checking, writing. */
@@ -70,6 +74,11 @@ export async function processUpload(db: Database, req: UploadRequest): Promise<U
   const rejected = (errors: UploadProblem[]): UploadReport => ({ ...base, status: 'rejected', uploadId: null, created: 0, updated: 0, unchanged: 0, errors });
 
   const refs = referencesOf(req.kind, [...req.read.rows, ...req.read.partial]);
+  // A roster's ID numbers are replaced by what is stored of them before anything else sees the rows.
+  const idProblems = req.kind === 'households' ? await replaceIdNumbers(req) : [];
+  if (idProblems === null) {
+    return rejected([{ problem: '服务器还没有设置 ROSTER_KEY（花名册的加密钥匙），不能上传花名册。', expected: '管理员先设置 ROSTER_KEY（见 docs/set-up-a-county.md）' }]);
+  }
   const run = async (tx: WriteTx | Database): Promise<UploadReport> => {
     const replay = await findEarlier(tx, req);
     if (replay) return replay;
@@ -82,7 +91,7 @@ export async function processUpload(db: Database, req: UploadRequest): Promise<U
     const result = checkUpload(req.kind, req.read.rows, ctx);
     const counts = countOf(result);
     const warnings = [...req.read.warnings, ...result.warnings];
-    const errors = [...req.read.errors, ...checkReferences(req.kind, req.read.partial, ctx), ...result.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+    const errors = [...req.read.errors, ...idProblems, ...checkReferences(req.kind, req.read.partial, ctx), ...result.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
     if (errors.length > 0) return { ...rejected(errors), warnings };
     if (req.dryRun) return { ...base, warnings, status: 'dry_run', uploadId: null, ...counts, errors: [] };
     req.onStage?.('writing');
@@ -127,9 +136,36 @@ async function findEarlier(tx: WriteTx | Database, req: UploadRequest): Promise<
   return { ...stored, status: 'replayed', uploadId: row.id, firstCommittedAt: row.createdAt };
 }
 
+/**
+ * Replaces each row's `idNumber` by `identity` (keyed hashes and the masked form) and returns the
+ * problems of malformed numbers, shown masked; null when no roster key is configured.
+ */
+async function replaceIdNumbers(req: UploadRequest): Promise<UploadProblem[] | null> {
+  if (!req.rosterKey) return null;
+  const problems: UploadProblem[] = [];
+  for (const list of [req.read.rows, req.read.partial]) {
+    for (const r of list) {
+      const raw = r.values.idNumber;
+      delete r.values.idNumber;
+      if (typeof raw !== 'string') continue;
+      const id = normaliseIdNumber(raw);
+      const problem = idNumberProblem(id);
+      if (problem) problems.push({ row: r.row, column: '身份证号', problem, received: maskIdNumber(id), expected: '18 位身份证号码，如 430482195803120318' });
+      else r.values.identity = await storedIdentity(req.rosterKey, id);
+    }
+  }
+  return problems;
+}
+
 function countOf(result: CheckResult): { created: number; updated: number; unchanged: number } {
   const p = result.plan;
   switch (p.kind) {
+    case 'villages':
+      return { created: p.upsert.length, updated: 0, unchanged: result.unchanged };
+    case 'households':
+      return { created: p.createPersons.length, updated: p.updatePersons.length, unchanged: result.unchanged };
+    case 'household-payments':
+      return { created: p.create.length, updated: p.update.length, unchanged: result.unchanged };
     case 'projects':
     case 'direct-subsidies':
     case 'trainings':
@@ -143,8 +179,12 @@ function countOf(result: CheckResult): { created: number; updated: number; uncha
   }
 }
 
-async function applyPlan(tx: WriteTx, plan: WritePlan, req: UploadRequest, ctx: UploadContext): Promise<void> {
+async function applyPlan(tx: WriteTx, plan: WritePlan | RosterPlan, req: UploadRequest, ctx: UploadContext): Promise<void> {
   switch (plan.kind) {
+    case 'villages':
+    case 'households':
+    case 'household-payments':
+      return applyRosterPlan(tx, plan);
     case 'projects':
       return writeProjects(tx, plan.create, plan.update, req, ctx);
     case 'disbursements': {
@@ -285,4 +325,51 @@ async function writeProjects(
   await bulkInsert(tx, t.projectBudgets, ['projectId', 'fundSource', 'amountFen'], budgets);
   await bulkInsert(tx, t.projectMilestones, ['projectId', 'kind', 'date', 'actorUnit'], milestones as Array<Record<string, string | number | null>>);
   await bulkInsert(tx, t.workflowSteps, ['subjectType', 'subjectId', 'fromState', 'toState', 'action', 'actorId', 'actorUnit', 'comment', 'at'], steps as Array<Record<string, string | number | null>>);
+}
+
+async function applyRosterPlan(tx: WriteTx, plan: RosterPlan): Promise<void> {
+  switch (plan.kind) {
+    case 'villages': {
+      for (const r of plan.upsert) {
+        await tx
+          .insert(t.villageRegistry)
+          .values(r)
+          .onConflictDoUpdate({ target: [t.villageRegistry.villageCode, t.villageRegistry.year], set: { migrantPopulation: r.migrantPopulation, migrantHouseholds: r.migrantHouseholds, isKeyVillage: r.isKeyVillage, note: r.note } });
+      }
+      for (const c of plan.centres) await tx.update(t.divisions).set({ lon: c.lon, lat: c.lat, coordSource: 'registry' }).where(eq(t.divisions.code, c.villageCode));
+      // resettlement_villages holds each village's latest year: the figures pages show now.
+      await tx.run(sql`insert into resettlement_villages (village_code, migrant_population, migrant_households, is_key_village)
+        select village_code, migrant_population, migrant_households, is_key_village from village_registry r
+        where year = (select max(year) from village_registry where village_code = r.village_code)
+          and village_code in (select value from json_each(${JSON.stringify([...new Set(plan.upsert.map((r) => r.villageCode))])}))
+        on conflict (village_code) do update set migrant_population = excluded.migrant_population,
+          migrant_households = excluded.migrant_households, is_key_village = excluded.is_key_village`);
+      return;
+    }
+    case 'households': {
+      for (const part of chunked(plan.createHouseholds)) await tx.insert(t.households).values(part);
+      for (const h of plan.updateHouseholds) await tx.update(t.households).set({ headName: h.headName, population: h.population }).where(eq(t.households.id, h.id));
+      const ids = await householdIds(tx, [...plan.createPersons, ...plan.updatePersons]);
+      const columns = ({ householdNumber, ...p }: PersonWrite) => ({ ...p, householdId: ids.get(householdNumber)! });
+      for (const part of chunked(plan.createPersons)) await tx.insert(t.persons).values(part.map(columns));
+      for (const { id, ...p } of plan.updatePersons) await tx.update(t.persons).set(columns(p)).where(eq(t.persons.id, id));
+      return;
+    }
+    case 'household-payments': {
+      const ids = await householdIds(tx, [...plan.create, ...plan.update]);
+      const columns = ({ householdNumber, ...p }: HouseholdPaymentWrite) => ({ ...p, householdId: ids.get(householdNumber)! });
+      for (const part of chunked(plan.create)) await tx.insert(t.householdPayments).values(part.map(columns));
+      for (const { id, ...p } of plan.update) await tx.update(t.householdPayments).set(columns(p)).where(eq(t.householdPayments.id, id));
+      return;
+    }
+  }
+}
+
+/** The roster ids of the households the rows name, by 户编号. */
+async function householdIds(tx: WriteTx, rows: ReadonlyArray<{ householdNumber: string }>): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (const part of chunked([...new Set(rows.map((r) => r.householdNumber))])) {
+    for (const r of await tx.select({ id: t.households.id, number: t.households.householdNumber }).from(t.households).where(inArray(t.households.householdNumber, part))) ids.set(r.number, r.id);
+  }
+  return ids;
 }

@@ -3,6 +3,7 @@
  * run against any ApiTarget), and helpers to mint tokens, send uploads and check times (every
  * target runs on the real clock: the Worker takes no other).
  */
+import { loadCountyOutline } from '../../db/seed/geo.ts';
 import { expect } from 'vitest';
 import type { Database } from '../../db/database.ts';
 import * as schema from '../../db/schema.ts';
@@ -28,6 +29,8 @@ export async function seedCounty(db: Database): Promise<void> {
     { code: VILLAGE_A2, name: '杨家湾居委会', level: 'village', parentCode: TOWNSHIP_A },
     { code: VILLAGE_B1, name: '新塘村委会', level: 'village', parentCode: TOWNSHIP_B },
   ]);
+  // A county set up as an office would (not the sample): its uploaded outline checks locations.
+  await db.insert(schema.countySettings).values({ countyCode: COUNTY, isSample: false, issuingUnit: '常宁市库区移民事务中心', supervisionPhones: '0734-7212345', outlineJson: JSON.stringify(loadCountyOutline().ring) });
   await db.insert(schema.projectTypes).values([
     { code: 'beautiful_home', name: '美丽家园建设', indicatorGroup: 'beautiful_home', sortOrder: 1 },
     { code: 'production', name: '生产开发', indicatorGroup: 'production_infrastructure', sortOrder: 2 },

@@ -6,6 +6,8 @@ import type { Database } from '../../db/database.ts';
 import * as t from '../../db/schema.ts';
 import { idNumberCheckChar } from '../../db/seed/id-number.ts';
 import { addDays } from '../../src/domain/shared/dates.ts';
+import { storedIdentity } from '../../src/domain/villager/roster-key.ts';
+import { TEST_ROSTER_KEY } from '../support/api-target.ts';
 
 export const VILLAGE_A = '430482105003';
 export const VILLAGE_B = '430482105004';
@@ -35,11 +37,13 @@ export async function seedVillagerRoster(db: Database): Promise<void> {
   const [h1] = await db.insert(t.households).values({ villageCode: VILLAGE_A, householdNumber: ROSTER.zhang.household, headName: ROSTER.zhang.name, accountNumber: '8101000011112222333' }).returning();
   const [h2] = await db.insert(t.households).values({ villageCode: VILLAGE_A, householdNumber: ROSTER.wang.household, headName: ROSTER.wang.name, accountNumber: '8101000011112222444' }).returning();
   const [h3] = await db.insert(t.households).values({ villageCode: VILLAGE_B, householdNumber: ROSTER.zhangB.household, headName: ROSTER.zhangB.name, accountNumber: '8101000011112222555' }).returning();
+  // Stored as the app stores a roster: hashes under the tests' roster key and the masked form.
+  const member = async (householdId: number, p: { name: string; id: string }, relation: string) => ({ householdId, name: p.name, relation, ...(await storedIdentity(TEST_ROSTER_KEY, p.id)) });
   await db.insert(t.persons).values([
-    { householdId: h1!.id, name: ROSTER.zhang.name, idNumber: ROSTER.zhang.id, relation: '户主' },
-    { householdId: h1!.id, name: ROSTER.zhangWife.name, idNumber: ROSTER.zhangWife.id, relation: '配偶' },
-    { householdId: h2!.id, name: ROSTER.wang.name, idNumber: ROSTER.wang.id, relation: '户主' },
-    { householdId: h3!.id, name: ROSTER.zhangB.name, idNumber: ROSTER.zhangB.id, relation: '户主' },
+    await member(h1!.id, ROSTER.zhang, '户主'),
+    await member(h1!.id, ROSTER.zhangWife, '配偶'),
+    await member(h2!.id, ROSTER.wang, '户主'),
+    await member(h3!.id, ROSTER.zhangB, '户主'),
   ]);
   await db.insert(t.householdPayments).values([
     { householdId: h1!.id, year: 2021, persons: 2, amountFen: 120_000, paymentDate: '2021-08-20', status: 'paid', failureReason: '账户冻结（核实后已补发）' },

@@ -15,7 +15,7 @@ import { startNodeServer } from '../../functions/node-server.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startLibsqlHttpServer, type LibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
 import { startWranglerDev, type WranglerDev } from '../../src/cli/wrangler-dev.ts';
-import type { ApiTarget } from '../support/api-target.ts';
+import { TEST_ROSTER_KEY, type ApiTarget } from '../support/api-target.ts';
 import { createTempDatabase } from '../support/temp-database.ts';
 import { InjectedClock, RealClock } from '../support/test-clock.ts';
 
@@ -24,6 +24,7 @@ export const CONTRACT_ENV: Record<string, string> = {
   SITE_URL: 'https://portal.example.test',
   TIANDITU_KEY: 'contract-test-key',
   LOG_LEVEL: 'error',
+  ROSTER_KEY: TEST_ROSTER_KEY,
 };
 
 /**

@@ -59,7 +59,7 @@ export default async function setup(project: TestProject) {
   const siteDir = join(outDir, 'client');
   const { db, close } = await openDatabase({ url: databaseUrl });
   const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir, OSM_TILE_URL: E2E_TILE_URL });
-  const posterSettings = posterSettingsFromEnv({ ...process.env, ...env });
+  const posterSettings = await posterSettingsFromEnv({ ...process.env, ...env }, db);
   const siteDirPointer = join(workDir, 'site-dir.txt');
   writeFileSync(siteDirPointer, siteDir);
   const logger = createMemoryLogger();

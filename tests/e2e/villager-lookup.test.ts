@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
+import { buildSampleCounty } from '../../db/seed/sample-county.ts';
 import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';
 
 interface Migrant {
@@ -24,13 +25,17 @@ describe('查我的直补 in Chromium', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     const { db, close } = await openDatabase({ url: inject('databaseUrl') });
-    const rows = await db.all<{ name: string; id_number: string; village_code: string; household_number: string; amount_fen: number }>(
-      sql`select p.name, p.id_number, h.village_code, h.household_number, hp.amount_fen from persons p join households h on h.id = p.household_id
+    const rows = await db.all<{ name: string; id: number; village_code: string; household_number: string; amount_fen: number }>(
+      sql`select p.name, p.id, h.village_code, h.household_number, hp.amount_fen from persons p join households h on h.id = p.household_id
           join household_payments hp on hp.household_id = h.id and hp.year = 2022 where p.relation = '户主' order by h.id limit 2`,
     );
     close();
     const [a, b] = rows;
-    migrant = { name: a!.name, idTail: a!.id_number.slice(-6), villageCode: a!.village_code, householdNumber: a!.household_number, amountFen: a!.amount_fen };
+    // The database keeps only hashes of ID numbers: the migrant's own comes from the sample's generator (rows in the same order).
+    const person = buildSampleCounty().persons[a!.id - 1]!;
+    expect(person.name).toBe(a!.name);
+    const idNumber = person.idNumber;
+    migrant = { name: a!.name, idTail: idNumber.slice(-6), villageCode: a!.village_code, householdNumber: a!.household_number, amountFen: a!.amount_fen };
     neighbour = b!.name;
   });
   afterAll(async () => browser?.close());

@@ -23,13 +23,16 @@ export interface ApiTarget {
   dispose(): Promise<void>;
 }
 
+/** The roster key the tests' apps are configured with (ROSTER_KEY); fixtures hash their ID numbers with it. */
+export const TEST_ROSTER_KEY = 'test-roster-key-0123456789abcdef-not-secret';
+
 /** A fresh migrated database and the app in-process, as the Node entry builds it. */
 export async function createNodeTarget(options: { clock?: InjectedClock; env?: Record<string, string>; onPublished?: AppDeps['onPublished'] } = {}): Promise<ApiTarget> {
   const temp = await createTempDatabase();
   const clock = options.clock ?? new InjectedClock();
   const app = createApp({
     db: temp.db,
-    config: loadConfig({ DATABASE_URL: temp.url, ...options.env }),
+    config: loadConfig({ DATABASE_URL: temp.url, ROSTER_KEY: TEST_ROSTER_KEY, ...options.env }),
     clock: clock.read,
     logger: createMemoryLogger(),
     runtime: 'node',

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendAudit, verifyAuditLog } from '../../src/data/audit.ts';
-import { COUNTY_OUTLINE_RING } from '../../src/domain/geo/county-outline.ts';
+import { loadCountyOutline } from '../../db/seed/geo.ts';
+
+/** The sample county's outline (the one stored in its settings). */
+const COUNTY_OUTLINE_RING = loadCountyOutline().ring;
 import { checkLocation } from '../../src/domain/geo/geo.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
 
@@ -48,7 +51,7 @@ describe('audit chain', () => {
 });
 
 describe('county outline', () => {
-  it('is the ring of db/seed/changning-outline.geojson', () => {
+  it("is the ring of db/seed/changning-outline.geojson, as loaded for the sample", () => {
     const file = JSON.parse(readFileSync(new URL('../../db/seed/changning-outline.geojson', import.meta.url), 'utf8')) as { features: Array<{ geometry: { coordinates: number[][][] } }> };
     expect(COUNTY_OUTLINE_RING.map((p) => [...p])).toEqual(file.features[0]!.geometry.coordinates[0]);
   });

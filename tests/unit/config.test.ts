@@ -6,7 +6,11 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.DATABASE_URL).toBe('file:data/portal.db');
     expect(config.PORT).toBe(4321);
-    expect(config.DISCLOSURE_PERIOD_DAYS).toBe(10);
+    // The county's settings live in its database: no county's text is a default here.
+    expect(config.DISCLOSURE_PERIOD_DAYS).toBeUndefined();
+    expect(config.ISSUING_UNIT).toBeUndefined();
+    expect(config.COUNTY_SUPERVISION_PHONES).toBeUndefined();
+    expect(JSON.stringify(config)).not.toContain('常宁');
   });
 
   it('selects Turso with a libsql:// URL and keeps the auth token', () => {

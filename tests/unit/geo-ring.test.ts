@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COUNTY_OUTLINE_RING } from '../../src/domain/geo/county-outline.ts';
+import { loadCountyOutline } from '../../db/seed/geo.ts';
+
+/** The sample county's outline (the one stored in its settings). */
+const COUNTY_OUTLINE_RING = loadCountyOutline().ring;
 import { isInsideRing, type LonLat } from '../../src/domain/geo/geo.ts';
 
 /** The plain ray-casting test over every edge: what the banded index must agree with exactly. */

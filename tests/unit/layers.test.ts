@@ -31,7 +31,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   access: ['disclosure'],
   villager: ['shared', 'access'],
   disclosure: ['shared', 'ledger', 'villager'],
-  upload: ['shared', 'ledger', 'access', 'geo'],
+  upload: ['shared', 'ledger', 'access', 'geo', 'villager'],
+  county: ['upload', 'ledger'],
 };
 
 describe('import layers', () => {

@@ -6,6 +6,7 @@ import type { Client } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase, type OpenDatabase } from '../../db/client.ts';
 import {
+  buildSampleCounty,
   SAMPLE_COUNTY_CODE,
   SAMPLE_SELF_EVALUATION_2022,
   SampleSeedError,
@@ -194,14 +195,29 @@ describe('the sample county', () => {
     expect(missing?.n).toBe(0);
   });
 
-  it('gives every person in the roster a well-formed ID number with a valid check character', async () => {
-    const people = await rows<{ id_number: string; registered: number }>(main.client, 'SELECT id_number, registered FROM persons');
+  it('gives every person in the roster a well-formed ID number with a valid check character', () => {
+    const people = buildSampleCounty().persons;
     expect(people.length).toBe(summary.persons);
-    const bad = people.filter((p) => !/^430482\d{11}[\dX]$/.test(p.id_number) || !hasValidCheckCharacter(p.id_number));
+    const bad = people.filter((p) => !/^430482\d{11}[\dX]$/.test(p.idNumber) || !hasValidCheckCharacter(p.idNumber));
     expect(bad).toEqual([]);
     // Registered migrants were all born by the 2006-06-30 cut-off.
-    const lateBorn = people.filter((p) => p.registered === 1 && p.id_number.slice(6, 14) > '20060630');
+    const lateBorn = people.filter((p) => p.registered !== false && p.idNumber.slice(6, 14) > '20060630');
     expect(lateBorn).toEqual([]);
+  });
+
+  it('stores no ID number in clear: only the masked form and keyed hashes', async () => {
+    const people = await rows<Record<string, unknown>>(main.client, 'SELECT * FROM persons');
+    expect(people.length).toBe(summary.persons);
+    const numbers = buildSampleCounty().persons.map((p) => p.idNumber);
+    const stored = people.flatMap((p) => Object.values(p).filter((v): v is string => typeof v === 'string')).join('\n');
+    // Every run of 18+ ID characters in what is stored, tested against the generated numbers.
+    const runs = stored.split(/[^0-9X]/).filter((r) => r.length >= 18);
+    const set = new Set(numbers);
+    const clear = runs.filter((r) => Array.from({ length: r.length - 17 }, (_, i) => r.slice(i, i + 18)).some((w) => set.has(w)));
+    expect(numbers.length).toBeGreaterThan(1000);
+    expect(clear).toEqual([]);
+    expect(people.filter((p) => !/^430\*{4}[\dX]{2}$/.test(String(p.id_masked)))).toEqual([]);
+    expect(new Set(people.map((p) => p.id_hash)).size).toBe(people.length);
   });
 
   it('counts exactly the registered persons of each village as its direct-subsidy beneficiaries', async () => {

@@ -12,6 +12,7 @@ function context(actor: Pick<Actor, 'role' | 'scopeCode'>, projects: ExistingPro
     actor,
     today: '2025-06-30',
     outline: [],
+    outlineSource: 'none',
     villages: new Map([
       [A1, { code: A1, name: '甲村', townshipCode: '430482100' }],
       [B1, { code: B1, name: '乙村', townshipCode: '430482101' }],

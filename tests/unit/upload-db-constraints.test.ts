@@ -21,6 +21,10 @@ interface Violation {
 /** Each CHECK constraint of db/schema.ts and how an upload would break it, or why none can. */
 const CONSTRAINTS: Record<string, Violation[] | { notUploaded: string }> = {
   divisions_level_code_len: { notUploaded: 'divisions are loaded by the county set-up, not by uploads' },
+  village_registry_counts: [
+    { kind: 'villages', row: { villageCode: VILLAGE_A1, year: 2025, migrantPopulation: 10, migrantHouseholds: 11 }, column: '移民户数' },
+    { kind: 'villages', row: { villageCode: VILLAGE_A1, year: 2025, migrantPopulation: -1, migrantHouseholds: 0 }, column: '移民人数' },
+  ],
   allocations_target_ref: { notUploaded: 'the check derives target and reference together (a project code or a village code, refused when missing)' },
   disbursements_amount_pos: [
     { kind: 'disbursements', row: { projectCode: 'DC-1', date: '2025-05-01', amount: 0, voucherNumber: 'DC-V0', payee: '某公司' }, column: '金额(元)' },

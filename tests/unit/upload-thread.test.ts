@@ -25,7 +25,7 @@ describe('upload thread', () => {
     const actor = (await findActorByToken(temp.db, await mint(temp.db, 'county', COUNTY)))!;
     const logger = createMemoryLogger();
     thread = createUploadThread({ db: temp.db, url: temp.url, logger, maxHeapMb: 32 });
-    const job = (rows: unknown[]) => ({ kind: 'projects' as const, bytes: new TextEncoder().encode(JSON.stringify({ rows })), actor, idempotencyKey: null, dryRun: true, requestId: 'r', at: '2025-12-01T02:00:00.000Z', countyUnit: '常宁市库区移民事务中心' });
+    const job = (rows: unknown[]) => ({ kind: 'projects' as const, bytes: new TextEncoder().encode(JSON.stringify({ rows })), actor, idempotencyKey: null, dryRun: true, requestId: 'r', at: '2025-12-01T02:00:00.000Z', countyUnit: '常宁市库区移民事务中心', rosterKey: null });
     // 200,000 project rows (about 40 MB of JSON; the route would refuse it by size first, the thread is tested alone): far more than a 32 MB heap once parsed.
     const heavy = Array.from({ length: 200_000 }, (_, i) => projectRow(`H-${i}`, VILLAGE_A1));
     const refused = await thread.run(job(heavy)).then(

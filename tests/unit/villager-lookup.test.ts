@@ -14,6 +14,7 @@ import {
 } from '../../src/domain/villager/subsidy-lookup.ts';
 import { ROSTER, seedVillagerRoster, VILLAGE_A } from '../api/villager-roster.case.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
+import { TEST_ROSTER_KEY } from '../support/api-target.ts';
 
 describe('lookup input', () => {
   it.each([
@@ -92,7 +93,7 @@ describe('equal work for every outcome', () => {
     const log: string[] = [];
     const db = drizzle(temp.client, { schema, logger: { logQuery: (query) => log.push(query) } });
     const started = performance.now();
-    const outcome = await lookupSubsidy(db, req);
+    const outcome = await lookupSubsidy(db, req, TEST_ROSTER_KEY);
     return { log, found: outcome.answer.found, ms: performance.now() - started };
   }
 

@@ -38,7 +38,7 @@ export const ROLE_SCOPE_LEVEL: Readonly<Record<Role, 'county' | 'township' | 'vi
   inspector: 'county',
 };
 
-export const UPLOAD_KINDS = ['projects', 'disbursements', 'milestones', 'direct-subsidies', 'trainings', 'allocations'] as const;
+export const UPLOAD_KINDS = ['projects', 'disbursements', 'milestones', 'direct-subsidies', 'trainings', 'allocations', 'villages', 'households', 'household-payments'] as const;
 export type UploadKind = (typeof UPLOAD_KINDS)[number];
 
 /** Which roles may upload which kind (scope is checked per row on top of this). */
@@ -49,6 +49,9 @@ export const UPLOAD_ROLES: Readonly<Record<UploadKind, readonly Role[]>> = {
   'direct-subsidies': ['county', 'township'],
   trainings: ['county', 'township'],
   allocations: ['county'],
+  villages: ['county'],
+  households: ['county'],
+  'household-payments': ['county'],
 };
 
 export function canUpload(actor: Pick<Actor, 'role'>, kind: UploadKind): boolean {

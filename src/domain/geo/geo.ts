@@ -95,7 +95,9 @@ export function checkLocation(point: LonLat, system: CoordSystem, ring: readonly
   const [lon, lat] = point;
   const swappedInside = Math.abs(lon) <= 90 && Math.abs(lat) <= 180 && isInsideRing(toCgcs2000([lat, lon], system), ring);
   if (swappedInside && !isInsideRing(toCgcs2000(point, system), ring)) {
-    return { ok: false, problem: '位置不在本县范围内', hint: '经度和纬度可能填反了：本县经度约 112.2–112.7，纬度约 26.1–26.7。' };
+    const box = boundsOf(ring);
+    const range = (a: number, b: number) => `${a.toFixed(1)}–${b.toFixed(1)}`;
+    return { ok: false, problem: '位置不在本县范围内', hint: `经度和纬度可能填反了：本县经度约 ${range(box.minLon, box.maxLon)}，纬度约 ${range(box.minLat, box.maxLat)}。` };
   }
   if (!Number.isFinite(lon) || !Number.isFinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90) {
     return { ok: false, problem: '经纬度超出有效范围', hint: '经度应在 -180 到 180 之间，纬度应在 -90 到 90 之间。' };
@@ -113,3 +115,36 @@ export function checkLocation(point: LonLat, system: CoordSystem, ring: readonly
   }
   return { ok: false, problem, hint: '请在天地图上重新取点，或留空经纬度（将按村中心显示）。' };
 }
+
+export interface Bounds {
+  minLon: number;
+  minLat: number;
+  maxLon: number;
+  maxLat: number;
+}
+
+export function boundsOf(points: readonly LonLat[]): Bounds {
+  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  for (const [lon, lat] of points) {
+    minLon = Math.min(minLon, lon);
+    maxLon = Math.max(maxLon, lon);
+    minLat = Math.min(minLat, lat);
+    maxLat = Math.max(maxLat, lat);
+  }
+  return { minLon, minLat, maxLon, maxLat };
+}
+
+/**
+ * Where a county without an uploaded outline expects its locations: the rectangle around its
+ * village centres, widened by `marginDeg` on every side (0.05° is about 5 km). Null without centres.
+ * @example extentRing([[112.3, 26.4], [112.5, 26.6]], 0.05) // [[112.25, 26.35], [112.55, 26.35], [112.55, 26.65], [112.25, 26.65]]
+ */
+export function extentRing(centres: readonly LonLat[], marginDeg: number): LonLat[] | null {
+  if (centres.length === 0) return null;
+  const b = boundsOf(centres);
+  const w = b.minLon - marginDeg, e = b.maxLon + marginDeg, s = b.minLat - marginDeg, n = b.maxLat + marginDeg;
+  return [[w, s], [e, s], [e, n], [w, n]];
+}
+
+/** Mainland China's extent, the last resort when a county has neither outline nor village centres. */
+export const CHINA_EXTENT_RING: readonly LonLat[] = [[73.5, 18], [135.1, 18], [135.1, 53.6], [73.5, 53.6]];

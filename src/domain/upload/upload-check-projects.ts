@@ -11,6 +11,13 @@ export const SMALLEST_PLAUSIBLE_BUDGET_FEN = 100_000;
 
 const EDITABLE = new Set(['draft', 'applied', 'returned']);
 
+/** Said after a location hint, so staff know what "本县范围" was checked against. */
+const OUTLINE_NOTE: Record<UploadContext['outlineSource'], string> = {
+  outline: '',
+  village_extent: '（县里没有上传县界，按各村村部位置的范围外扩约 5 公里检查。）',
+  none: '（县里还没有县界和村部位置，只检查了在国内。）',
+};
+
 export function checkProjects(rows: readonly ParsedRow[], ctx: UploadContext): CheckResult {
   const errors: UploadProblem[] = [];
   const warnings: UploadProblem[] = [];
@@ -73,7 +80,7 @@ export function checkProjects(rows: readonly ParsedRow[], ctx: UploadContext): C
     } else if (v.lon !== null) {
       const check = checkLocation([v.lon as number, v.lat as number], system, ctx.outline);
       if (check.ok) [lon, lat] = check.point;
-      else err('经度', check.problem, { received: `${v.lon}, ${v.lat}（${system}）`, expected: '本县范围内的经纬度', ...(check.hint ? { hint: check.hint } : {}) });
+      else err('经度', check.problem, { received: `${v.lon}, ${v.lat}（${system}）`, expected: '本县范围内的经纬度', hint: [check.hint, OUTLINE_NOTE[ctx.outlineSource]].filter(Boolean).join('') });
     }
 
     const appliedDate = v.appliedDate as string;

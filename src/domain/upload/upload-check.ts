@@ -4,6 +4,7 @@ import { checkAllocations, checkTrainings } from './upload-check-county.ts';
 import { checkDisbursements, checkDirectSubsidies } from './upload-check-payments.ts';
 import { checkMilestones } from './upload-check-progress.ts';
 import { checkProjects } from './upload-check-projects.ts';
+import { checkHouseholdPayments, checkHouseholds, checkVillages } from './upload-check-registry.ts';
 import type { CheckResult, ParsedRow, UploadContext, UploadProblem } from './upload-plan.ts';
 import { scopeProblem } from './upload-scope.ts';
 
@@ -14,6 +15,9 @@ const CHECKS: Record<UploadKind, (rows: readonly ParsedRow[], ctx: UploadContext
   'direct-subsidies': checkDirectSubsidies,
   trainings: checkTrainings,
   allocations: checkAllocations,
+  villages: checkVillages,
+  households: checkHouseholds,
+  'household-payments': (rows, ctx) => checkHouseholdPayments(rows, ctx, ctx.subsidyStandardFen ?? 60_000),
 };
 
 export function checkUpload(kind: UploadKind, rows: readonly ParsedRow[], ctx: UploadContext): CheckResult {

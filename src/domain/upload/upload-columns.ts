@@ -21,6 +21,7 @@ import {
 } from './upload-cells.ts';
 import type { FundSource } from '../ledger/ledger.ts';
 import type { CoordSystem } from '../geo/geo.ts';
+import { maskIdNumber } from '../villager/masking.ts';
 
 export interface ColumnSpec {
   key: string;
@@ -29,6 +30,8 @@ export interface ColumnSpec {
   note: string;
   example: string | number;
   read: (cell: Cell) => CellResult<unknown>;
+  /** How a cell that could not be read is shown back (ID numbers are masked, never echoed). */
+  shown?: (raw: string) => string;
 }
 
 const FUND_SOURCE_CHOICES: Record<string, FundSource> = {
@@ -50,6 +53,14 @@ const MILESTONE_CHOICES: Record<string, 'started' | 'completed' | 'accepted' | '
 };
 const ACCEPTANCE_CHOICES: Record<string, 'pass' | 'fail'> = { 合格: 'pass', 通过: 'pass', pass: 'pass', 不合格: 'fail', 未通过: 'fail', fail: 'fail' };
 const TARGET_CHOICES: Record<string, 'project' | 'direct_subsidy'> = { 项目: 'project', project: 'project', 直补: 'direct_subsidy', 直补资金: 'direct_subsidy', direct_subsidy: 'direct_subsidy' };
+
+const STATUS_CHOICES: Record<string, 'registered' | 'removed'> = { 在册: 'registered', 核减: 'removed', registered: 'registered', removed: 'removed' };
+const RESULT_CHOICES: Record<string, 'paid' | 'failed'> = { 成功: 'paid', 已发放: 'paid', paid: 'paid', 失败: 'failed', 未成功: 'failed', failed: 'failed' };
+const householdNumber = (cell: Cell) => readCode(cell, /^\d{12}-\d{4}$/, '村代码-4位序号，如 430482105205-0012');
+/** Read as text (18 characters, X upper case); its form is checked later, where a problem never shows the number. */
+const idNumberCell = (cell: Cell) => readCode(cell, /^[0-9Xx]{15,18}$/, '18 位身份证号码（最后一位可能是 X）', { upperCase: true });
+/** A typed ID number shown back only masked (430****3X). */
+const maskedId = (raw: string) => maskIdNumber(raw);
 
 const PROJECT_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{2,31}$/;
 // Project codes are compared and stored in upper case: cn2025-0001 and ＣＮ２０２５－０００１ are CN2025-0001.
@@ -136,6 +147,38 @@ export const UPLOAD_COLUMNS: Readonly<Record<UploadKind, readonly ColumnSpec[]>>
     col('villageCode', '村代码', false, villageCode, '', '分配对象为“直补”时必填。'),
     col('amount', '分配金额(元)', true, readYuan, 250000, ''),
   ],
+  villages: [
+    col('villageCode', '村代码', true, villageCode, '430482105205', '12 位统计区划代码；每个移民村每年一行。'),
+    col('year', '年度', true, year, 2025, '人口核定的年度：每年的人数分开保存。'),
+    col('migrantPopulation', '移民人数', true, count, 512, '当年核定的扶持人数。'),
+    col('migrantHouseholds', '移民户数', true, count, 131, '不超过移民人数。'),
+    col('isKeyVillage', '重点移民村', false, (c) => readChoice(c, YES_NO, '是 或 否'), '否', '默认 否。'),
+    col('lon', '村部经度', false, readDecimal, 112.3956, '可空；与纬度同时填写。地图和位置检查用。'),
+    col('lat', '村部纬度', false, readDecimal, 26.4186, '可空。'),
+    col('coordSystem', '坐标系', false, (c) => readChoice(c, COORD_CHOICES, 'CGCS2000、WGS84、GCJ02 或 BD09'), 'CGCS2000', '天地图取点填 CGCS2000（默认）。'),
+    col('note', '备注', false, text(200), '', '可空。'),
+  ],
+  households: [
+    col('householdNumber', '户编号', true, householdNumber, '430482105205-0012', '村代码-4位序号；同一户的每个成员一行，户编号相同。'),
+    col('villageCode', '村代码', true, villageCode, '430482105205', '须与户编号的前 12 位相同。'),
+    col('headName', '户主姓名', true, text(20), '张守田', '只在内部用，公开时隐去。'),
+    col('population', '人口', true, (c) => readInteger(c, 1, 30), 3, '这一户在册的人数。'),
+    col('name', '成员姓名', true, text(20), '张守田', ''),
+    { ...col('idNumber', '身份证号', true, idNumberCell, '430482195803120318', '只保存加密摘要和隐去中间的号码（430****18），不保存号码本身。'), shown: maskedId },
+    col('relation', '与户主关系', false, text(10), '户主', '默认 户主。'),
+    col('status', '状态', false, (c) => readChoice(c, STATUS_CHOICES, '在册 或 核减'), '在册', '默认 在册；核减的人保留历史，不再计入。'),
+    col('removedReason', '核减原因', false, text(60), '', '状态为“核减”时必填，如 死亡、迁出。'),
+    col('removedDate', '核减日期', false, readDate, '', '状态为“核减”时必填。'),
+  ],
+  'household-payments': [
+    col('householdNumber', '户编号', true, householdNumber, '430482105205-0012', '须已在花名册中。'),
+    col('year', '年度', true, year, 2025, ''),
+    col('amount', '金额(元)', true, readYuan, 1800, '以元为单位。'),
+    col('paymentDate', '发放日期', false, readDate, '2025-06-28', '“成功”行必填。'),
+    col('result', '结果', true, (c) => readChoice(c, RESULT_CHOICES, '成功 或 失败'), '成功', ''),
+    col('failureReason', '失败原因', false, text(60), '', '“失败”行必填，如 账户冻结。'),
+    col('remedy', '处理办法', false, text(60), '', '如 核实后补发。'),
+  ],
 };
 
 export const UPLOAD_KIND_LABELS: Readonly<Record<UploadKind, string>> = {
@@ -145,6 +188,9 @@ export const UPLOAD_KIND_LABELS: Readonly<Record<UploadKind, string>> = {
   'direct-subsidies': '直补资金发放',
   trainings: '技能培训',
   allocations: '指标文及资金分配',
+  villages: '移民村名册（每年人口核定）',
+  households: '移民花名册（户和成员）',
+  'household-payments': '一卡通发放结果（到户）',
 };
 
 /** Details of a problem with one cell, carried on a zod issue as `params`. */
@@ -173,7 +219,7 @@ function cellSchema(column: ColumnSpec) {
       }
       const read = column.read(value);
       if (!read.ok) {
-        const params: CellIssueParams = { received: String(value), expected: read.expected, header: column.header };
+        const params: CellIssueParams = { received: column.shown ? column.shown(String(value)) : String(value), expected: read.expected, header: column.header };
         if (read.hint) params.hint = read.hint;
         ctx.addIssue({ code: 'custom', message: read.problem, params });
         return z.NEVER;

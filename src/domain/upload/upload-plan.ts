@@ -101,6 +101,8 @@ export interface UploadContext {
   /** Today in Asia/Shanghai, ISO date: nothing may be dated later. */
   today: string;
   outline: readonly LonLat[];
+  /** What `outline` is: the county's uploaded outline, its village centres' extent with a margin, or nothing better than China. */
+  outlineSource: 'outline' | 'village_extent' | 'none';
   villages: ReadonlyMap<string, VillageInfo>;
   townships: ReadonlyMap<string, string>;
   /** Project type by code and by name → code. */
@@ -116,6 +118,89 @@ export interface UploadContext {
   trainings: ReadonlyMap<string, ExistingTraining>;
   /** By document number. */
   documents: ReadonlyMap<string, ExistingDocument>;
+  /** 直补标准 of the county, fen per person per year (household-payments uploads). */
+  subsidyStandardFen?: Fen;
+  /** 移民村名册 by `villageCode:year` (villages uploads). */
+  registry?: ReadonlyMap<string, ExistingRegistry>;
+  /** Village centres by code, where known (villages uploads). */
+  centres?: ReadonlyMap<string, LonLat>;
+  /** Roster households by 户编号 (households and household-payments uploads). */
+  households?: ReadonlyMap<string, ExistingHousehold>;
+  /** Roster members by the hash of their ID number (households uploads). */
+  persons?: ReadonlyMap<string, ExistingPerson>;
+  /** 一卡通 results by `householdNumber:year` (household-payments uploads). */
+  householdPayments?: ReadonlyMap<string, ExistingHouseholdPayment>;
+}
+
+export interface ExistingRegistry {
+  migrantPopulation: number;
+  migrantHouseholds: number;
+  isKeyVillage: boolean;
+  note: string | null;
+}
+
+export interface ExistingHousehold {
+  id: number;
+  villageCode: string;
+  headName: string;
+  population: number | null;
+  /** Members 在册 now. */
+  registeredMembers: number;
+}
+
+export interface ExistingPerson {
+  id: number;
+  householdNumber: string;
+  name: string;
+  relation: string;
+  registered: boolean;
+  removedReason: string | null;
+  removedDate: string | null;
+}
+
+export interface ExistingHouseholdPayment {
+  id: number;
+  amountFen: Fen;
+  paymentDate: string | null;
+  status: 'paid' | 'failed' | 'pending';
+  failureReason: string | null;
+  remedy: string | null;
+}
+
+/** What the roster keeps of a member's ID number (src/domain/villager/roster-key.ts), set on the row before the checks. */
+export interface RowIdentity {
+  idHash: string;
+  idMasked: string;
+  idTailHash: string;
+}
+
+export interface RegistryWrite {
+  villageCode: string;
+  year: number;
+  migrantPopulation: number;
+  migrantHouseholds: number;
+  isKeyVillage: boolean;
+  note: string | null;
+}
+
+export interface PersonWrite extends RowIdentity {
+  householdNumber: string;
+  name: string;
+  relation: string;
+  registered: boolean;
+  removedReason: string | null;
+  removedDate: string | null;
+}
+
+export interface HouseholdPaymentWrite {
+  householdNumber: string;
+  year: number;
+  persons: number;
+  amountFen: Fen;
+  paymentDate: string | null;
+  status: 'paid' | 'failed';
+  failureReason: string | null;
+  remedy: string | null;
 }
 
 export interface ProjectWrite {
@@ -176,11 +261,22 @@ export type WritePlan =
       }>;
     };
 
+export type RosterPlan =
+  | { kind: 'villages'; upsert: RegistryWrite[]; centres: Array<{ villageCode: string; lon: number; lat: number }> }
+  | {
+      kind: 'households';
+      createHouseholds: Array<{ householdNumber: string; villageCode: string; headName: string; population: number }>;
+      updateHouseholds: Array<{ id: number; headName: string; population: number }>;
+      createPersons: PersonWrite[];
+      updatePersons: Array<PersonWrite & { id: number }>;
+    }
+  | { kind: 'household-payments'; create: HouseholdPaymentWrite[]; update: Array<HouseholdPaymentWrite & { id: number }> };
+
 export interface CheckResult {
   kind: UploadKind;
   errors: UploadProblem[];
   warnings: UploadProblem[];
-  plan: WritePlan;
+  plan: WritePlan | RosterPlan;
   /** Rows that are already recorded exactly so (re-sent): nothing to write for them. */
   unchanged: number;
 }

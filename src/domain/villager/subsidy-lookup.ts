@@ -39,7 +39,7 @@ const villageField = z
 const householdField = z
   .string({ error: '请填写户编号。' })
   .transform((v) => normaliseInput(v).replace(/[—－_]/g, '-'))
-  .pipe(z.string().regex(/^\d{12}-\d{4}$/, '户编号的样子是 430482105205-0012（村代码-4位序号），请照一卡通或花名册上的填写。'));
+  .pipe(z.string().regex(/^\d{12}-\d{4}$/, '户编号是 12 位村代码、一条横线和 4 位序号（村代码-0012），请照一卡通或花名册上的填写。'));
 
 /** What a lookup asks for, after validation. */
 export type LookupRequest =

@@ -21,7 +21,7 @@ export const GET: APIRoute = async ({ params }) => {
   const [name, ext] = file.split('.') as [string, string];
   const headers = { 'Content-Type': TYPES[ext]! };
   if (name === 'dictionary') {
-    return new Response(JSON.stringify({ meta: exportMeta(data, '数据字典'), datasets: dataDictionary() }), { headers });
+    return new Response(JSON.stringify({ meta: exportMeta(data, '数据字典'), datasets: dataDictionary(data.isSample) }), { headers });
   }
   const rows = datasetRows(data);
   const scope = data.countyName;

@@ -1,0 +1,155 @@
+/**
+ * A county other than the sample (衡阳县, 430421) set up entirely from files, as
+ * docs/set-up-a-county.md says: `npm run county -- init` from the national division list, the
+ * registry, roster and 一卡通 results generated from its own divisions and uploaded as CSV, projects
+ * taken through 村申请 → 村理财小组复核 → 乡镇审核 → 县审批 by village, township and county users,
+ * a payment, a publish; then the built site, a poster (pdftotext, zbarimg), the open data and
+ * 查直补. Nothing of the sample (常宁, 示例数据) may appear anywhere.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type OpenDatabase } from '../../db/client.ts';
+import * as schema from '../../db/schema.ts';
+import { idNumberCheckChar } from '../../db/seed/id-number.ts';
+import { createApp } from '../../functions/app.ts';
+import { createMemoryLogger } from '../../functions/logger.ts';
+import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
+import { loadConfig } from '../../src/config.ts';
+import { mintToken } from '../../src/data/users.ts';
+import { readPosterManifest } from '../../src/posters/manifest.ts';
+import { InjectedClock } from '../support/test-clock.ts';
+
+const COUNTY = '430421';
+const UNIT = '衡阳县水库移民事务中心';
+const SITE_URL = 'https://ymgs.hengyang.example';
+const ROSTER_KEY = 'e2e-real-county-roster-key-0123456789abcdef';
+const NODE = join(PROJECT_ROOT, 'node_modules/.bin/node');
+const clock = InjectedClock.at('2025-12-01T02:00:00.000Z');
+const idOf = (birth: string, seq: string) => `${COUNTY}${birth}${seq}${idNumberCheckChar(`${COUNTY}${birth}${seq}`)}`;
+
+describe('a real county from its own files', () => {
+  // Inside the project: the build's prerender chunks resolve packages from node_modules above them.
+  mkdirSync(join(PROJECT_ROOT, 'tests/.output'), { recursive: true });
+  const work = mkdtempSync(join(PROJECT_ROOT, 'tests/.output', 'real-county-'));
+  const databaseUrl = `file:${join(work, 'county.db')}`;
+  const env = { DATABASE_URL: databaseUrl, ROSTER_KEY, SITE_URL, POSTER_DIR: join(work, 'posters') };
+  let opened: OpenDatabase;
+  let app: ReturnType<typeof createApp>;
+  let countyToken: string;
+  let townshipToken: string;
+  let villageToken: string;
+  let township: { code: string; name: string };
+  let villages: Array<{ code: string; name: string }>;
+  let siteDir: string;
+  const head = { name: '欧阳满秀', id: idOf('19580312', '031') };
+
+  const send = (path: string, token: string | null, body: string, type = 'text/csv') =>
+    app.request(path, { method: 'POST', headers: { 'content-type': type, ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+  const upload = async (kind: string, token: string, csv: string) => {
+    const res = await send(`/api/v1/uploads/${kind}`, token, csv);
+    const body = (await res.json()) as { status: string; details?: unknown };
+    expect([res.status, body.status, body.details ?? null], kind).toEqual([200, 'committed', null]);
+  };
+
+  beforeAll(async () => {
+    const init = spawnSync(NODE, ['src/cli/county.ts', 'init', COUNTY, '--unit', UNIT, '--phone', '0734-6822222', '--address', '衡阳县西渡镇', '--admin', '县移民中心'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    expect(init.status, init.stderr).toBe(0);
+    countyToken = /^(csq_\S+)$/m.exec(init.stdout)![1]!;
+    opened = await openDatabase({ url: databaseUrl });
+    const db = opened.db;
+    [township] = await db.select({ code: schema.divisions.code, name: schema.divisions.name }).from(schema.divisions).where(eq(schema.divisions.level, 'township')).orderBy(schema.divisions.code).limit(1);
+    villages = await db.select({ code: schema.divisions.code, name: schema.divisions.name }).from(schema.divisions).where(and(eq(schema.divisions.level, 'village'), eq(schema.divisions.parentCode, township!.code))).orderBy(schema.divisions.code).limit(2);
+    const at = clock.read().toISOString();
+    townshipToken = (await mintToken(db, { role: 'township', scopeCode: township!.code, name: '乡镇审核员', at })).token;
+    villageToken = (await mintToken(db, { role: 'village', scopeCode: villages[0]!.code, name: '村会计', at })).token;
+    app = createApp({ db, config: loadConfig(env), clock: clock.read, logger: createMemoryLogger(), runtime: 'node' });
+
+    const [v1, v2] = villages as [{ code: string; name: string }, { code: string; name: string }];
+    // The registry and roster, generated from the county's own divisions.
+    await upload('villages', countyToken, `村代码,年度,移民人数,移民户数,重点移民村,村部经度,村部纬度,坐标系,备注\n${v1.code},2025,3,2,是,112.37,26.97,CGCS2000,\n${v2.code},2025,1,1,否,112.41,26.99,CGCS2000,\n`);
+    await upload('direct-subsidies', countyToken, `村代码,年度,享受人数,标准(元/人/年),金额(元),应发日期,发放日期,发放渠道\n${v1.code},2025,3,600,1800,2025-06-30,2025-06-28,一卡通\n`);
+    await upload(
+      'households',
+      countyToken,
+      `户编号,村代码,户主姓名,人口,成员姓名,身份证号,与户主关系,状态,核减原因,核减日期\n${v1.code}-0001,${v1.code},欧阳满秀,2,欧阳满秀,${head.id},户主,在册,,\n${v1.code}-0001,${v1.code},欧阳满秀,2,谢冬梅,${idOf('19600505', '042')},配偶,在册,,\n${v1.code}-0002,${v1.code},谢石生,1,谢石生,${idOf('19650101', '015')},户主,在册,,\n`,
+    );
+    await upload('household-payments', countyToken, `户编号,年度,金额(元),发放日期,结果,失败原因,处理办法\n${v1.code}-0001,2025,1200,2025-06-28,成功,,\n${v1.code}-0002,2025,600,,失败,账户冻结,核实后补发\n`);
+    // Projects: the village applies, the township reviews, the county approves and pays.
+    await upload(
+      'projects',
+      villageToken,
+      `项目编号,年度,村代码,项目类型,项目名称,建设内容及规模,实施单位,中央资金(元),申请日期\nHY2025-0001,2025,${v1.code},美丽家园建设,村组道路硬化,硬化道路0.8公里,${v1.name},200000,2025-03-10\n`,
+    );
+    const step = async (token: string, action: string) => {
+      const res = await send('/api/v1/projects/HY2025-0001/transitions', token, JSON.stringify({ action }), 'application/json');
+      expect(res.status, action).toBe(200);
+    };
+    await step(villageToken, 'village_review');
+    await step(townshipToken, 'township_review');
+    await step(countyToken, 'county_approve');
+    await upload('disbursements', countyToken, `项目编号,拨付日期,金额(元),资金来源,凭证号,收款单位\nHY2025-0001,2025-12-01,100000,中央,HY-2025-1201,衡阳县某建筑工程有限公司\n`);
+    const published = await send('/api/v1/publish', countyToken, JSON.stringify({ year: 2025 }), 'application/json');
+    expect(published.status).toBe(200);
+    expect(await published.json()).toMatchObject({ issuingUnit: UNIT, supervisionPhones: ['0734-6822222'] });
+    const outDir = join(work, 'dist');
+    await buildSite({ env, outDir, verbose: false, posters: 'render' });
+    siteDir = join(outDir, 'client');
+  }, 600_000);
+  afterAll(() => {
+    opened?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('builds pages that name the county, its 公示单位 and its villages with their migrants, and nothing of the sample', () => {
+    const home = readFileSync(join(siteDir, 'index.html'), 'utf8');
+    expect(home).toContain('衡阳县');
+    expect(home).toContain(UNIT);
+    const village = readFileSync(join(siteDir, 'villages', villages[0]!.code, 'index.html'), 'utf8');
+    expect(village).toContain(villages[0]!.name);
+    expect(village).toMatch(/移民人口<\/dt><dd>3 人（2 户）/);
+    expect(village).toContain('村组道路硬化');
+    const texts = readdirSync(siteDir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && /\.(html|json|xml|csv|geojson|txt)$/.test(e.name))
+      .map((e) => ({ path: join(e.parentPath, e.name), text: readFileSync(join(e.parentPath, e.name), 'utf8') }));
+    expect(texts.length).toBeGreaterThan(10);
+    // posters/ is left out: Astro copies public/ into the site, and public/posters of this checkout may hold the sample's (checked by pdftotext below).
+    const leaks = texts.filter((f) => !f.path.includes(`${join(siteDir, 'posters')}/`) && (f.text.includes('常宁') || f.text.includes('示例数据') || f.text.includes('430482')));
+    expect(leaks.map((f) => f.path)).toEqual([]);
+  });
+
+  it('publishes open data and feeds for the county', () => {
+    const data = readdirSync(join(siteDir, 'data'), { recursive: true }).map(String);
+    const projects = data.find((f) => /projects.*\.csv$/.test(f));
+    expect(projects, data.join(', ')).toBeDefined();
+    expect(readFileSync(join(siteDir, 'data', projects!), 'utf8')).toContain('HY2025-0001');
+    expect(readFileSync(join(siteDir, 'feeds', 'county.xml'), 'utf8')).toContain(`<name>${UNIT}</name>`);
+  });
+
+  it('prints a poster that names the county and its 公示单位, whose QR code leads to the village page', () => {
+    const manifest = readPosterManifest(env.POSTER_DIR);
+    const entry = manifest.villages[`${villages[0]!.code}/2025`];
+    expect(entry).toBeDefined();
+    const file = (name: string) => join(env.POSTER_DIR, name.replace(/^\/?posters\//, ''));
+    const text = execFileSync('pdftotext', ['-layout', file(entry!.a4Pdf), '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    expect(text).toContain(UNIT);
+    expect(text).toContain(villages[0]!.name);
+    expect(text).not.toContain('常宁');
+    expect(text).not.toContain('示例数据');
+    const qr = execFileSync('zbarimg', ['--quiet', '--raw', file(entry!.png[0]!)], { encoding: 'utf8' }).trim();
+    expect(qr).toBe(`${SITE_URL}/villages/${villages[0]!.code}/`);
+  });
+
+  it('answers 查直补 for a household of the uploaded roster, and only with the right ID tail', async () => {
+    const ask = async (idTail: string) =>
+      (await (await send('/api/v1/public/lookup', null, JSON.stringify({ mode: 'id', villageCode: villages[0]!.code, name: head.name, idTail }), 'application/json')).json()) as { found: boolean; payments?: Array<{ year: number; amountText: string }> };
+    expect(await ask(head.id.slice(-6))).toMatchObject({ found: true, payments: [{ year: 2025, amountText: '1,200.00 元' }] });
+    expect(await ask('000000')).toMatchObject({ found: false });
+  });
+});
