@@ -103,7 +103,7 @@ export const UPLOAD_COLUMNS: Readonly<Record<UploadKind, readonly ColumnSpec[]>>
     col('amount', '金额(元)', true, readPositiveYuan, 100000, '以元为单位，大于 0；累计不超过项目预算。'),
     col('fundSource', '资金来源', false, (c) => readChoice(c, FUND_SOURCE_CHOICES, '中央、省级、县级 或 其他'), '中央', '默认 中央。'),
     col('voucherNumber', '凭证号', true, (c) => readCode(c, /^[\p{L}\p{N}_\-〔〕（）()#/]{2,40}$/u, '2–40 位，不含空格'), '记-2025-0612', '全县唯一；重复上传同一凭证不会重复记账。'),
-    col('payee', '收款单位', true, text(80), '常宁市某建筑工程有限公司', '个人收款时公示会隐去姓名。'),
+    col('payee', '收款单位', true, text(80), '某某建筑工程有限公司', '个人收款时公示会隐去姓名。'),
     col('payeeIsPerson', '收款人是个人', false, (c) => readChoice(c, YES_NO, '是 或 否'), '否', '默认 否。'),
   ],
   milestones: [
@@ -126,7 +126,7 @@ export const UPLOAD_COLUMNS: Readonly<Record<UploadKind, readonly ColumnSpec[]>>
   trainings: [
     col('year', '年度', true, year, 2025, ''),
     col('course', '培训项目', true, text(80), '电工技能培训', ''),
-    col('organizer', '培训机构', true, text(80), '常宁市职业技术学校', ''),
+    col('organizer', '培训机构', true, text(80), '县职业技术学校', ''),
     col('startDate', '开始日期', true, readDate, '2025-05-06', ''),
     col('endDate', '结束日期', true, readDate, '2025-05-20', '不早于开始日期。'),
     col('townshipCode', '乡镇代码', false, townshipCode, '430482105', '面向全县的培训留空（仅县级可上传）。'),
