@@ -7,11 +7,11 @@
  * → audit (never the ID characters) → answer. "No such person" and "wrong second factor" get the
  * same status (200) and the same body `{ found: false, message }`.
  */
-import { loadCountySettings, rosterKeyFor, RosterKeyMissingError } from '../../src/data/county-settings.ts';
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
+import { loadCountySettings, rosterKeyFor } from '../../src/data/county-settings.ts';
 import { lookupSubsidy, requestVillageCode } from '../../src/data/subsidy-lookup.ts';
 import { throttle, throttleStoreFor } from '../../src/data/throttle-store.ts';
 import { maskPersonName } from '../../src/domain/villager/masking.ts';
@@ -93,13 +93,9 @@ async function runLookup(c: Context<AppEnv>, input: Record<string, unknown>): Pr
     await appendPublicAudit(c, { action: 'subsidy.lookup', subjectType: 'village', subjectId: villageCode, detail: { ...base, outcome: 'throttled', exceeded: verdict.exceeded } });
     return { kind: 'throttled', verdict };
   }
-  let rosterKey: string;
-  try {
-    rosterKey = rosterKeyFor(await loadCountySettings(db, c.get('deps').config), c.get('deps').config);
-  } catch (e) {
-    if (!(e instanceof RosterKeyMissingError)) throw e;
-    throw new ApiError(503, 'LOOKUP_NOT_CONFIGURED', '查直补暂时不能用：县里还没有设置好。请打监督电话问。');
-  }
+  const { config } = c.get('deps');
+  const rosterKey = rosterKeyFor(await loadCountySettings(db, config), config);
+  if (rosterKey === null) throw new ApiError(503, 'LOOKUP_NOT_CONFIGURED', '查直补暂时不能用：县里还没有设置好。请打监督电话问。');
   const outcome = await lookupSubsidy(db, req, rosterKey);
   await appendPublicAudit(c, {
     action: 'subsidy.lookup',

@@ -4,8 +4,7 @@
  * same `Idempotency-Key`) returns the first result and writes nothing again.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import { loadCountySettings } from '../../src/data/county-settings.ts';
-import { SAMPLE_ROSTER_KEY } from '../../src/domain/villager/roster-key.ts';
+import { loadCountySettings, rosterKeyFor } from '../../src/data/county-settings.ts';
 import { canUpload, ROLE_LABELS, UPLOAD_KINDS, type UploadKind } from '../../src/domain/access/access.ts';
 import { ROW_SCHEMAS, UPLOAD_KIND_LABELS } from '../../src/domain/upload/upload-columns.ts';
 import type { UploadReport } from '../../src/data/uploads.ts';
@@ -93,7 +92,7 @@ export function registerUploadRoutes(app: OpenAPIHono<AppEnv>): void {
         requestId: c.get('requestId'),
         at: deps.clock().toISOString(),
         countyUnit: settings.issuingUnit,
-        rosterKey: settings.isSample ? SAMPLE_ROSTER_KEY : (deps.config.ROSTER_KEY ?? null),
+        rosterKey: rosterKeyFor(settings, deps.config),
       });
     } catch (e) {
       // One line per refusal of a whole file, with the request's id; never the file's content.

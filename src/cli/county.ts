@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { CountySetupError, databaseHasCounty, initCounty } from '../data/county-setup.ts';
+import { CountySetupError, initCounty } from '../data/county-setup.ts';
 import { mintToken } from '../data/users.ts';
 import { isCountyCode, readDivisionList, type DivisionEntry } from '../domain/county/division-list.ts';
 import { csvRows, decodeText, FileProblemError, sniffFormat, xlsxRows } from '../domain/upload/upload-file.ts';
@@ -133,7 +133,6 @@ async function main(args: string[]): Promise<number> {
   const { db, close } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
   try {
     await migrateDatabase(db);
-    if (await databaseHasCounty(db)) throw new CountySetupError('这个数据库里已经有一个县（或示例县）了。一个数据库只放一个县：请换一个空的 DATABASE_URL，或先备份后运行 npm run db:reset。');
     const at = new Date().toISOString();
     const result = await initCounty(db, {
       county,

@@ -74,18 +74,12 @@ export async function loadCountySettings(db: Database, overrides: SettingsOverri
   };
 }
 
-export class RosterKeyMissingError extends Error {
-  override name = 'RosterKeyMissingError';
-}
-
 /**
  * The key the roster's ID hashes are made with: the sample's public key for the sample county,
- * ROSTER_KEY for a real one (RosterKeyMissingError while it is not set).
+ * ROSTER_KEY for a real one, null while that is not set.
  */
-export function rosterKeyFor(settings: Pick<CountySettings, 'isSample'>, config: Pick<Config, 'ROSTER_KEY'>): string {
-  if (settings.isSample) return SAMPLE_ROSTER_KEY;
-  if (!config.ROSTER_KEY) throw new RosterKeyMissingError('ROSTER_KEY is not set');
-  return config.ROSTER_KEY;
+export function rosterKeyFor(settings: Pick<CountySettings, 'isSample'>, config: Pick<Config, 'ROSTER_KEY'>): string | null {
+  return settings.isSample ? SAMPLE_ROSTER_KEY : (config.ROSTER_KEY ?? null);
 }
 
 /** Operations overrides of the poster-only settings (POSTER_TITLE_TEMPLATE, TOWNSHIP_SUPERVISION_PHONES). */

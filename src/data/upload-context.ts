@@ -120,7 +120,8 @@ export async function loadUploadContext(
   return {
     actor: input.actor,
     today: input.today,
-    ...(await loadOutline(db)),
+    // Only project and village locations are checked; other kinds need no outline.
+    ...(kind === 'projects' || kind === 'villages' ? await loadOutline(db) : { outline: [], outlineSource: 'none' as const }),
     villages,
     townships,
     projectTypes,

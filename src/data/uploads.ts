@@ -13,7 +13,7 @@ import type { FundSource } from '../domain/ledger/ledger.ts';
 import type { UploadFormat } from '../domain/upload/upload-file.ts';
 import { checkReferences, checkUpload, referencesOf } from '../domain/upload/upload-check.ts';
 import type { CheckResult, HouseholdPaymentWrite, PersonWrite, ProjectWrite, RosterPlan, UploadContext, UploadProblem, WritePlan } from '../domain/upload/upload-plan.ts';
-import { idNumberProblem, normaliseIdNumber, storedIdentity } from '../domain/villager/roster-key.ts';
+import { idNumberProblem, storedIdentity } from '../domain/villager/roster-key.ts';
 import { maskIdNumber } from '../domain/villager/masking.ts';
 import type { ReadRows } from '../domain/upload/upload-table.ts';
 import { appendAudit } from './audit.ts';
@@ -148,9 +148,10 @@ async function replaceIdNumbers(req: UploadRequest): Promise<UploadProblem[] | n
       const raw = r.values.idNumber;
       delete r.values.idNumber;
       if (typeof raw !== 'string') continue;
-      const id = normaliseIdNumber(raw);
+      // Already NFKC-normalised, trimmed and upper-cased by the cell reader (readCode).
+      const id = raw;
       const problem = idNumberProblem(id);
-      if (problem) problems.push({ row: r.row, column: '身份证号', problem, received: maskIdNumber(id), expected: '18 位身份证号码，如 430482195803120318' });
+      if (problem) problems.push({ row: r.row, column: '身份证号', problem, received: maskIdNumber(id), expected: '18 位身份证号码，最后一位可能是 X' });
       else r.values.identity = await storedIdentity(req.rosterKey, id);
     }
   }

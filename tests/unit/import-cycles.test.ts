@@ -5,22 +5,11 @@
  * such files can only be understood, tested and loaded together, and the order their top-level
  * code runs in depends on which one is imported first.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/cli/site-build.ts';
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(join(PROJECT_ROOT, dir), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && /\.(ts|astro|mjs)$/.test(e.name))
-    .map((e) => relative(PROJECT_ROOT, join(e.parentPath, e.name)));
-}
-
-/** Every relative import of a file (type-only ones included), as a path from the project root. */
-function importsOf(file: string): string[] {
-  const text = readFileSync(join(PROJECT_ROOT, file), 'utf8');
-  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => normalize(join(dirname(file), m[1]!)));
-}
+import { importsOf, sourceFiles } from '../support/source-imports.ts';
 
 const files = [...sourceFiles('src'), ...sourceFiles('functions'), ...sourceFiles('db')];
 const graph = new Map(files.map((f) => [f, [...new Set(importsOf(f))]]));

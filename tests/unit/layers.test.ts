@@ -3,22 +3,11 @@
  * domain context only the contexts its README names, and no layer imports one above it. Every
  * relative import of the source is read; a new import that breaks a rule fails here.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize, relative } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/cli/site-build.ts';
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(join(PROJECT_ROOT, dir), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && /\.(ts|astro|mjs)$/.test(e.name))
-    .map((e) => relative(PROJECT_ROOT, join(e.parentPath, e.name)));
-}
-
-/** Every relative import of a file, as a path from the project root. */
-function importsOf(file: string): string[] {
-  const text = readFileSync(join(PROJECT_ROOT, file), 'utf8');
-  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => normalize(join(dirname(file), m[1]!)));
-}
+import { importsOf, sourceFiles } from '../support/source-imports.ts';
 
 const edges = [...sourceFiles('src'), ...sourceFiles('functions'), ...sourceFiles('db')].flatMap((from) => importsOf(from).map((to) => ({ from, to })));
 const contextOf = (path: string) => /^src\/domain\/([^/]+)\//.exec(path)?.[1];

@@ -164,7 +164,7 @@ export const UPLOAD_COLUMNS: Readonly<Record<UploadKind, readonly ColumnSpec[]>>
     col('headName', '户主姓名', true, text(20), '张守田', '只在内部用，公开时隐去。'),
     col('population', '人口', true, (c) => readInteger(c, 1, 30), 3, '这一户在册的人数。'),
     col('name', '成员姓名', true, text(20), '张守田', ''),
-    { ...col('idNumber', '身份证号', true, idNumberCell, '430482195803120318', '只保存加密摘要和隐去中间的号码（430****18），不保存号码本身。'), shown: maskedId },
+    { ...col('idNumber', '身份证号', true, idNumberCell, '430000195803120317', '只保存加密摘要和隐去中间的号码（如 430****17），不保存号码本身。'), shown: maskedId },
     col('relation', '与户主关系', false, text(10), '户主', '默认 户主。'),
     col('status', '状态', false, (c) => readChoice(c, STATUS_CHOICES, '在册 或 核减'), '在册', '默认 在册；核减的人保留历史，不再计入。'),
     col('removedReason', '核减原因', false, text(60), '', '状态为“核减”时必填，如 死亡、迁出。'),

@@ -17,10 +17,18 @@ export const MIN_ROSTER_KEY_LENGTH = 32;
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARS = '10X98765432';
 
+/** The ISO 7064 MOD 11-2 check character for the first 17 digits. */
+export function idNumberCheckChar(first17: string): string {
+  if (!/^\d{17}$/.test(first17)) throw new RangeError('expected 17 digits');
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!;
+  return CHECK_CHARS[sum % 11]!;
+}
+
 /**
  * Why an ID number is not well formed (GB 11643: 17 digits, a real birth date, the ISO 7064
  * MOD 11-2 check character), or null when it is. Expects upper case without spaces.
- * @example idNumberProblem('43048219900101123X') // null when the check character is right
+ * @example idNumberProblem('43000019900101123X') // null (430000 is a province code: no one's real number)
  */
 export function idNumberProblem(id: string): string | null {
   if (!/^\d{17}[\dX]$/.test(id)) return '应为 18 位：17 位数字，最后一位是数字或 X';
@@ -29,18 +37,8 @@ export function idNumberProblem(id: string): string | null {
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10).replaceAll('-', '') !== birth || birth < '18900101') {
     return `第 7–14 位应是出生日期，${birth} 不是一个日期`;
   }
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(id[i]) * WEIGHTS[i]!;
-  if (CHECK_CHARS[sum % 11] !== id[17]) return '最后一位校验码不对，可能有一位抄错了';
+  if (idNumberCheckChar(id.slice(0, 17)) !== id[17]) return '最后一位校验码不对，可能有一位抄错了';
   return null;
-}
-
-/** Full-width characters to ASCII, spaces removed, upper case: how an ID number is compared. */
-export function normaliseIdNumber(text: string): string {
-  return text
-    .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
-    .replace(/[\s\u3000]/g, '')
-    .toUpperCase();
 }
 
 const keys = new Map<string, Promise<CryptoKey>>();
