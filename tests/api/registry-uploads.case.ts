@@ -117,6 +117,7 @@ export function runRegistryUploadContract(newTarget: () => Promise<ApiTarget>): 
         `${VILLAGE_A1}-0004,${VILLAGE_A1},谢石生,1,谢石生,${MEMBERS.other.id},户主,在册,,`,
         `${VILLAGE_A1}-0005,${VILLAGE_A1},赵老五,1,赵老五,${id('19500101', '011')},户主,核减,,`,
         `${VILLAGE_A1}-0006,${VILLAGE_A1},钱六,1,钱六,12345,户主,在册,,`,
+        `${VILLAGE_A1}-0007,${VILLAGE_A1},孙七,1,孙七,12345,户主,核减,,`,
       ]);
       const res = await csv('households', text);
       expect(res.status).toBe(400);
@@ -129,6 +130,9 @@ export function runRegistryUploadContract(newTarget: () => Promise<ApiTarget>): 
         [6, '身份证号'],
         [7, '核减原因'],
         [8, '身份证号'],
+        // A refused ID number does not hide the row's other problems.
+        [9, '身份证号'],
+        [9, '核减原因'],
       ]);
       expect(body.details![0]).toMatchObject({ problem: '最后一位校验码不对，可能有一位抄错了', received: `430****${wrongCheck.slice(-2)}` });
       expect(body.details![3]!.problem).toContain(H2);

@@ -115,7 +115,6 @@ export function checkHouseholds(rows: readonly ParsedRow[], ctx: UploadContext):
     const number = v.householdNumber as string;
     const villageCode = v.villageCode as string;
     const identity = v.identity as RowIdentity | undefined;
-    if (!identity) continue; // its ID number was refused before the checks (reported there)
     if (!number.startsWith(`${villageCode}-`)) {
       err(row, '村代码', '村代码与户编号的前 12 位不同', { received: villageCode, expected: number.slice(0, 12) });
       continue;
@@ -129,12 +128,6 @@ export function checkHouseholds(rows: readonly ParsedRow[], ctx: UploadContext):
       err(row, column, `同一户的各行不一致：与第 ${first.row} 行不同`, { received: column === '户主姓名' ? headName : String(population), expected: column === '户主姓名' ? first.headName : String(first.population) });
       continue;
     }
-    const earlier = seenIds.get(identity.idHash);
-    if (earlier !== undefined) {
-      err(row, '身份证号', `与第 ${earlier} 行是同一个身份证号`, { received: identity.idMasked });
-      continue;
-    }
-    seenIds.set(identity.idHash, row);
     const registered = (v.status as string | null) !== 'removed';
     const removedReason = (v.removedReason as string | null) ?? null;
     const removedDate = (v.removedDate as string | null) ?? null;
@@ -146,6 +139,14 @@ export function checkHouseholds(rows: readonly ParsedRow[], ctx: UploadContext):
     const entry = first ?? { row, villageCode, headName, population, registered: 0 };
     if (registered) entry.registered++;
     households.set(number, entry);
+    // A row whose ID number was refused before the checks (reported there) is checked this far.
+    if (!identity) continue;
+    const earlier = seenIds.get(identity.idHash);
+    if (earlier !== undefined) {
+      err(row, '身份证号', `与第 ${earlier} 行是同一个身份证号`, { received: identity.idMasked });
+      continue;
+    }
+    seenIds.set(identity.idHash, row);
     const existingPerson = ctx.persons?.get(identity.idHash);
     if (existingPerson && existingPerson.householdNumber !== number) {
       err(row, '身份证号', `这个人已在另一户（${existingPerson.householdNumber}）登记`, { received: identity.idMasked, hint: '一个人只能在一户：若已迁户，请先在原户把他核减，或改正户编号。' });
