@@ -117,7 +117,7 @@ export function runRegistryUploadContract(newTarget: () => Promise<ApiTarget>): 
         `${VILLAGE_A1}-0004,${VILLAGE_A1},谢石生,1,谢石生,${MEMBERS.other.id},户主,在册,,`,
         `${VILLAGE_A1}-0005,${VILLAGE_A1},赵老五,1,赵老五,${id('19500101', '011')},户主,核减,,`,
         `${VILLAGE_A1}-0006,${VILLAGE_A1},钱六,1,钱六,12345,户主,在册,,`,
-        `${VILLAGE_A1}-0007,${VILLAGE_A1},孙七,1,孙七,12345,户主,核减,,`,
+        `${VILLAGE_A1}-0007,${VILLAGE_A1},孙七,1,孙七,${wrongCheck.slice(0, 6)}19700101021${wrongCheck[17] === '1' ? '2' : '1'},户主,核减,,`,
       ]);
       const res = await csv('households', text);
       expect(res.status).toBe(400);
