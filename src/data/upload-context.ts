@@ -289,7 +289,8 @@ async function loadRoster(db: Database | WriteTx, kind: UploadKind): Promise<Par
       villageCode: t.households.villageCode,
       headName: t.households.headName,
       population: t.households.population,
-      registeredMembers: sql<number>`(select count(*) from ${t.persons} where ${t.persons.householdId} = ${t.households.id} and ${t.persons.registered} = 1)`,
+      // Spelled out: drizzle leaves column names unqualified, and inside the subquery `id` would be the person's.
+      registeredMembers: sql<number>`(select count(*) from persons p where p.household_id = households.id and p.registered = 1)`,
     })
     .from(t.households);
   const numberOf = new Map<number, string>();
