@@ -112,7 +112,6 @@ export async function loadUploadContext(
         dateReceived: t.allocationDocuments.dateReceived,
         amountFen: t.allocationDocuments.amountFen,
         fundSource: t.allocationDocuments.fundSource,
-        allocatedFen: sql<number>`coalesce((select sum(${t.allocations.amountFen}) from ${t.allocations} where ${t.allocations.documentId} = ${t.allocationDocuments.id}), 0)`,
       })
       .from(t.allocationDocuments);
     for (const { docNumber, ...r } of rows) documents.set(docNumber, r);

@@ -92,7 +92,6 @@ export interface ExistingDocument {
   dateReceived: string;
   amountFen: Fen;
   fundSource: FundSource;
-  allocatedFen: Fen;
 }
 
 /** Everything the checks need to know about the database, loaded by src/data/upload-context.ts. */
