@@ -6,6 +6,7 @@
  */
 import { html, raw } from 'hono/html';
 import { PLAIN_PAGE_STYLE } from './public-lookup-html.ts';
+import { otherWaysToRaise } from '../../src/domain/villager/feedback.ts';
 
 export interface FeedbackFormValues {
   kind: string;
@@ -46,7 +47,8 @@ button{font:inherit;font-weight:700;min-height:48px;min-width:8rem;color:#fff;ba
 .trap{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}.q{font-size:1.3rem}.ok{border-color:#1d6b2f}`;
 
 function contactHtml(contact: SupervisionContact) {
-  return html`<p>也可以打监督电话 ${contact.phones.join('、')}，或到 ${contact.address} 当面反映。</p>`;
+  const ways = otherWaysToRaise(contact.phones, contact.address);
+  return ways ? html`<p>${ways}</p>` : '';
 }
 
 function formHtml(input: Extract<FeedbackPageInput, { page: 'form' }>) {

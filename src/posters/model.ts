@@ -164,7 +164,7 @@ export function buildPosterModel(
     release
       ? `公示期：${formatChineseDate(release.periodStart)}至${formatChineseDate(release.periodEnd)}（共 ${periodDays(release.periodStart, release.periodEnd)} 天）。`
       : '公示期：发布时确定。',
-    `如有异议，请在公示期内向${village}村民委员会、${township ? `${townshipOffice(township)}或` : ''}${issuer}反映（地址：${settings.supervisionAddress}）。`,
+    `如有异议，请在公示期内向${village}村民委员会、${township ? `${townshipOffice(township)}或` : ''}${issuer}反映${settings.supervisionAddress ? `（地址：${settings.supervisionAddress}）` : ''}。`,
     `监督电话\u3000${phones.join('\u3000')}`,
   ];
 

@@ -22,6 +22,14 @@ describe('poster text', () => {
     expect(model.title).toBe('𬌗㙟村2022年度公示');
   });
 
+  it('names the address only when the county has set one', () => {
+    const withAddress = buildPosterModel(villageContent(0), RELEASE, { ...POSTER_SETTINGS, supervisionAddress: '县移民中心一楼' });
+    expect(withAddress.supervisionLines.join('')).toContain('反映（地址：县移民中心一楼）。');
+    const without = buildPosterModel(villageContent(0), RELEASE, { ...POSTER_SETTINGS, supervisionAddress: '' });
+    expect(without.supervisionLines.join('')).not.toContain('地址');
+    expect(without.supervisionLines.join('')).toMatch(/反映。/);
+  });
+
   it('formats the table in 元 with the status in words', () => {
     const content = villageContent(0, {});
     content.projects = [project(1, { milestones: [{ kind: 'accepted', date: '2023-07-01', actorUnit: null }] })];

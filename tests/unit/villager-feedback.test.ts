@@ -4,6 +4,7 @@ import {
   disclosureOutcome,
   insidePeriod,
   objectionsInPeriod,
+  otherWaysToRaise,
   parseFeedbackSubmission,
   publicFeedbackEntry,
   type FeedbackRecord,
@@ -101,5 +102,14 @@ describe('proof of work', () => {
     expect(await checkProofOfWork(challenge, nonce, new Date(now.getTime() - 5 * 60_000), 12)).toBe('from_future');
     expect(await checkProofOfWork('nope', nonce, now, 12)).toBe('malformed');
     expect(await checkProofOfWork(challenge, nonce, now, 40)).toBe('insufficient_work');
+  });
+});
+
+describe('other ways to raise a question', () => {
+  it('names only what the county has set', () => {
+    expect(otherWaysToRaise(['0734-6822222', '0734-6822223'], '县移民中心一楼')).toBe('也可以打监督电话 0734-6822222、0734-6822223，或到 县移民中心一楼 当面反映。');
+    expect(otherWaysToRaise(['0734-6822222'], '')).toBe('也可以打监督电话 0734-6822222。');
+    expect(otherWaysToRaise([], '县移民中心一楼')).toBe('也可以到 县移民中心一楼 当面反映。');
+    expect(otherWaysToRaise([], '')).toBeNull();
   });
 });

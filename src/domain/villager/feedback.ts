@@ -219,3 +219,13 @@ export function disclosureOutcome(
     text: `公示期满，期间收到 ${counted.length} 条异议，已答复 ${resolved} 条${resolved < counted.length ? `，还有 ${counted.length - resolved} 条正在办理` : ''}。`,
   };
 }
+
+/**
+ * The other ways to raise a question, from what the county has set (either may be missing):
+ * 也可以打监督电话 …，或到 … 当面反映。 Null when it has set neither.
+ * @example otherWaysToRaise(['0734-6822222'], '') // '也可以打监督电话 0734-6822222。'
+ */
+export function otherWaysToRaise(phones: readonly string[], address: string): string | null {
+  const ways = [phones.length > 0 ? `打监督电话 ${phones.join('、')}` : '', address ? `到 ${address} 当面反映` : ''].filter(Boolean);
+  return ways.length === 0 ? null : `也可以${ways.join('，或')}。`;
+}
