@@ -117,7 +117,7 @@ export const countySettings = sqliteTable('county_settings', {
   issuingUnit: text('issuing_unit').notNull(),
   /** County 监督电话, `;`-separated. */
   supervisionPhones: text('supervision_phones').notNull().default(''),
-  /** Township 监督电话 as JSON {"<9-digit code>": ["0734-…"]}. */
+  /** Township 监督电话 as JSON {"<9-digit code>": "0734-…"}. */
   townshipPhones: text('township_phones').notNull().default('{}'),
   /** 受理地址 */
   supervisionAddress: text('supervision_address').notNull().default(''),

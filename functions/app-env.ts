@@ -9,7 +9,10 @@ import type { FileDeps } from './storage/file-storage.ts';
 
 /** What a publish produced, handed to the runtime's rebuild/deploy hook. */
 export interface PublishedEvent {
-  year: number;
+  /** What changed on the public pages: a publish, an answer, a posting proof, or the county's settings. */
+  reason: 'publish' | 'answer' | 'posting_proof' | 'settings';
+  /** The year published (for an answer or a proof, the year it was made); null for a settings change. */
+  year: number | null;
   createdCount: number;
   publishedAt: string;
   requestId: string;

@@ -8,6 +8,6 @@ export function deployHookOnPublished(url: string | undefined, logger: AppDeps['
   if (!url) return undefined;
   return async (event: PublishedEvent) => {
     const res = await fetch(url, { method: 'POST' });
-    logger.log(res.ok ? 'info' : 'error', 'deploy hook called after publish', { status: res.status, year: event.year, requestId: event.requestId });
+    logger.log(res.ok ? 'info' : 'error', 'deploy hook called after publish', { status: res.status, reason: event.reason, year: event.year, requestId: event.requestId });
   };
 }

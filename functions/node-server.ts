@@ -29,10 +29,11 @@ export interface NodeServerOptions {
   /** Runs after a publish (e.g. rebuild the site and swap siteDir); see AppDeps.onPublished. */
   onPublished?: AppDeps['onPublished'];
   /**
-   * The poster folder and the settings the manifest was planned with: planned posters missing
-   * from the folder are drawn when first requested. Without it, posters are plain static files.
+   * The poster folder and the settings the manifest was planned with (or how to read them, at
+   * each manifest change): planned posters missing from the folder are drawn when first
+   * requested. Without it, posters are plain static files.
    */
-  posters?: { dir: string; settings: PosterSettings; workers?: number };
+  posters?: { dir: string; settings: PosterSettings | (() => Promise<PosterSettings>); workers?: number };
   /** Outgoing HTTP for the Cloudflare Access keys (AppDeps.fetch); e2e tests serve a local JWKS. */
   fetch?: AppDeps['fetch'];
   /**

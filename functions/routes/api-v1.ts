@@ -8,6 +8,7 @@ import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { FailureThrottle, requireToken } from '../middleware/auth.ts';
 import { registerAuditRoutes } from './audit.ts';
+import { registerCountyRoutes } from './county.ts';
 import { registerFeedbackTriageDocs } from './feedback-triage.ts';
 import { registerPostingProofDocs } from './posting-proof.ts';
 import { registerPublicFeedbackDocs } from './public-feedback.ts';
@@ -51,7 +52,7 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
 
   const throttle = new FailureThrottle(options.authFailureLimit ?? 20);
   const wall = requireToken(throttle);
-  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*']) api.use(path, wall);
+  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*', '/county', '/county/*']) api.use(path, wall);
 
   registerMeRoutes(api);
   registerUploadRoutes(api);
@@ -59,5 +60,6 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
   registerPublishRoutes(api);
   registerDraftPosterRoutes(api);
   registerAuditRoutes(api);
+  registerCountyRoutes(api);
   return api;
 }

@@ -133,7 +133,7 @@ export const feedbackTriageRoutes = new Hono<AppEnv>()
       const requestId = c.get('requestId');
       // The answer is public now: same rebuild as after a publish (not awaited; errors are logged).
       Promise.resolve()
-        .then(() => onPublished({ year: Number(now.toISOString().slice(0, 4)), createdCount: 0, publishedAt: now.toISOString(), requestId }))
+        .then(() => onPublished({ reason: 'answer', year: Number(now.toISOString().slice(0, 4)), createdCount: 0, publishedAt: now.toISOString(), requestId }))
         .catch((err: unknown) => c.get('deps').logger.log('error', 'rebuild after answer failed', { requestId, error: String(err) }));
     }
     const updated = await getFeedbackForStaff(db, id);

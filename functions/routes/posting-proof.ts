@@ -143,7 +143,7 @@ function requestRebuild(c: Context<AppEnv>, at: Date): void {
   if (!onPublished) return;
   const requestId = c.get('requestId');
   Promise.resolve()
-    .then(() => onPublished({ year: Number(at.toISOString().slice(0, 4)), createdCount: 0, publishedAt: at.toISOString(), requestId }))
+    .then(() => onPublished({ reason: 'posting_proof', year: Number(at.toISOString().slice(0, 4)), createdCount: 0, publishedAt: at.toISOString(), requestId }))
     .catch((err: unknown) => logger.log('error', 'rebuild after posting proof failed', { requestId, error: String(err) }));
 }
 

@@ -107,7 +107,7 @@ export function registerPublishRoutes(app: OpenAPIHono<AppEnv>): void {
     if (result.createdCount > 0 && deps.onPublished) {
       rebuild = 'scheduled';
       const task = Promise.resolve()
-        .then(() => deps.onPublished!({ year: body.year, createdCount: result.createdCount, publishedAt: at, requestId }))
+        .then(() => deps.onPublished!({ reason: 'publish', year: body.year, createdCount: result.createdCount, publishedAt: at, requestId }))
         .catch((e: unknown) => deps.logger.log('error', 'rebuild after publish failed', { requestId, error: e instanceof Error ? e.message : String(e) }));
       try {
         c.executionCtx.waitUntil(task);

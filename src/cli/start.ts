@@ -12,13 +12,11 @@ import { createJsonLogger } from '../../functions/logger.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { loadPosterConfig, posterSettingsFromConfig, type PosterConfig } from './posters.ts';
 import { ensureSampleData } from './sample-data.ts';
-import type { PosterSettings } from '../posters/model.ts';
 import { buildSite, PROJECT_ROOT } from './site-build.ts';
 import { createSiteRebuilder } from './site-rebuild.ts';
 
 let config: Config;
 let posterConfig: PosterConfig;
-let posterSettings: PosterSettings;
 try {
   config = loadConfig(process.env);
   posterConfig = loadPosterConfig(process.env);
@@ -47,7 +45,6 @@ process.on('unhandledRejection', (reason) => {
   logger.log('info', 'database migrated', { url: redactUrl(config.DATABASE_URL) });
   const seeded = await ensureSampleData(setup.db);
   if (seeded) logger.log('info', 'empty database: loaded the sample county (示例数据)', { ...seeded });
-  posterSettings = await posterSettingsFromConfig(posterConfig, setup.db);
   setup.close();
 }
 
@@ -68,7 +65,8 @@ const running = await startNodeServer({
   logger,
   siteDir: rebuilder.siteDir,
   onPublished: rebuilder.onPublished,
-  posters: { dir: posterConfig.POSTER_DIR, settings: posterSettings },
+  // Read from the database at each rebuild: a change on the staff page needs no restart.
+  posters: { dir: posterConfig.POSTER_DIR, settings: () => posterSettingsFromConfig(posterConfig, db) },
 });
 // A 公示期 ends at midnight in Asia/Shanghai, and pages show its outcome only once rebuilt: rebuild
 // daily a few minutes after midnight there (the Worker does the same with a cron trigger).

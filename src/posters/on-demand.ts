@@ -34,7 +34,11 @@ export interface PosterOnDemandOptions {
   source: PosterSource;
   /** The poster folder (absolute, or relative to the working directory). */
   dir: string;
-  settings: PosterSettings;
+  /**
+   * The settings to draw with, or how to read them: read again whenever the manifest changes, so a
+   * rebuild after the county changes its settings draws with the new ones, without a restart.
+   */
+  settings: PosterSettings | (() => Promise<PosterSettings>);
   urlPrefix?: string;
   /** Render threads (default 1): requests never take more than this many cores. */
   workers?: number;
@@ -86,7 +90,8 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
     // has been answered since (the next rebuild plans afresh).
     const manifest = readPosterManifest(dir);
     const previousOutcomes = new Map(Object.entries(manifest.villages).map(([id, v]) => [id, v.previousOutcome ?? null]));
-    const plan = planPosters({ source: options.source, outDir: dir, settings: options.settings, urlPrefix: options.urlPrefix, years: [year], previousOutcomes });
+    const settings = typeof options.settings === 'function' ? options.settings() : Promise.resolve(options.settings);
+    const plan = settings.then((s) => planPosters({ source: options.source, outDir: dir, settings: s, urlPrefix: options.urlPrefix, years: [year], previousOutcomes }));
     plans.set(year, { mtimeMs, plan });
     plan.catch(() => plans.delete(year));
     return plan;

@@ -13,7 +13,7 @@ const WHO: readonly Who[] = ['county', 'townshipA', 'townshipB', 'villageA1', 'v
 
 interface Row {
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   path: string | ((who: Who) => string);
   /** The JSON body, or a function that makes it when the request is sent (for dates relative to today). */
   body?: unknown;
@@ -98,6 +98,23 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
       { name: 'GET /audit', method: 'GET', path: '/api/v1/audit', expect: only(['county', 'inspector']) },
       { name: 'GET /audit/verify', method: 'GET', path: '/api/v1/audit/verify', expect: only(['county', 'inspector']) },
       { name: 'POST /publish', method: 'POST', path: '/api/v1/publish', body: { year: 2025 }, expect: only(['county']) },
+      // The county's settings: everyone signed in reads them, only the county changes them.
+      { name: 'GET /county', method: 'GET', path: '/api/v1/county', expect: all(200) },
+      { name: 'GET /county/checklist', method: 'GET', path: '/api/v1/county/checklist', expect: only(['county']) },
+      { name: 'PATCH /county/settings', method: 'PATCH', path: '/api/v1/county/settings', body: { supervisionAddress: '常宁市宜阳街道 县移民中心' }, expect: only(['county']) },
+      {
+        name: 'PUT /county/project-types',
+        method: 'PUT',
+        path: '/api/v1/county/project-types',
+        body: {
+          projectTypes: [
+            { code: 'beautiful_home', name: '美丽家园建设', indicatorGroup: 'beautiful_home' },
+            { code: 'production', name: '生产开发', indicatorGroup: 'production_infrastructure' },
+          ],
+        },
+        expect: only(['county']),
+      },
+      { name: 'DELETE /county/outline', method: 'DELETE', path: '/api/v1/county/outline', expect: only(['county']) },
     ];
 
     const send = (row: Row, who: Who, headers: Record<string, string>) => {

@@ -20,6 +20,7 @@ const baseUrl = inject('baseUrl');
 const databaseUrl = inject('databaseUrl');
 
 const YEAR = 2024;
+const NEW_ADDRESS = '常宁市库区移民事务中心（常宁市宜阳街道 一楼窗口）';
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 360, height: 640 };
 
@@ -267,6 +268,33 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
     }
   });
 
+  it('lets the county change its 受理地址 under 本县设置; a title without the village is refused with the field named, and nothing is saved', async () => {
+    const settings = region('本县设置');
+    expect(await settings.isVisible()).toBe(true);
+    const address = settings.getByLabel(/^受理地址/);
+    // Filled from the API once signed in as the county.
+    await expect.poll(() => address.inputValue()).toBe('常宁市库区移民事务中心（常宁市宜阳街道）');
+    const result = page.locator('#county-result');
+    const save = settings.getByRole('button', { name: '保存设置', exact: true });
+    const audited = async () => (await opened.db.all<{ n: number }>(sql`select count(*) as n from audit_log where action = 'county.settings'`))[0]!.n;
+    const before = await audited();
+
+    await settings.getByLabel(/^海报标题/).fill('{year}年度移民项目公示');
+    await save.click();
+    await expect.poll(() => result.textContent()).toMatch(/^设置有误（1 处），没有保存。/);
+    expect(await result.locator('.status').getAttribute('class')).toBe('status error');
+    expect(await result.locator('tbody tr').first().textContent()).toContain('海报标题标题里没有村名');
+    expect(await audited()).toBe(before);
+
+    await settings.getByLabel(/^海报标题/).fill('');
+    await address.fill(NEW_ADDRESS);
+    await save.click();
+    await expect.poll(() => result.textContent()).toBe('已保存：受理地址。网站正在更新，几分钟内可以看到。');
+    expect(await audited()).toBe(before + 1);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await sidewaysAtPhoneWidth()).toEqual([]);
+  });
+
   it('publishes the year (asking for a correction reason, since the year was published before) and the village page shows the project', async () => {
     const form = region('发布公示');
     const result = page.locator('#publish-result');
@@ -312,6 +340,8 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
     const main = (await visitor.locator('main').textContent()) ?? '';
     expect(main).toContain(`${YEAR}年度项目（1 个）`);
     expect(main).toContain(projectName);
+    // The 受理地址 changed under 本县设置 before the publish is on the rebuilt page too.
+    expect(main).toContain(NEW_ADDRESS);
     await visitor.getByRole('link', { name: projectName }).first().click();
     await visitor.waitForURL(`${baseUrl}/projects/${projectCode}/`);
     await expect(visitor.locator('h1').textContent()).resolves.toContain(projectName);

@@ -4,7 +4,9 @@
  * registry, roster and 一卡通 results generated from its own divisions and uploaded as CSV, projects
  * taken through 村申请 → 村理财小组复核 → 乡镇审核 → 县审批 by village, township and county users,
  * a payment, a publish; then the built site, a poster (pdftotext, zbarimg), the open data and
- * 查直补. Nothing of the sample (常宁, 示例数据) may appear anywhere.
+ * 查直补. Nothing of the sample (常宁, 示例数据) may appear anywhere. The county's settings are
+ * changed through the API as the staff page does (a title template, a township phone), and the
+ * poster follows them; the staff page of a freshly set-up county shows its 开通步骤 in Chromium.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -15,12 +17,15 @@ import { openDatabase, type OpenDatabase } from '../../db/client.ts';
 import * as schema from '../../db/schema.ts';
 import { idNumberCheckChar } from '../../db/seed/id-number.ts';
 import { createApp } from '../../functions/app.ts';
+import { startNodeServer } from '../../functions/node-server.ts';
 import { createMemoryLogger } from '../../functions/logger.ts';
 import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
 import { loadConfig } from '../../src/config.ts';
 import { mintToken } from '../../src/data/users.ts';
 import { readPosterManifest } from '../../src/posters/manifest.ts';
+import { villageDisplayName } from '../../src/posters/title.ts';
 import { InjectedClock } from '../support/test-clock.ts';
+import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';
 
 const COUNTY = '430421';
 const UNIT = '衡阳县水库移民事务中心';
@@ -28,6 +33,19 @@ const SITE_URL = 'https://ymgs.hengyang.example';
 const ROSTER_KEY = 'e2e-real-county-roster-key-0123456789abcdef';
 const NODE = join(PROJECT_ROOT, 'node_modules/.bin/node');
 const clock = InjectedClock.at('2025-12-01T02:00:00.000Z');
+const TITLE = '{county}{village}{year}年度移民后扶项目公示';
+const TOWNSHIP_PHONE = '0734-6833333';
+
+/** `npm run county -- init` as the docs say, on a new database; returns the county user's token. */
+function initCounty(databaseUrl: string): string {
+  const init = spawnSync(NODE, ['src/cli/county.ts', 'init', COUNTY, '--unit', UNIT, '--phone', '0734-6822222', '--address', '衡阳县西渡镇', '--admin', '县移民中心'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, ROSTER_KEY },
+    encoding: 'utf8',
+  });
+  expect(init.status, init.stderr).toBe(0);
+  return /^(csq_\S+)$/m.exec(init.stdout)![1]!;
+}
 const idOf = (birth: string, seq: string) => `${COUNTY}${birth}${seq}${idNumberCheckChar(`${COUNTY}${birth}${seq}`)}`;
 
 describe('a real county from its own files', () => {
@@ -54,14 +72,10 @@ describe('a real county from its own files', () => {
     expect([res.status, body.status, body.details ?? null], kind).toEqual([200, 'committed', null]);
   };
 
+  const checklistNext = async () => ((await (await app.request('/api/v1/county/checklist', { headers: { authorization: `Bearer ${countyToken}` } })).json()) as { next: string | null }).next;
+
   beforeAll(async () => {
-    const init = spawnSync(NODE, ['src/cli/county.ts', 'init', COUNTY, '--unit', UNIT, '--phone', '0734-6822222', '--address', '衡阳县西渡镇', '--admin', '县移民中心'], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-    });
-    expect(init.status, init.stderr).toBe(0);
-    countyToken = /^(csq_\S+)$/m.exec(init.stdout)![1]!;
+    countyToken = initCounty(databaseUrl);
     opened = await openDatabase({ url: databaseUrl });
     const db = opened.db;
     [township] = await db.select({ code: schema.divisions.code, name: schema.divisions.name }).from(schema.divisions).where(eq(schema.divisions.level, 'township')).orderBy(schema.divisions.code).limit(1);
@@ -71,6 +85,14 @@ describe('a real county from its own files', () => {
     villageToken = (await mintToken(db, { role: 'village', scopeCode: villages[0]!.code, name: '村会计', at })).token;
     app = createApp({ db, config: loadConfig(env), clock: clock.read, logger: createMemoryLogger(), runtime: 'node' });
 
+    expect(await checklistNext()).toBe('registry');
+    // The office words its own poster title and gives the township's phone, on the staff page.
+    const changed = await app.request('/api/v1/county/settings', {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${countyToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ posterTitleTemplate: TITLE, townshipPhones: { [township!.code]: TOWNSHIP_PHONE } }),
+    });
+    expect(await changed.json()).toEqual({ changed: ['townshipPhones', 'posterTitleTemplate'], rebuild: 'not_configured' });
     const [v1, v2] = villages as [{ code: string; name: string }, { code: string; name: string }];
     // The registry and roster, generated from the county's own divisions.
     await upload('villages', countyToken, `村代码,年度,移民人数,移民户数,重点移民村,村部经度,村部纬度,坐标系,备注\n${v1.code},2025,3,2,是,112.37,26.97,CGCS2000,\n${v2.code},2025,1,1,否,112.41,26.99,CGCS2000,\n`);
@@ -95,6 +117,7 @@ describe('a real county from its own files', () => {
     await step(townshipToken, 'township_review');
     await step(countyToken, 'county_approve');
     await upload('disbursements', countyToken, `项目编号,拨付日期,金额(元),资金来源,凭证号,收款单位\nHY2025-0001,2025-12-01,100000,中央,HY-2025-1201,衡阳县某建筑工程有限公司\n`);
+    expect(await checklistNext()).toBe('publish');
     const published = await send('/api/v1/publish', countyToken, JSON.stringify({ year: 2025 }), 'application/json');
     expect(published.status).toBe(200);
     expect(await published.json()).toMatchObject({ issuingUnit: UNIT, supervisionPhones: ['0734-6822222'] });
@@ -140,6 +163,9 @@ describe('a real county from its own files', () => {
     const text = execFileSync('pdftotext', ['-layout', file(entry!.a4Pdf), '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
     expect(text).toContain(UNIT);
     expect(text).toContain(villages[0]!.name);
+    // The title and the township phone set on the staff page.
+    expect(text).toContain(`衡阳县${villageDisplayName(villages[0]!.name)}2025年度移民后扶项目公示`);
+    expect(text).toContain(`乡镇：${TOWNSHIP_PHONE}`);
     expect(text).not.toContain('常宁');
     expect(text).not.toContain('示例数据');
     const qr = execFileSync('zbarimg', ['--quiet', '--raw', file(entry!.png[0]!)], { encoding: 'utf8' }).trim();
@@ -151,5 +177,42 @@ describe('a real county from its own files', () => {
       (await (await send('/api/v1/public/lookup', null, JSON.stringify({ mode: 'id', villageCode: villages[0]!.code, name: head.name, idTail }), 'application/json')).json()) as { found: boolean; payments?: Array<{ year: number; amountText: string }> };
     expect(await ask(head.id.slice(-6))).toMatchObject({ found: true, payments: [{ year: 2025, amountText: '1,200.00 元' }] });
     expect(await ask('000000')).toMatchObject({ found: false });
+  });
+
+  it('shows a freshly set-up county its 开通步骤 and its settings on the staff page, in Chromium', async () => {
+    // Another database with only `county init` done, served with the site built above (the staff page is the same for every county).
+    const freshUrl = `file:${join(work, 'fresh.db')}`;
+    const token = initCounty(freshUrl);
+    const fresh = await openDatabase({ url: freshUrl });
+    const config = loadConfig({ DATABASE_URL: freshUrl, ROSTER_KEY, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir });
+    const running = await startNodeServer({ db: fresh.db, config, logger: createMemoryLogger(), siteDir: () => siteDir, uploadThread: false });
+    const baseUrl = `http://127.0.0.1:${running.port}`;
+    const browser = await launchBrowser();
+    try {
+      const { context } = await newPhoneContext(browser, baseUrl);
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}/admin/`);
+      await page.getByLabel('令牌').fill(token);
+      await page.getByRole('region', { name: '登录', exact: true }).getByRole('button', { name: '登录', exact: true }).click();
+      const steps = page.getByRole('region', { name: '开通步骤', exact: true });
+      await expect.poll(() => steps.isVisible()).toBe(true);
+      await expect.poll(() => steps.locator('li').count()).toBe(7);
+      const next = steps.locator('li.next');
+      expect(await next.getAttribute('data-step')).toBe('registry');
+      expect(await next.textContent()).toContain('上传移民村名册（下一步）还没有移民村。');
+      expect(await next.getByRole('link', { name: '移民村名册模板（Excel）' }).getAttribute('href')).toBe('/api/v1/templates/villages.xlsx');
+      expect(await steps.locator('li[data-step=divisions]').textContent()).toMatch(/^载入乡镇和村（✓ 已完成）\d+ 个乡镇（街道）、\d+ 个村（社区）。$/);
+      const settings = page.getByRole('region', { name: '本县设置', exact: true });
+      await expect.poll(() => settings.getByLabel(/^公示单位/).inputValue()).toBe(UNIT);
+      expect(await settings.getByLabel(/^县监督电话/).inputValue()).toBe('0734-6822222');
+      expect(await settings.locator('#cs-townships input').count()).toBeGreaterThan(10);
+      expect(await axeViolations(page)).toEqual([]);
+      expect(await hasHorizontalScroll(page)).toBe(false);
+      await context.close();
+    } finally {
+      await browser.close();
+      await running.close();
+      fresh.close();
+    }
   });
 });

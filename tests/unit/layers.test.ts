@@ -21,7 +21,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   villager: ['shared', 'access'],
   disclosure: ['shared', 'ledger', 'villager'],
   upload: ['shared', 'ledger', 'access', 'geo', 'villager'],
-  county: ['upload', 'ledger'],
+  county: ['upload', 'ledger', 'geo'],
 };
 
 describe('import layers', () => {

@@ -87,7 +87,7 @@ describe('the Worker’s deploy hook', () => {
     const port = typeof address === 'object' && address ? address.port : 0;
     return { url: `http://127.0.0.1:${port}/hooks/deploy/abc`, close: () => new Promise<void>((done) => server.close(() => done())) };
   }
-  const event: PublishedEvent = { year: 2025, createdCount: 3, publishedAt: '2026-11-26T08:00:00.000Z', requestId: 'req-1' };
+  const event: PublishedEvent = { reason: 'publish', year: 2025, createdCount: 3, publishedAt: '2026-11-26T08:00:00.000Z', requestId: 'req-1' };
 
   it('is not set without a URL', () => {
     expect(deployHookOnPublished(undefined, createMemoryLogger())).toBeUndefined();
@@ -103,7 +103,7 @@ describe('the Worker’s deploy hook', () => {
       const logger = createMemoryLogger();
       await deployHookOnPublished(server.url, logger)!(event);
       expect(received).toEqual([{ method: 'POST', url: '/hooks/deploy/abc' }]);
-      expect(logger.entries).toEqual([{ level, message: 'deploy hook called after publish', fields: { status, year: 2025, requestId: 'req-1' } }]);
+      expect(logger.entries).toEqual([{ level, message: 'deploy hook called after publish', fields: { status, reason: 'publish', year: 2025, requestId: 'req-1' } }]);
     } finally {
       await server.close();
     }

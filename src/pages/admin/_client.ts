@@ -3,29 +3,14 @@
  * the Cloudflare Access identity that Access adds to every request (src/components/staff-api.ts).
  */
 import { NO_ANSWER, staffApi, staffFetch, storedToken, TOKEN_KEY } from '../../components/staff-api.ts';
+import { esc, problemsTable, show, type Problem } from '../../components/staff-html.ts';
 import { shanghaiDate } from '../../domain/shared/dates.ts';
 
-interface Problem { row?: number; column?: string; problem: string; received?: string; expected?: string; hint?: string }
 interface ApiAnswer { code?: string; message?: string; details?: Problem[]; [k: string]: unknown }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-function esc(text: unknown): string {
-  return String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 const api = (path: string, init: RequestInit = {}) => staffApi<ApiAnswer>(path, init);
-
-function show(el: HTMLElement, html: string, error = false): void {
-  el.innerHTML = `<div class="status${error ? ' error' : ''}">${html}</div>`;
-}
-
-function problemsTable(problems: Problem[]): string {
-  const rows = problems
-    .map((p) => `<tr><td class="num">${esc(p.row ?? '')}</td><td>${esc(p.column ?? '')}</td><td>${esc(p.problem)}</td><td>${esc(p.received ?? '')}</td><td>${esc(p.expected ?? '')}${p.hint ? `<br>${esc(p.hint)}` : ''}</td></tr>`)
-    .join('');
-  return `<table><thead><tr><th scope="col">行</th><th scope="col">列</th><th scope="col">问题</th><th scope="col">收到</th><th scope="col">应为 / 提示</th></tr></thead><tbody>${rows}</tbody></table>`;
-}
 
 let signInSerial = 0;
 
@@ -46,7 +31,7 @@ async function signIn(): Promise<void> {
   const { status, body } = await api('/me');
   if (serial !== signInSerial) return;
   box.setAttribute('aria-busy', 'false');
-  document.querySelectorAll<HTMLElement>('[data-needs-login],[data-needs-role],[data-needs-audit]').forEach((el) => (el.hidden = true));
+  document.querySelectorAll<HTMLElement>('[data-needs-login],[data-needs-role],[data-needs-audit],#setup-box').forEach((el) => (el.hidden = true));
   $('logout').hidden = viaAccess;
   $('access-logout').hidden = !(viaAccess && status === 200);
   $('access-switch').hidden = !(viaAccess && body.code === 'ACCESS_NOT_GRANTED');
@@ -70,6 +55,8 @@ async function signIn(): Promise<void> {
   for (const option of Array.from(kind.options)) option.disabled = !allowed.has(option.value);
   // The office's year is the year in China, whatever the time zone of the browser.
   $<HTMLInputElement>('year').value = shanghaiDate(new Date()).slice(0, 4);
+  // Other parts of the page (e.g. 本县设置) load what the signed-in role may see.
+  document.dispatchEvent(new CustomEvent('staff-signed-in', { detail: { role: body.role } }));
   await Promise.all([loadQueue(), loadDraftVillages()]);
 }
 

@@ -1,0 +1,23 @@
+/** Small HTML helpers shared by the staff page's scripts: escaping, status boxes and problem tables. */
+
+import type { UploadProblem } from '../domain/upload/upload-plan.ts';
+
+/** A problem as the API lists it (`details`): row, column, what was received and expected. */
+export type Problem = UploadProblem;
+
+export function esc(text: unknown): string {
+  return String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Puts a status box (an error box when `error`) with `html` into `el`. */
+export function show(el: HTMLElement, html: string, error = false): void {
+  el.innerHTML = `<div class="status${error ? ' error' : ''}">${html}</div>`;
+}
+
+/** The problems of a refused upload or form, one row each: 行, 列, 问题, 收到, 应为 / 提示. */
+export function problemsTable(problems: readonly Problem[]): string {
+  const rows = problems
+    .map((p) => `<tr><td class="num">${esc(p.row ?? '')}</td><td>${esc(p.column ?? '')}</td><td>${esc(p.problem)}</td><td>${esc(p.received ?? '')}</td><td>${esc(p.expected ?? '')}${p.hint ? `<br>${esc(p.hint)}` : ''}</td></tr>`)
+    .join('');
+  return `<table><thead><tr><th scope="col">行</th><th scope="col">列</th><th scope="col">问题</th><th scope="col">收到</th><th scope="col">应为 / 提示</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
