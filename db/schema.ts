@@ -62,11 +62,43 @@ export const divisions = sqliteTable(
     lat: real('lat'),
     /** Where the coordinates came from, e.g. `sample` (generated, 示例数据) or `survey`. */
     coordSource: text('coord_source'),
+    /**
+     * The day the division ceased to exist (村撤并, or a new code), or null while current. A retired
+     * division keeps its row, so its published history stays; uploads name its successor instead.
+     */
+    retiredOn: text('retired_on'),
+    /** The division it was merged into or renumbered as, when retired. */
+    successorCode: text('successor_code'),
   },
   (t) => [
     index('divisions_parent_idx').on(t.parentCode),
     check('divisions_level_code_len', sql`(${t.level} = 'county' AND length(${t.code}) = 6) OR (${t.level} = 'township' AND length(${t.code}) = 9) OR (${t.level} = 'village' AND length(${t.code}) = 12)`),
   ],
+);
+
+/**
+ * Division changes as the county records them (`npm run county -- changes`): a rename (same code),
+ * a merge or renumbering (from → to, the old code retired) or a new division. Public facts: the
+ * pages of the villages concerned say what happened and link old and new.
+ */
+export const divisionChanges = sqliteTable(
+  'division_changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['rename', 'merge', 'new'] }).notNull(),
+    effectiveOn: text('effective_on').notNull(),
+    /** The division before the change (null for a new one). */
+    fromCode: text('from_code').references(() => divisions.code),
+    fromName: text('from_name'),
+    toCode: text('to_code')
+      .notNull()
+      .references(() => divisions.code),
+    toName: text('to_name').notNull(),
+    /** 依据, e.g. the approving document's number. */
+    basis: text('basis').notNull().default(''),
+    recordedAt: text('recorded_at').notNull().default(nowIso),
+  },
+  (t) => [index('division_changes_from_idx').on(t.fromCode), index('division_changes_to_idx').on(t.toCode)],
 );
 
 /** Per village with resettled migrants (移民村): its migrant figures. */

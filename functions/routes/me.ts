@@ -1,6 +1,6 @@
 /** Who the token belongs to, and the divisions within its scope (for the staff page's forms). */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { asc, like } from 'drizzle-orm';
+import { and, asc, isNull, like } from 'drizzle-orm';
 import { divisions } from '../../db/schema.ts';
 import { canUpload, ROLE_LABELS, ROLES, UPLOAD_KINDS } from '../../src/domain/access/access.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -40,7 +40,7 @@ const divisionsRoute = createRoute({
   method: 'get',
   path: '/divisions',
   tags: ['账号'],
-  summary: '管理范围内的乡镇和村（区划代码）',
+  summary: '管理范围内现有的乡镇和村（区划代码；已撤并的不列）',
   security: bearer,
   responses: {
     200: {
@@ -75,7 +75,8 @@ export function registerMeRoutes(app: OpenAPIHono<AppEnv>): void {
       .get('deps')
       .db.select({ code: divisions.code, name: divisions.name, level: divisions.level, parentCode: divisions.parentCode })
       .from(divisions)
-      .where(like(divisions.code, `${actor.scopeCode}%`))
+      // Current divisions only: a village merged away (村撤并) takes no new data.
+      .where(and(like(divisions.code, `${actor.scopeCode}%`), isNull(divisions.retiredOn)))
       .orderBy(asc(divisions.code));
     return c.json({ divisions: rows }, 200);
   });

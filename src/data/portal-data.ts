@@ -6,7 +6,7 @@
  */
 import { asc } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
-import { disclosures } from '../../db/schema.ts';
+import { disclosures, divisionChanges } from '../../db/schema.ts';
 import type {
   CountyDisclosureContent,
   DisclosureContent,
@@ -77,6 +77,19 @@ export interface PortalData {
   countyVersions: ReadonlyMap<number, CountyVersion[]>;
   /** Every published version (village and county), in publication order. */
   allVersions: PublishedDisclosure[];
+  /** Division changes (更名, 撤并, 新设) by every code they concern, oldest first. */
+  divisionChanges: ReadonlyMap<string, readonly DivisionChangeNote[]>;
+}
+
+/** A recorded division change, as the pages of the villages it concerns tell it. */
+export interface DivisionChangeNote {
+  kind: 'rename' | 'merge' | 'new';
+  effectiveOn: string;
+  fromCode: string | null;
+  fromName: string | null;
+  toCode: string;
+  toName: string;
+  basis: string;
 }
 
 type DisclosureRow = typeof disclosures.$inferSelect;
@@ -88,7 +101,7 @@ function toPublished<C extends DisclosureContent>(row: DisclosureRow): Published
 const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
 /** Builds the portal's indexes from published rows (pure apart from JSON parsing; tested directly). */
-export function indexPortalData(rows: readonly DisclosureRow[]): PortalData {
+export function indexPortalData(rows: readonly DisclosureRow[], changes: readonly DivisionChangeNote[] = []): PortalData {
   const allVersions = rows.map((r) => toPublished(r));
   const countyVersions = new Map<number, CountyVersion[]>();
   const villageVersions = new Map<string, Map<number, VillageVersion[]>>();
@@ -163,13 +176,33 @@ export function indexPortalData(rows: readonly DisclosureRow[]): PortalData {
     projectByCode: new Map(projects.map((p) => [p.project.code, p])),
     countyVersions,
     allVersions,
+    divisionChanges: changesByCode(changes),
   };
+}
+
+/** The change that merged village `code` away (村撤并), or null while it is current. */
+export function mergedAway(data: Pick<PortalData, 'divisionChanges'>, code: string): DivisionChangeNote | null {
+  return data.divisionChanges.get(code)?.find((c) => c.kind === 'merge' && c.fromCode === code) ?? null;
+}
+
+function changesByCode(changes: readonly DivisionChangeNote[]): Map<string, DivisionChangeNote[]> {
+  const map = new Map<string, DivisionChangeNote[]>();
+  const add = (code: string, c: DivisionChangeNote) => map.set(code, [...(map.get(code) ?? []), c]);
+  for (const c of [...changes].sort((a, b) => (a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : 0))) {
+    add(c.toCode, c);
+    if (c.fromCode && c.fromCode !== c.toCode) add(c.fromCode, c);
+  }
+  return map;
 }
 
 /** Loads every published disclosure with one query and indexes it. */
 export async function loadPortalData(db: Database): Promise<PortalData> {
   const rows = await db.select().from(disclosures).orderBy(asc(disclosures.id));
-  return indexPortalData(rows);
+  const changes = await db
+    .select({ kind: divisionChanges.kind, effectiveOn: divisionChanges.effectiveOn, fromCode: divisionChanges.fromCode, fromName: divisionChanges.fromName, toCode: divisionChanges.toCode, toName: divisionChanges.toName, basis: divisionChanges.basis })
+    .from(divisionChanges)
+    .orderBy(asc(divisionChanges.id));
+  return indexPortalData(rows, changes);
 }
 
 let cached: Promise<PortalData> | undefined;

@@ -51,12 +51,17 @@ export async function loadUploadContext(
   },
 ): Promise<UploadContext> {
   const { kind } = input;
-  const divisionRows = await db.select({ code: t.divisions.code, name: t.divisions.name, level: t.divisions.level, parentCode: t.divisions.parentCode }).from(t.divisions);
+  const divisionRows = await db
+    .select({ code: t.divisions.code, name: t.divisions.name, level: t.divisions.level, parentCode: t.divisions.parentCode, retiredOn: t.divisions.retiredOn, successorCode: t.divisions.successorCode })
+    .from(t.divisions);
   const villages = new Map<string, VillageInfo>();
   const townships = new Map<string, string>();
+  const names = new Map(divisionRows.map((d) => [d.code, d.name]));
   for (const d of divisionRows) {
-    if (d.level === 'village') villages.set(d.code, { code: d.code, name: d.name, townshipCode: d.parentCode ?? '' });
-    else if (d.level === 'township') townships.set(d.code, d.name);
+    if (d.level === 'village') {
+      const retired = d.retiredOn ? { retired: { on: d.retiredOn, successorCode: d.successorCode, successorName: d.successorCode ? (names.get(d.successorCode) ?? null) : null } } : {};
+      villages.set(d.code, { code: d.code, name: d.name, townshipCode: d.parentCode ?? '', ...retired });
+    } else if (d.level === 'township') townships.set(d.code, d.name);
   }
   const projectTypes = new Map<string, string>();
   if (kind === 'projects') {

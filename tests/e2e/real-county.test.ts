@@ -9,7 +9,7 @@
  * poster follows them; the staff page of a freshly set-up county shows its 开通步骤 in Chromium.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,7 +96,7 @@ describe('a real county from its own files', () => {
     const [v1, v2] = villages as [{ code: string; name: string }, { code: string; name: string }];
     // The registry and roster, generated from the county's own divisions.
     await upload('villages', countyToken, `村代码,年度,移民人数,移民户数,重点移民村,村部经度,村部纬度,坐标系,备注\n${v1.code},2025,3,2,是,112.37,26.97,CGCS2000,\n${v2.code},2025,1,1,否,112.41,26.99,CGCS2000,\n`);
-    await upload('direct-subsidies', countyToken, `村代码,年度,享受人数,标准(元/人/年),金额(元),应发日期,发放日期,发放渠道\n${v1.code},2025,3,600,1800,2025-06-30,2025-06-28,一卡通\n`);
+    await upload('direct-subsidies', countyToken, `村代码,年度,享受人数,标准(元/人/年),金额(元),应发日期,发放日期,发放渠道\n${v1.code},2025,3,600,1800,2025-06-30,2025-06-28,一卡通\n${v2.code},2025,1,600,600,2025-06-30,2025-06-28,一卡通\n`);
     await upload(
       'households',
       countyToken,
@@ -121,6 +121,11 @@ describe('a real county from its own files', () => {
     const published = await send('/api/v1/publish', countyToken, JSON.stringify({ year: 2025 }), 'application/json');
     expect(published.status).toBe(200);
     expect(await published.json()).toMatchObject({ issuingUnit: UNIT, supervisionPhones: ['0734-6822222'] });
+    // After the publish, the second village is merged into the first (村撤并), as the office records it.
+    const changes = join(work, '区划变更.csv');
+    writeFileSync(changes, `变更类型,生效日期,原代码,原名称,新代码,新名称,依据\n撤并,2025-12-01,${v2.code},${v2.name},${v1.code},,衡政函〔2025〕8号\n`);
+    const merged = spawnSync(NODE, ['src/cli/county.ts', 'changes', changes], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(merged.status, merged.stderr).toBe(0);
     const outDir = join(work, 'dist');
     await buildSite({ env, outDir, verbose: false, posters: 'render' });
     siteDir = join(outDir, 'client');
@@ -145,6 +150,16 @@ describe('a real county from its own files', () => {
     // posters/ is left out: Astro copies public/ into the site, and public/posters of this checkout may hold the sample's (checked by pdftotext below).
     const leaks = texts.filter((f) => !f.path.includes(`${join(siteDir, 'posters')}/`) && (f.text.includes('常宁') || f.text.includes('示例数据') || f.text.includes('430482')));
     expect(leaks.map((f) => f.path)).toEqual([]);
+  });
+
+  it('keeps a merged village’s published page and says on both pages where it went (村撤并)', () => {
+    const [v1, v2] = villages as [{ code: string; name: string }, { code: string; name: string }];
+    const page = (code: string) => readFileSync(join(siteDir, 'villages', code, 'index.html'), 'utf8').replace(/<[^>]+>/g, '');
+    expect(page(v1.code)).toContain(`2025年12月1日，原${villageDisplayName(v2.name)}并入本村（依据：衡政函〔2025〕8号）。`);
+    // The second village was published (its direct subsidy) before the merge: its page stays, and says so.
+    expect(existsSync(join(siteDir, 'villages', v2.code, 'index.html'))).toBe(true);
+    expect(page(v2.code)).toContain(`本村已于2025年12月1日并入${villageDisplayName(v1.name)}（依据：衡政函〔2025〕8号）。`);
+    expect(readFileSync(join(siteDir, 'villages', v2.code, 'index.html'), 'utf8')).toContain(`href="/villages/${v1.code}/"`);
   });
 
   it('publishes open data and feeds for the county', () => {

@@ -21,7 +21,35 @@ const CHECKS: Record<UploadKind, (rows: readonly ParsedRow[], ctx: UploadContext
 };
 
 export function checkUpload(kind: UploadKind, rows: readonly ParsedRow[], ctx: UploadContext): CheckResult {
-  return CHECKS[kind](rows, ctx);
+  const result = CHECKS[kind](rows, ctx);
+  const retired = retiredVillageProblems(rows, ctx);
+  return retired.length === 0 ? result : { ...result, errors: [...retired, ...result.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0)) };
+}
+
+/**
+ * Rows that name a village merged away (村撤并) for its year of retirement or later (or with no
+ * year, e.g. a 花名册 row): the successor takes its place. Earlier years stay the old village's.
+ */
+export function retiredVillageProblems(rows: readonly ParsedRow[], ctx: UploadContext): UploadProblem[] {
+  const problems: UploadProblem[] = [];
+  for (const { row, values } of rows) {
+    const code = values.villageCode;
+    if (typeof code !== 'string') continue;
+    const retired = ctx.villages.get(code)?.retired;
+    if (!retired) continue;
+    const year = typeof values.year === 'number' ? values.year : null;
+    if (year !== null && year < Number(retired.on.slice(0, 4))) continue;
+    const successor = retired.successorCode ? `${retired.successorName ?? ''}（${retired.successorCode}）` : '新的村';
+    problems.push({
+      row,
+      column: '村代码',
+      problem: `这个村已于 ${retired.on} 撤并`,
+      received: `${ctx.villages.get(code)!.name}（${code}）`,
+      expected: retired.successorCode ?? '现有的村代码',
+      hint: `${year !== null ? `${retired.on.slice(0, 4)} 年起` : '现在'}请写并入后的${successor}；撤并前年度的数据仍用原代码。`,
+    });
+  }
+  return problems;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface VillageInfo {
   code: string;
   name: string;
   townshipCode: string;
+  /** Set when the village was merged away (村撤并): from its year on, uploads must name the successor. */
+  retired?: { on: string; successorCode: string | null; successorName: string | null };
 }
 
 export type BudgetBySource = Partial<Record<FundSource, Fen>>;
