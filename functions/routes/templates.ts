@@ -1,11 +1,14 @@
 /**
  * Upload templates at stable URLs, no token needed (they hold no data):
- * `/api/v1/templates/<kind>.xlsx` (填写 + 说明 sheets) and `/api/v1/templates/<kind>.csv`.
+ * `/api/v1/templates/<kind>.xlsx` (填写 + 说明 sheets) and `/api/v1/templates/<kind>.csv`. Their
+ * example row and notes give a village and township of the county in the database.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import writeXlsxFile from 'write-excel-file/universal';
 import { UPLOAD_KINDS, type UploadKind } from '../../src/domain/access/access.ts';
+import { loadUploadExamples } from '../../src/data/upload-examples.ts';
 import { UPLOAD_KIND_LABELS } from '../../src/domain/upload/upload-columns.ts';
+import type { UploadExamples } from '../../src/domain/upload/upload-examples.ts';
 import { templateContent, templateCsv } from '../../src/domain/upload/upload-template.ts';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -13,8 +16,8 @@ import type { AppEnv } from '../app-env.ts';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The XLSX template of a kind: data sheet first (uploads read the first sheet), then instructions. */
-export async function templateXlsx(kind: UploadKind): Promise<Uint8Array> {
-  const t = templateContent(kind);
+export async function templateXlsx(kind: UploadKind, examples: UploadExamples): Promise<Uint8Array> {
+  const t = templateContent(kind, examples);
   const text = (v: string | number) => ({ value: String(v), type: String });
   const blob = await writeXlsxFile([
     {
@@ -49,11 +52,12 @@ export function registerTemplateRoutes(app: OpenAPIHono<AppEnv>): void {
     const filename = encodeURIComponent(`${UPLOAD_KIND_LABELS[kind]}模板.${m[2]}`);
     c.header('Content-Disposition', `attachment; filename="${kind}-template.${m[2]}"; filename*=UTF-8''${filename}`);
     c.header('Cache-Control', 'public, max-age=3600');
+    const examples = await loadUploadExamples(c.get('deps').db);
     if (m[2] === 'csv') {
       c.header('Content-Type', 'text/csv; charset=utf-8');
-      return c.body(templateCsv(kind));
+      return c.body(templateCsv(kind, examples));
     }
     c.header('Content-Type', XLSX_TYPE);
-    return c.body((await templateXlsx(kind)) as Uint8Array<ArrayBuffer>);
+    return c.body((await templateXlsx(kind, examples)) as Uint8Array<ArrayBuffer>);
   });
 }

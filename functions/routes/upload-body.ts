@@ -9,6 +9,7 @@ import type { UploadKind } from '../../src/domain/access/access.ts';
 import { checkJsonDepth, csvRows, decodeText, FileProblemError, sniffFormat, xlsxRows, type UploadFormat } from '../../src/domain/upload/upload-file.ts';
 import type { RawInflate } from '../../src/domain/upload/zip-guard.ts';
 import { readJsonRows, readTable, type ReadRows } from '../../src/domain/upload/upload-table.ts';
+import { NO_EXAMPLES, type UploadExamples } from '../../src/domain/upload/upload-examples.ts';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 
@@ -69,8 +70,11 @@ export interface ReadUpload {
   read: ReadRows;
 }
 
-/** Turns the bytes into rows of the kind; 415 for formats it does not read, 400 for broken files. */
-export async function readUpload(kind: UploadKind, bytes: Uint8Array): Promise<ReadUpload> {
+/**
+ * Turns the bytes into rows of the kind; 415 for formats it does not read, 400 for broken files.
+ * `examples`: the county's own codes, given as examples in the code cells' problems.
+ */
+export async function readUpload(kind: UploadKind, bytes: Uint8Array, examples: UploadExamples = NO_EXAMPLES): Promise<ReadUpload> {
   const sniffed = sniffFormat(bytes);
   try {
     switch (sniffed) {
@@ -84,7 +88,7 @@ export async function readUpload(kind: UploadKind, bytes: Uint8Array): Promise<R
         }
         throw new ApiError(415, 'UNSUPPORTED_FILE', '不认识这种文件。请上传 .xlsx、.csv（UTF-8 或 GB18030）或 JSON。');
       case 'zip':
-        return { format: 'xlsx', encoding: null, read: readTable(kind, await xlsxRows(bytes, { inflateRaw })) };
+        return { format: 'xlsx', encoding: null, read: readTable(kind, await xlsxRows(bytes, { inflateRaw }), examples) };
       case 'json': {
         const { text } = decodeText(bytes);
         checkJsonDepth(text);
@@ -96,11 +100,11 @@ export async function readUpload(kind: UploadKind, bytes: Uint8Array): Promise<R
         }
         const rows = Array.isArray(body) ? body : body && typeof body === 'object' && Array.isArray((body as { rows?: unknown }).rows) ? (body as { rows: unknown[] }).rows : null;
         if (!rows) throw new ApiError(400, 'INVALID_JSON', 'JSON 应为 {"rows": [ {…}, … ]} 或一个数组。');
-        return { format: 'json', encoding: 'utf-8', read: readJsonRows(kind, rows) };
+        return { format: 'json', encoding: 'utf-8', read: readJsonRows(kind, rows, examples) };
       }
       case 'csv': {
         const { text, encoding } = decodeText(bytes);
-        return { format: 'csv', encoding, read: readTable(kind, csvRows(text)) };
+        return { format: 'csv', encoding, read: readTable(kind, csvRows(text), examples) };
       }
     }
   } catch (e) {

@@ -7,6 +7,7 @@
  */
 import type { Database } from '../../db/database.ts';
 import type { Actor, UploadKind } from '../../src/domain/access/access.ts';
+import type { UploadExamples } from '../../src/domain/upload/upload-examples.ts';
 import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import { IdempotencyConflictError, processUpload, type UploadReport } from '../../src/data/uploads.ts';
 import { ApiError } from '../api-error.ts';
@@ -23,6 +24,8 @@ export interface UploadJob {
   /** The request's instant, ISO (the app's clock). */
   at: string;
   countyUnit: string;
+  /** The county's own codes, which the code cells' problems give as examples. */
+  examples: UploadExamples;
   /** The roster key, or null while ROSTER_KEY is unset (roster uploads are then refused). */
   rosterKey: string | null;
 }
@@ -36,7 +39,7 @@ export type UploadRunner = (job: UploadJob) => Promise<UploadReport>;
  */
 export function inProcessUploadRunner(db: Database, options: { maxRows?: number } = {}): UploadRunner {
   return async (job) => {
-    const { format, encoding, read } = await readUpload(job.kind, job.bytes);
+    const { format, encoding, read } = await readUpload(job.kind, job.bytes, job.examples);
     if (options.maxRows !== undefined && read.dataRows > options.maxRows) {
       throw new ApiError(
         413,

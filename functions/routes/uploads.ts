@@ -5,6 +5,7 @@
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { loadCountySettings, rosterKeyFor } from '../../src/data/county-settings.ts';
+import { loadUploadExamples } from '../../src/data/upload-examples.ts';
 import { canUpload, ROLE_LABELS, UPLOAD_KINDS, type UploadKind } from '../../src/domain/access/access.ts';
 import { ROW_SCHEMAS, UPLOAD_KIND_LABELS } from '../../src/domain/upload/upload-columns.ts';
 import type { UploadReport } from '../../src/data/uploads.ts';
@@ -92,6 +93,7 @@ export function registerUploadRoutes(app: OpenAPIHono<AppEnv>): void {
         requestId: c.get('requestId'),
         at: deps.clock().toISOString(),
         countyUnit: settings.issuingUnit,
+        examples: await loadUploadExamples(deps.db),
         rosterKey: rosterKeyFor(settings, deps.config),
       });
     } catch (e) {

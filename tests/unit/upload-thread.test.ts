@@ -10,6 +10,7 @@ import { ApiError } from '../../functions/api-error.ts';
 import { COUNTY, mint, projectRow, seedCounty, VILLAGE_A1 } from '../api/fixtures.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
 import { findActorByToken } from '../../src/data/users.ts';
+import { NO_EXAMPLES } from '../../src/domain/upload/upload-examples.ts';
 
 describe('upload thread', () => {
   let temp: TempDatabase;
@@ -25,7 +26,7 @@ describe('upload thread', () => {
     const actor = (await findActorByToken(temp.db, await mint(temp.db, 'county', COUNTY)))!;
     const logger = createMemoryLogger();
     thread = createUploadThread({ db: temp.db, url: temp.url, logger, maxHeapMb: 32 });
-    const job = (rows: unknown[]) => ({ kind: 'projects' as const, bytes: new TextEncoder().encode(JSON.stringify({ rows })), actor, idempotencyKey: null, dryRun: true, requestId: 'r', at: '2025-12-01T02:00:00.000Z', countyUnit: '常宁市库区移民事务中心', rosterKey: null });
+    const job = (rows: unknown[]) => ({ kind: 'projects' as const, bytes: new TextEncoder().encode(JSON.stringify({ rows })), actor, idempotencyKey: null, dryRun: true, requestId: 'r', at: '2025-12-01T02:00:00.000Z', countyUnit: '常宁市库区移民事务中心', examples: NO_EXAMPLES, rosterKey: null });
     // 200,000 project rows (about 40 MB of JSON; the route would refuse it by size first, the thread is tested alone): far more than a 32 MB heap once parsed.
     const heavy = Array.from({ length: 200_000 }, (_, i) => projectRow(`H-${i}`, VILLAGE_A1));
     const refused = await thread.run(job(heavy)).then(

@@ -6,7 +6,8 @@
  * exactly those zod reports.
  */
 import type { UploadKind } from '../access/access.ts';
-import { ROW_SCHEMAS, UPLOAD_COLUMNS, type CellIssueParams, type ColumnSpec } from './upload-columns.ts';
+import { rowSchema, uploadColumns, type CellIssueParams, type ColumnSpec, type RowSchema } from './upload-columns.ts';
+import { NO_EXAMPLES, type UploadExamples } from './upload-examples.ts';
 import { isBlank, showReceived } from './upload-cells.ts';
 import { readRowFast } from './upload-row.ts';
 import type { ParsedRow, UploadProblem } from './upload-plan.ts';
@@ -38,9 +39,12 @@ export function normalizeHeader(text: unknown): string {
 /** The template's example rows start with 示例 in their first cell; they are skipped, with a warning. */
 const isExampleRow = (cells: readonly unknown[]) => typeof cells[0] === 'string' && cells[0].trim().startsWith('示例');
 
-/** Reads a table whose first non-empty row is the header. */
-export function readTable(kind: UploadKind, table: readonly (readonly unknown[])[]): ReadRows {
-  const columns = UPLOAD_COLUMNS[kind];
+/**
+ * Reads a table whose first non-empty row is the header. `examples`: the county's own codes, which
+ * a code cell's problem gives as an example of what it expects.
+ */
+export function readTable(kind: UploadKind, table: readonly (readonly unknown[])[], examples: UploadExamples = NO_EXAMPLES): ReadRows {
+  const columns = uploadColumns(examples)[kind];
   const errors: UploadProblem[] = [];
   const warnings: UploadProblem[] = [];
   const headerIndex = table.findIndex((r) => r.some((c) => !isBlank(c)));
@@ -78,7 +82,7 @@ export function readTable(kind: UploadKind, table: readonly (readonly unknown[])
 
   // Where each column's cell is in a row, looked up once rather than per cell.
   const at = columns.map((c) => positions.get(c.key) ?? -1);
-  const parsed = new RowParser(kind);
+  const parsed = new RowParser(kind, examples);
   let dataRows = 0;
   for (let i = headerIndex + 1; i < table.length; i++) {
     const cells = table[i]!;
@@ -103,7 +107,7 @@ export function readTable(kind: UploadKind, table: readonly (readonly unknown[])
 }
 
 /** Reads JSON rows (objects keyed by the JSON keys); row numbers count from 1. */
-export function readJsonRows(kind: UploadKind, rows: readonly unknown[]): ReadRows {
+export function readJsonRows(kind: UploadKind, rows: readonly unknown[], examples: UploadExamples = NO_EXAMPLES): ReadRows {
   const errors: UploadProblem[] = [];
   const raw: Array<{ row: number; values: Record<string, unknown> }> = [];
   rows.forEach((r, i) => {
@@ -111,8 +115,8 @@ export function readJsonRows(kind: UploadKind, rows: readonly unknown[]): ReadRo
     else raw.push({ row: i + 1, values: r as Record<string, unknown> });
   });
   if (rows.length === 0) errors.push({ problem: '没有数据行', expected: '"rows" 至少一行' });
-  const parsed = new RowParser(kind);
-  const specs = UPLOAD_COLUMNS[kind];
+  const parsed = new RowParser(kind, examples);
+  const specs = uploadColumns(examples)[kind];
   const inOrder = specs.map((_, j) => j);
   for (const { row, values } of raw) if (!parsed.fast(row, specs.map((c) => values[c.key]), inOrder)) parsed.slow(row, values);
   return { rows: parsed.rows, partial: parsed.partial, errors: [...errors, ...parsed.errors], warnings: [], dataRows: rows.length };
@@ -128,12 +132,12 @@ class RowParser {
   readonly partial: ParsedRow[] = [];
   readonly errors: UploadProblem[] = [];
   private readonly specs: readonly ColumnSpec[];
-  private readonly schema: (typeof ROW_SCHEMAS)[UploadKind];
+  private readonly schema: RowSchema;
   private readonly byKey: ReadonlyMap<string, ColumnSpec>;
 
-  constructor(kind: UploadKind) {
-    this.specs = UPLOAD_COLUMNS[kind];
-    this.schema = ROW_SCHEMAS[kind];
+  constructor(kind: UploadKind, examples: UploadExamples) {
+    this.specs = uploadColumns(examples)[kind];
+    this.schema = rowSchema(kind, examples);
     this.byKey = new Map(this.specs.map((c) => [c.key, c]));
   }
 

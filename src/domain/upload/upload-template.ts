@@ -1,9 +1,11 @@
 /**
  * The content of the upload templates (模板): the data sheet (Chinese headers and one example row,
- * marked 示例 so it is skipped if left in) and the instructions sheet. Serialised to XLSX or CSV at
- * the edge (functions/routes/templates.ts).
+ * marked 示例 so it is skipped if left in) and the instructions sheet. The example row and the notes
+ * give the county's own codes (`examples`), or placeholders such as 12 位村代码 when there is no
+ * county. Serialised to XLSX or CSV at the edge (functions/routes/templates.ts).
  */
-import { UPLOAD_COLUMNS, UPLOAD_KIND_LABELS } from './upload-columns.ts';
+import { uploadColumns, UPLOAD_KIND_LABELS } from './upload-columns.ts';
+import type { UploadExamples } from './upload-examples.ts';
 import type { UploadKind } from '../access/access.ts';
 
 export interface TemplateContent {
@@ -13,8 +15,8 @@ export interface TemplateContent {
   instructions: string[][];
 }
 
-export function templateContent(kind: UploadKind): TemplateContent {
-  const columns = UPLOAD_COLUMNS[kind];
+export function templateContent(kind: UploadKind, examples: UploadExamples): TemplateContent {
+  const columns = uploadColumns(examples)[kind];
   const example = columns.map((c) => c.example);
   example[0] = `示例${example[0]}`;
   return {
@@ -35,8 +37,8 @@ export function templateContent(kind: UploadKind): TemplateContent {
 }
 
 /** RFC 4180 CSV with a UTF-8 BOM (so Excel opens the Chinese headers correctly). */
-export function templateCsv(kind: UploadKind): string {
-  const t = templateContent(kind);
+export function templateCsv(kind: UploadKind, examples: UploadExamples): string {
+  const t = templateContent(kind, examples);
   const line = (cells: ReadonlyArray<string | number>) => cells.map((c) => csvCell(String(c))).join(',');
   return `\uFEFF${line(t.header)}\r\n${line(t.example)}\r\n`;
 }
