@@ -1,16 +1,17 @@
 /**
  * The county's own codes for the upload templates and the code cells' messages
- * (src/domain/upload/upload-examples.ts): its first resettlement village in code order (else its
- * first village), that village's township and centre. Nothing without a county: the templates then
- * show placeholders.
+ * (src/domain/upload/upload-examples.ts): its first current resettlement village in code order
+ * (else its first current village), that village's township and centre. Nothing without a
+ * county: the templates then show placeholders.
  */
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import * as t from '../../db/schema.ts';
 import { NO_EXAMPLES, type UploadExamples } from '../domain/upload/upload-examples.ts';
 
 export async function loadUploadExamples(db: Database): Promise<UploadExamples> {
-  const level = (l: 'village' | 'township') => eq(t.divisions.level, l);
+  // A retired division (村撤并) is no example: uploads name its successor.
+  const level = (l: 'village' | 'township') => and(eq(t.divisions.level, l), isNull(t.divisions.retiredOn));
   const columns = { code: t.divisions.code, name: t.divisions.name, parentCode: t.divisions.parentCode, lon: t.divisions.lon, lat: t.divisions.lat };
   const [resettlement, village, township] = await db.batch([
     db.select(columns).from(t.divisions).innerJoin(t.resettlementVillages, eq(t.resettlementVillages.villageCode, t.divisions.code)).where(level('village')).orderBy(asc(t.divisions.code)).limit(1),

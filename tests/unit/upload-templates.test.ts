@@ -59,6 +59,10 @@ describe('upload templates name the county’s own codes', () => {
     expect(templates['projects.csv'].split('\r\n')[1]).toMatch(/^示例/);
 
     expect(badVillageCode(examples)).toEqual([expect.objectContaining({ column: '村代码', expected: `12 位村级统计区划代码，如 ${first.code}` })]);
+
+    // A village merged away (村撤并) is no example any more: uploads name its successor.
+    await temp.db.update(t.divisions).set({ retiredOn: '2026-01-01' }).where(eq(t.divisions.code, first.code));
+    expect((await loadUploadExamples(temp.db)).villageCode).toBe([...list.villages].sort((a, b) => (a.code < b.code ? -1 : 1))[1]!.code);
   });
 
   it('prefers the county’s first resettlement village, and the sample county keeps its own codes', async () => {
