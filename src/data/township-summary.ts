@@ -13,6 +13,11 @@ export interface VillageRow {
   budgetFen: Fen;
   disbursedFen: Fen;
   subsidyBeneficiaries: number;
+  /**
+   * 移民人口 of `year`: the figures published for that year (its own 人口核定), else the village's
+   * newest; null when it has none.
+   */
+  migrants: number | null;
 }
 
 export interface YearRow {
@@ -35,6 +40,7 @@ export function villageRow(village: PortalVillage, year: number): VillageRow {
     budgetFen: c?.totals.budgetFen ?? 0,
     disbursedFen: c?.totals.disbursedFen ?? 0,
     subsidyBeneficiaries: c?.directSubsidy?.beneficiaries ?? 0,
+    migrants: (c?.village ?? village.figures)?.migrantPopulation ?? null,
   };
 }
 
@@ -58,7 +64,7 @@ export function townshipSummary(data: PortalData, township: PortalTownship, year
     startedCount: rows.reduce((n, x) => n + x.startedCount, 0),
     budgetFen: sumFen(rows.map((x) => x.budgetFen)),
     disbursedFen: sumFen(rows.map((x) => x.disbursedFen)),
-    migrants: villages.reduce((n, v) => n + (v.figures?.migrantPopulation ?? 0), 0),
+    migrants: rows.reduce((n, x) => n + (x.migrants ?? 0), 0),
   };
   return { villages, rows, years: years.filter((y) => y.villageCount > 0), total };
 }
