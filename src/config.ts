@@ -3,6 +3,7 @@
  * here, with the variable's name, instead of at the first request that needs it.
  */
 import { z } from 'zod';
+import { localOrigin } from './domain/shared/public-origin.ts';
 
 const optionalText = z
   .string()
@@ -36,13 +37,16 @@ export const configSchema = z.object({
   /** 0 picks a free port (tests). */
   PORT: z.coerce.number().int().min(0).max(65535).default(4321),
   HOST: z.string().trim().default('0.0.0.0'),
-  /** Public origin of the site, used in QR codes and feeds (no trailing slash). */
+  /**
+   * Public origin of the site, used in QR codes and feeds (no trailing slash). Unset, it is this
+   * machine on PORT (see loadConfig), and posters say 样张 (src/domain/shared/public-origin.ts).
+   */
   SITE_URL: z
     .string()
     .trim()
-    .default('http://localhost:4321')
+    .default('')
     .transform((v) => v.replace(/\/+$/, ''))
-    .pipe(z.url()),
+    .pipe(z.union([z.literal(''), z.url()])),
   /** Folder the built site is served from in Node mode. */
   SITE_DIR: z.string().trim().default('dist/client'),
   TIANDITU_KEY: optionalText,
@@ -102,5 +106,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     lines.push('  ACCESS_AUD: ACCESS_TEAM_DOMAIN and ACCESS_AUD must be set together (or neither)');
   }
   if (!result.success || lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  return result.data;
+  return withSiteUrl(result.data);
+}
+
+/** Fills an unset SITE_URL with this machine on PORT (so it at least follows the port in use). */
+export function withSiteUrl<T extends { SITE_URL: string; PORT: number }>(config: T): T {
+  return config.SITE_URL === '' ? { ...config, SITE_URL: localOrigin(config.PORT) } : config;
 }

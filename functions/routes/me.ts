@@ -3,6 +3,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { and, asc, isNull, like } from 'drizzle-orm';
 import { divisions } from '../../db/schema.ts';
 import { canUpload, ROLE_LABELS, ROLES, UPLOAD_KINDS } from '../../src/domain/access/access.ts';
+import { isLoopbackOrigin } from '../../src/domain/shared/public-origin.ts';
 import type { AppEnv } from '../app-env.ts';
 import { bearer, errorResponses } from './schemas.ts';
 
@@ -27,6 +28,7 @@ const meRoute = createRoute({
               uploads: z.array(z.enum(UPLOAD_KINDS)),
               canPublish: z.boolean(),
               canReadAudit: z.boolean(),
+              publicAddress: z.object({ url: z.string(), reachable: z.boolean() }).describe('海报二维码和订阅用的网址（SITE_URL）；reachable 为 false 时是本机地址，海报印“样张”'),
             })
             .openapi('Me'),
         },
@@ -65,6 +67,7 @@ export function registerMeRoutes(app: OpenAPIHono<AppEnv>): void {
         uploads: UPLOAD_KINDS.filter((k) => canUpload(actor, k)),
         canPublish: actor.role === 'county',
         canReadAudit: actor.role === 'county' || actor.role === 'inspector',
+        publicAddress: { url: c.get('deps').config.SITE_URL, reachable: !isLoopbackOrigin(c.get('deps').config.SITE_URL) },
       },
       200,
     );

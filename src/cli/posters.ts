@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import type { Database } from '../../db/database.ts';
-import { ConfigError, configSchema } from '../config.ts';
+import { ConfigError, configSchema, withSiteUrl } from '../config.ts';
 import { posterSource } from '../data/poster-source.ts';
 import { generatePosters, type GeneratePostersResult } from '../posters/generate.ts';
 import type { PosterSettings } from '../posters/model.ts';
@@ -70,7 +70,7 @@ export function loadPosterConfig(env: Record<string, string | undefined>): Poste
   if (!result.success) {
     throw new ConfigError(`Invalid configuration:\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   }
-  return result.data;
+  return withSiteUrl(result.data);
 }
 
 /** The county's poster settings (from its database) with the environment's overrides. */

@@ -10,6 +10,7 @@ import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { startNodeServer } from '../../functions/node-server.ts';
 import { createJsonLogger } from '../../functions/logger.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { isLoopbackOrigin } from '../domain/shared/public-origin.ts';
 import { loadPosterConfig, posterSettingsFromConfig, type PosterConfig } from './posters.ts';
 import { ensureSampleData } from './sample-data.ts';
 import { buildSite, PROJECT_ROOT } from './site-build.ts';
@@ -27,6 +28,14 @@ try {
   process.exit(1);
 }
 const logger = createJsonLogger(config.LOG_LEVEL);
+if (isLoopbackOrigin(config.SITE_URL)) {
+  // Said at every start, and printed on every poster (样张) until it is fixed.
+  logger.log('warn', 'SITE_URL is unset or a loopback address: posters are printed as 样张 (not to be posted)', { siteUrl: config.SITE_URL });
+  console.warn(
+    `\n  注意：SITE_URL 没有设置或是本机地址（${config.SITE_URL}），海报上的二维码在别人手机上打不开，` +
+      `海报会印“样张（地址未设置，勿张贴）”。正式张贴前，请把 SITE_URL 设为公众能打开的网址（见 docs/using.md）。\n`,
+  );
+}
 // A crash is logged as one structured line (with the stack) before the process exits, so a
 // supervisor (systemd, Docker) restarts it and the log says why.
 process.on('uncaughtException', (error) => {

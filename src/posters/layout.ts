@@ -165,9 +165,12 @@ export function layoutPoster(model: PosterModel, measure: Measure): PosterPage[]
     pages.push({ width: pageWidth, height: pageHeight, nodes });
     y = margin.top;
     if (model.watermark) {
-      const { size, grey, angle } = STYLE.watermark;
-      const w = measure(model.watermark, size, 'bold');
+      const { grey, angle } = STYLE.watermark;
       const rad = (angle * Math.PI) / 180;
+      // A long watermark (样张（地址未设置，勿张贴）) is made smaller to stay on the page along its slant.
+      const room = 0.85 * Math.min(pageWidth / Math.cos(rad), pageHeight / Math.sin(rad));
+      const size = Math.min(STYLE.watermark.size, (STYLE.watermark.size * room) / measure(model.watermark, STYLE.watermark.size, 'bold'));
+      const w = measure(model.watermark, size, 'bold');
       // Centre the rotated word on the page: start half its length back along the slant, and drop
       // the baseline by about a third of the size so the glyphs' middle sits on the centre.
       const cx = pageWidth / 2 + Math.sin(rad) * size * 0.38;

@@ -8,6 +8,7 @@ import { formatChineseDate } from '../domain/shared/dates.ts';
 import { projectBudgetFen, projectDisbursedFen } from '../domain/ledger/indicators.ts';
 import { FUND_SOURCE_LABELS } from '../domain/ledger/labels.ts';
 import { formatYuan, type Fen } from '../domain/shared/money.ts';
+import { isLoopbackOrigin } from '../domain/shared/public-origin.ts';
 import { projectStatusAsOf, statusLabel } from '../domain/ledger/project-status.ts';
 import { qrModules } from './qr.ts';
 import { DEFAULT_TITLE_TEMPLATE, posterTitle, villageDisplayName } from './title.ts';
@@ -115,6 +116,13 @@ export function previousOutcomeText(previous: PreviousDisclosureOutcome, siteUrl
  * no verification code, no disclosure period yet. `previous` is how the version before ended (see
  * {@link PreviousDisclosureOutcome}); it is printed as 四、上次公示结果.
  */
+/**
+ * A poster printed while the site has no public address: 样张 across it (large and short, so the
+ * table stays readable), the reason in the footer's notice, and no dead address under the QR code.
+ */
+export const UNREACHABLE_WATERMARK = '样张';
+export const UNREACHABLE_NOTICE = '样张（地址未设置，勿张贴）';
+
 export function buildPosterModel(
   content: VillageDisclosureContent,
   release: PosterRelease | null,
@@ -169,8 +177,10 @@ export function buildPosterModel(
   ];
 
   const qrUrl = `${settings.siteUrl}/villages/${scope.code}/`;
+  // A QR code that leads to this machine leads nowhere on a village wall: such a poster is a 样张.
+  const unreachable = isLoopbackOrigin(settings.siteUrl);
   const verifyLines = release
-    ? [`核验码 ${release.verificationCode}`, `第 ${release.version} 版\u3000数据截至${formatChineseDate(asOf)}`, qrUrl.replace(/^https?:\/\//, '')]
+    ? [`核验码 ${release.verificationCode}`, `第 ${release.version} 版\u3000数据截至${formatChineseDate(asOf)}`, unreachable ? '网址未设置，别人扫码打不开' : qrUrl.replace(/^https?:\/\//, '')]
     : ['草稿，未发布', '不作为公示依据', qrUrl.replace(/^https?:\/\//, '')];
 
   return {
@@ -192,7 +202,14 @@ export function buildPosterModel(
     qrUrl,
     qr: qrModules(qrUrl),
     verifyLines,
-    watermark: release === null ? '草稿' : content.isSample ? '示例数据' : null,
-    notice: release === null ? '草稿\u3000未发布，不作为公示依据' : content.isSample ? '示例数据\u3000非真实公示' : null,
+    // The sample keeps 示例数据 across it (never a real poster anyway); its notice adds the 样张.
+    watermark: release === null ? '草稿' : content.isSample ? '示例数据' : unreachable ? UNREACHABLE_WATERMARK : null,
+    notice: release === null
+      ? '草稿\u3000未发布，不作为公示依据'
+      : unreachable
+        ? `${content.isSample ? '示例数据\u3000' : ''}${UNREACHABLE_NOTICE}`
+        : content.isSample
+          ? '示例数据\u3000非真实公示'
+          : null,
   };
 }

@@ -183,6 +183,8 @@ describe('a real county from its own files', () => {
     expect(text).toContain(`乡镇：${TOWNSHIP_PHONE}`);
     expect(text).not.toContain('常宁');
     expect(text).not.toContain('示例数据');
+    // Printed with a public address (SITE_URL): a final poster, not a 样张.
+    expect(text).not.toContain('样张');
     const qr = execFileSync('zbarimg', ['--quiet', '--raw', file(entry!.png[0]!)], { encoding: 'utf8' }).trim();
     expect(qr).toBe(`${SITE_URL}/villages/${villages[0]!.code}/`);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadPosterConfig } from '../../src/cli/posters.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 
 describe('configuration', () => {
@@ -11,6 +12,13 @@ describe('configuration', () => {
     expect(config.ISSUING_UNIT).toBeUndefined();
     expect(config.COUNTY_SUPERVISION_PHONES).toBeUndefined();
     expect(JSON.stringify(config)).not.toContain('常宁');
+  });
+
+  it('takes the public address from SITE_URL, or else this machine on the port in use', () => {
+    expect(loadConfig({}).SITE_URL).toBe('http://localhost:4321');
+    expect(loadConfig({ PORT: '4501' }).SITE_URL).toBe('http://localhost:4501');
+    expect(loadConfig({ PORT: '4501', SITE_URL: 'https://ymgs.example.gov.cn/' }).SITE_URL).toBe('https://ymgs.example.gov.cn');
+    expect(loadPosterConfig({ PORT: '4501' }).SITE_URL).toBe('http://localhost:4501');
   });
 
   it('selects Turso with a libsql:// URL and keeps the auth token', () => {

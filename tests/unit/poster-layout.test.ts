@@ -29,6 +29,16 @@ describe('poster layout (fake measure, no fonts)', () => {
     expect(text).toContain('第 1 页 共 1 页');
   });
 
+  it('puts the 样张 notice in the footer without covering the QR code or its lines', () => {
+    const model = buildPosterModel(villageContent(3), RELEASE, { ...POSTER_SETTINGS, siteUrl: 'http://localhost:4321' });
+    const [page] = layoutPoster(model, fakeMeasure);
+    const notice = texts(page!).find((t) => t.text === model.notice)!;
+    expect(model.notice).toBe('示例数据\u3000样张（地址未设置，勿张贴）');
+    const footer = texts(page!).filter((t) => t.text === LABELS.scan || model.verifyLines.includes(t.text));
+    expect(footer).toHaveLength(4);
+    for (const t of footer) expect(t.x + fakeMeasure(t.text, t.size), t.text).toBeLessThan(notice.x - 8);
+  });
+
   it('keeps every text at 11 pt or more and inside the margins (the watermark aside)', () => {
     const { pages } = layout(12);
     const { width } = PAPER.A4;

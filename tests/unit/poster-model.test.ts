@@ -66,4 +66,19 @@ describe('poster text', () => {
     expect(real.watermark).toBeNull();
     expect(real.notice).toBeNull();
   });
+
+  it('prints a poster whose QR code leads to this machine as a 样张, not to be posted', () => {
+    for (const siteUrl of ['http://localhost:4321', 'http://127.0.0.1:4501', 'http://0.0.0.0:8080']) {
+      const real = buildPosterModel(villageContent(1, { isSample: false }), RELEASE, { ...POSTER_SETTINGS, siteUrl });
+      expect(real.watermark, siteUrl).toBe('样张');
+      expect(real.notice).toBe('样张（地址未设置，勿张贴）');
+      expect(real.verifyLines[2]).toBe('网址未设置，别人扫码打不开');
+    }
+    const sample = buildPosterModel(villageContent(1, { isSample: true }), RELEASE, { ...POSTER_SETTINGS, siteUrl: 'http://localhost:4321' });
+    expect(sample.notice).toBe('示例数据\u3000样张（地址未设置，勿张贴）');
+    // A draft stays a 草稿 whatever the address.
+    expect(buildPosterModel(villageContent(1), null, { ...POSTER_SETTINGS, siteUrl: 'http://localhost:4321' }).watermark).toBe('草稿');
+    const public_ = buildPosterModel(villageContent(1, { isSample: false }), RELEASE, { ...POSTER_SETTINGS, siteUrl: 'http://ymgs.example.gov.cn' });
+    expect([public_.watermark, public_.notice, public_.verifyLines[2]]).toEqual([null, null, 'ymgs.example.gov.cn/villages/430482101232/']);
+  });
 });

@@ -31,7 +31,7 @@ async function signIn(): Promise<void> {
   const { status, body } = await api('/me');
   if (serial !== signInSerial) return;
   box.setAttribute('aria-busy', 'false');
-  document.querySelectorAll<HTMLElement>('[data-needs-login],[data-needs-role],[data-needs-audit],#setup-box').forEach((el) => (el.hidden = true));
+  document.querySelectorAll<HTMLElement>('[data-needs-login],[data-needs-role],[data-needs-audit],#setup-box,#public-address').forEach((el) => (el.hidden = true));
   $('logout').hidden = viaAccess;
   $('access-logout').hidden = !(viaAccess && status === 200);
   $('access-switch').hidden = !(viaAccess && body.code === 'ACCESS_NOT_GRANTED');
@@ -47,6 +47,15 @@ async function signIn(): Promise<void> {
   me.hidden = false;
   me.className = 'status';
   me.textContent = `${viaAccess ? '已通过 Cloudflare Access 登录' : '已登录'}：${body.name}（${body.roleLabel}，${body.scopeName} ${body.scopeCode}）`;
+  const address = body.publicAddress as { url: string; reachable: boolean } | undefined;
+  const site = $('public-address');
+  site.hidden = !address;
+  site.className = address?.reachable === false ? 'status error' : 'status';
+  site.textContent = !address
+    ? ''
+    : address.reachable
+      ? `海报二维码指向：${address.url}`
+      : `海报二维码指向本机地址 ${address.url}，别人手机上打不开：海报会印“样张（地址未设置，勿张贴）”。请管理员把 SITE_URL 设为公众能打开的网址后重启。`;
   document.querySelectorAll<HTMLElement>('[data-needs-login]').forEach((el) => (el.hidden = false));
   document.querySelectorAll<HTMLElement>('[data-needs-role]').forEach((el) => (el.hidden = el.dataset.needsRole !== body.role));
   document.querySelectorAll<HTMLElement>('[data-needs-audit]').forEach((el) => (el.hidden = body.canReadAudit !== true));
