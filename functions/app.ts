@@ -3,6 +3,7 @@
  * and the Cloudflare Worker entry differ only in what they pass here.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
+import { compress } from 'hono/compress';
 import { ApiError, type ErrorBody } from './api-error.ts';
 import type { AppDeps, AppEnv } from './app-env.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
@@ -18,13 +19,20 @@ import { publicPostingProofRoutes } from './routes/public-posting-proof.ts';
 export interface CreateAppOptions extends AppDeps {
   /** Serves the built static site (file system in Node, the ASSETS binding in a Worker). */
   staticSite?: MiddlewareHandler<AppEnv>;
+  /**
+   * Gzip text responses that are not compressed yet (API JSON, server-rendered forms). The Node
+   * entry sets it; a Worker's responses are compressed at Cloudflare's edge.
+   */
+  compressResponses?: boolean;
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
 
 export function createApp(options: CreateAppOptions): Hono<AppEnv> {
-  const { staticSite, ...deps } = options;
+  const { staticSite, compressResponses, ...deps } = options;
   const app = new Hono<AppEnv>();
+  // Outermost, so it sees every response as sent; precompressed static files pass through as they are.
+  if (compressResponses) app.use('*', compress());
 
   app.use('*', async (c, next) => {
     const incoming = c.req.header('x-request-id');

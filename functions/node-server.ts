@@ -73,6 +73,7 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
     clock: options.clock ?? (() => new Date()),
     runtime: 'node',
     staticSite,
+    compressResponses: true,
     onPublished: options.onPublished,
     fetch: options.fetch,
     files: nodeFileDeps(config),

@@ -22,7 +22,8 @@ export function nodeStaticSite(siteDir: () => string): MiddlewareHandler<AppEnv>
         return c.redirect(`${url.pathname}/${url.search}`, 301);
       }
     }
-    const handler = serveStatic<AppEnv>({ root, index: 'index.html' });
+    // The Node build writes .br and .gz beside text files (src/cli/precompress.ts): sent as they are.
+    const handler = serveStatic<AppEnv>({ root, index: 'index.html', precompressed: true });
     return handler(c, next);
   };
 }

@@ -5,8 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { precompressFolder, type PrecompressResult } from './precompress.ts';
 import { describeResult, generateSitePostersFromEnv, loadPosterConfig } from './posters.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,11 +28,15 @@ export interface BuildOptions {
    * server, which draws each when first asked; false leaves the folder as it is.
    */
   posters?: boolean | 'render' | 'plan';
+  /** Write .br and .gz beside the site's text files, for the Node server (never for the Worker's assets). */
+  precompress?: boolean;
 }
 
 export interface BuildResult {
   outDir: string;
   ms: number;
+  /** What precompressing did, when asked for. */
+  precompressed?: PrecompressResult;
 }
 
 export class BuildFailedError extends Error {
@@ -65,6 +70,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       code === 0 ? done() : fail(new BuildFailedError(`astro build exited with ${code}\n${stderr.slice(-4000)}`)),
     );
   });
+  const precompressed = options.precompress ? await precompressFolder(join(nextDir, 'client')) : undefined;
   rmSync(oldDir, { recursive: true, force: true });
   if (existsSync(outDir)) renameSync(outDir, oldDir);
   renameSync(nextDir, outDir);
@@ -73,5 +79,5 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // it generated in the (by now renamed) build folder: plain `npx wrangler deploy` would then fail,
   // or deploy the site without the Worker. Without it wrangler reads wrangler.toml, as it should.
   rmSync(WRANGLER_REDIRECT, { force: true });
-  return { outDir, ms: performance.now() - started };
+  return { outDir, ms: performance.now() - started, ...(precompressed ? { precompressed } : {}) };
 }

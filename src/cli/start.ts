@@ -60,8 +60,8 @@ process.on('unhandledRejection', (reason) => {
 const siteDir = resolve(PROJECT_ROOT, config.SITE_DIR);
 if (!process.argv.includes('--no-build') || !existsSync(siteDir)) {
   logger.log('info', 'building the site from the database');
-  const built = await buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, verbose: false, posters: 'plan' });
-  logger.log('info', 'site built', { ms: Math.round(built.ms) });
+  const built = await buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, verbose: false, posters: 'plan', precompress: true });
+  logger.log('info', 'site built', { ms: Math.round(built.ms), precompressed: built.precompressed && { files: built.precompressed.files, ms: Math.round(built.precompressed.ms) } });
 }
 
 const { db, close: closeDb } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });

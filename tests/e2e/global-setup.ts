@@ -55,7 +55,8 @@ export default async function setup(project: TestProject) {
   // block them, and the page must still work (tests/e2e/portal-interactive.test.ts); the server gets it too, so its CSP allows that host.
   const posterDir = join(workDir, 'posters');
   const env = { DATABASE_URL: databaseUrl, OSM_TILE_URL: E2E_TILE_URL, POSTER_DIR: posterDir };
-  await buildSite({ env, outDir, verbose: false, posters: 'plan' });
+  // As `npm start` builds: with .br/.gz beside the text files.
+  await buildSite({ env, outDir, verbose: false, posters: 'plan', precompress: true });
   const siteDir = join(outDir, 'client');
   const { db, close } = await openDatabase({ url: databaseUrl });
   const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir, OSM_TILE_URL: E2E_TILE_URL });
