@@ -37,7 +37,7 @@ const PublishResponse = z
     periodEnd: z.string(),
     issuingUnit: z.string(),
     supervisionPhones: z.array(z.string()),
-    rebuild: z.enum(['scheduled', 'not_configured']),
+    rebuild: z.enum(['scheduled', 'not_configured', 'not_needed']).describe('not_needed：没有新版本，网站不用更新'),
   })
   .openapi('PublishResult');
 
@@ -103,7 +103,7 @@ export function registerPublishRoutes(app: OpenAPIHono<AppEnv>): void {
       const details = result.details?.map((d) => ({ problem: `${d.scopeType === 'county' ? '全县' : `村 ${d.scopeCode}`} 第 ${d.latestVersion} 版之后内容有变化（${d.changes.length} 处）` }));
       throw new ApiError(status, result.code, result.message, details);
     }
-    let rebuild: 'scheduled' | 'not_configured' = 'not_configured';
+    let rebuild: 'scheduled' | 'not_configured' | 'not_needed' = result.createdCount === 0 ? 'not_needed' : 'not_configured';
     if (result.createdCount > 0 && deps.onPublished) {
       rebuild = 'scheduled';
       const task = Promise.resolve()

@@ -48,4 +48,12 @@ describe('county overview in Chromium at 360×640', () => {
     expect(health.status).toBe(200);
     expect(((await health.json()) as { status: string }).status).toBe('ok');
   });
+
+  it('says a rate at 100 % has nothing behind it, in words, with no empty "未达到的0项" heading', async () => {
+    // 2022's acceptance pass rate in the sample is 100 % (the seed report's 质量 figure).
+    const html = await (await fetch(`${baseUrl}/years/2022/indicators/acceptancePassRate/`)).text();
+    expect(html).toContain('100');
+    expect(html).toContain('全部达到，没有未达到的项。');
+    expect(html).not.toMatch(/未达到的\s*0\s*项/);
+  });
 });

@@ -46,7 +46,7 @@ describe('the app asks for a rebuild when something public changed', () => {
     expect(events[0]).toMatchObject({ year: 2025, createdCount: 2, publishedAt: '2026-11-26T08:00:00.000Z', requestId: expect.any(String) });
 
     const again = await postJson(target, '/api/v1/publish', tokens.county, { year: 2025 });
-    expect(await again.json()).toMatchObject({ createdCount: 0, rebuild: 'not_configured' });
+    expect(await again.json()).toMatchObject({ createdCount: 0, rebuild: 'not_needed' });
     await new Promise((r) => setTimeout(r, 50));
     expect(events).toHaveLength(1);
   });

@@ -191,7 +191,8 @@ export function startAdmin(): void {
       body: JSON.stringify({ year: Number($<HTMLInputElement>('year').value), ...(reason ? { correctionReason: reason } : {}) }),
     });
     if (status === 200) {
-      const site = body.rebuild === 'scheduled' ? '网站正在更新，几分钟内可以看到。' : '本服务器没有设置自动更新网站，请联系管理员更新网站后公众才能看到。';
+      const site =
+        body.rebuild === 'scheduled' ? '网站正在更新，几分钟内可以看到。' : body.rebuild === 'not_needed' ? '内容没有变化，网站不用更新。' : '本服务器没有设置自动更新网站，请联系管理员更新网站后公众才能看到。';
       show(out, `已发布 ${body.createdCount} 份公示（${body.unchangedCount} 份没有变化）。公示期 ${body.periodStart} 至 ${body.periodEnd}。${site}`);
     }
     else show(out, `${esc(body.message)}${body.details ? problemsTable(body.details) : ''}`, true);
