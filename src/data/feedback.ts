@@ -10,7 +10,7 @@ import type { WriteTx } from './write-lock.ts';
 import { disclosures, divisions, feedback, projects } from '../../db/schema.ts';
 import { shanghaiDate } from '../domain/shared/dates.ts';
 import { normalizeVerificationCode } from '../domain/disclosure/disclosure-content.ts';
-import { disclosureOutcome, type DisclosureOutcome, type FeedbackRecord, type FeedbackStatus, type FeedbackSubjectType, type FeedbackSubmission } from '../domain/villager/feedback.ts';
+import { disclosureOutcome, type DisclosureOutcome, type FeedbackRecord, type FeedbackStatus, type FeedbackSubjectType, type FeedbackSubmission, type VersionWindow } from '../domain/villager/feedback.ts';
 
 export interface ResolvedSubject {
   subjectType: FeedbackSubjectType;
@@ -210,7 +210,9 @@ export async function loadDisclosureOutcome(
   db: Database,
   disclosure: { id: number; periodStart: string; periodEnd: string },
   today: string,
+  versions: readonly VersionWindow[] = [],
 ): Promise<DisclosureOutcome> {
-  const rows = await db.select(publicCols).from(feedback).where(eq(feedback.disclosureId, disclosure.id));
-  return disclosureOutcome(disclosure, rows, today);
+  const ids = [...new Set([disclosure.id, ...versions.map((v) => v.id)])];
+  const rows = await db.select(publicCols).from(feedback).where(inArray(feedback.disclosureId, ids));
+  return disclosureOutcome(disclosure, rows, today, versions);
 }

@@ -45,7 +45,7 @@ export async function loadPreviousOutcomes(db: Database, year: number, today: st
   if (previous.length === 0) return out;
   const records = await listFeedbackRecords(db);
   for (const [code, version] of previous) {
-    const outcome = previousOutcomeOf(version, disclosureOutcome(version, records, today));
+    const outcome = previousOutcomeOf(version, disclosureOutcome(version, records, today, versions.get(code)));
     if (outcome) out.set(code, outcome);
   }
   return out;
@@ -62,12 +62,12 @@ export async function loadLatestOutcome(
   year: number,
   today: string,
 ): Promise<{ latest: VersionPeriod | null; outcome: PreviousDisclosureOutcome | null }> {
-  const [latest] = await db
+  const versions = await db
     .select({ id: disclosures.id, version: disclosures.version, periodStart: disclosures.periodStart, periodEnd: disclosures.periodEnd })
     .from(disclosures)
     .where(and(eq(disclosures.year, year), eq(disclosures.scopeType, 'village'), eq(disclosures.scopeCode, villageCode)))
-    .orderBy(desc(disclosures.version))
-    .limit(1);
+    .orderBy(desc(disclosures.version));
+  const latest = versions[0];
   if (!latest) return { latest: null, outcome: null };
-  return { latest, outcome: previousOutcomeOf(latest, await loadDisclosureOutcome(db, latest, today)) };
+  return { latest, outcome: previousOutcomeOf(latest, await loadDisclosureOutcome(db, latest, today, versions)) };
 }

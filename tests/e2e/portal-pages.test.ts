@@ -56,6 +56,21 @@ describe('portal pages in Chromium at 360×640', () => {
     expect(main).toContain('公示期');
     expect(main).toMatch(/核验码：[2-9A-Z]{4}-[2-9A-Z]{4}/);
     expect(main).toMatch(/\d[\d,]*\.\d\d (万元|元)/);
+    // What people come for is on the first screen of a 360×640 phone: the year's first project.
+    const first = await page.locator('main .projects > li').first().boundingBox();
+    expect(first, 'a first project card').not.toBeNull();
+    expect(first!.y).toBeLessThan(640);
+    // 历年公示 reads in lines, not one character per line: no cell of it is taller than three lines.
+    const cells = await page.locator('table:has(caption:text-matches("各年度公示")) td, table:has(caption:text-matches("各年度公示")) th').evaluateAll((els) =>
+      els.map((e) => {
+        const cs = getComputedStyle(e);
+        const line = Number.isFinite(parseFloat(cs.lineHeight)) ? parseFloat(cs.lineHeight) : parseFloat(cs.fontSize) * 1.5;
+        const inner = e.getBoundingClientRect().height - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+        return { text: (e.textContent ?? '').trim(), lines: Math.round(inner / line) };
+      }),
+    );
+    expect(cells.length).toBeGreaterThan(3);
+    expect(cells.filter((c) => c.lines > 3)).toEqual([]);
     await checkPage(page, blocked);
 
     const villageUrl = page.url();

@@ -52,6 +52,25 @@ describe('disclosure outcome', () => {
     expect(outcome).toMatchObject({ state: 'objections', objections: 2, resolved: 1 });
     expect(outcome.text).toBe('公示期满，期间收到 2 条异议，已答复 1 条，还有 1 条正在办理。');
   });
+
+  it('keeps an objection raised on version 1 on version 2, a correction published during the same 公示期', () => {
+    const v1 = { id: 7, version: 1, periodStart: '2026-11-20', periodEnd: '2026-11-30' };
+    const v2 = { id: 8, version: 2, periodStart: '2026-11-26', periodEnd: '2026-12-05' };
+    // Published after v2's period ended: a new 公示, which starts with no objections.
+    const v3 = { id: 9, version: 3, periodStart: '2026-12-10', periodEnd: '2026-12-19' };
+    const versions = [v1, v2, v3];
+    const onV1 = rec({ id: 1, disclosureId: 7, receivedAt: '2026-11-22T02:00:00.000Z' });
+    expect(disclosureOutcome(v2, [onV1], '2026-11-27', versions)).toMatchObject({ state: 'in_period', objections: 1 });
+    expect(disclosureOutcome(v2, [onV1], '2026-12-06', versions)).toMatchObject({ state: 'objections', objections: 1, items: [onV1] });
+    // And the other way: an objection on v2 stands on v1 too, once its period is over.
+    const onV2 = rec({ id: 2, disclosureId: 8, receivedAt: '2026-12-03T02:00:00.000Z' });
+    expect(disclosureOutcome(v1, [onV1, onV2], '2026-12-06', versions)).toMatchObject({ state: 'objections', objections: 2 });
+    expect(disclosureOutcome(v3, [onV1, onV2], '2026-12-12', versions)).toMatchObject({ state: 'in_period', objections: 0 });
+    // An objection on v1 after v1's own period does not count, though v2's period still runs.
+    expect(disclosureOutcome(v2, [rec({ disclosureId: 7, receivedAt: '2026-12-02T02:00:00.000Z' })], '2026-12-03', versions)).toMatchObject({ objections: 0 });
+    // Without the versions, as before: only its own.
+    expect(disclosureOutcome(v2, [onV1], '2026-11-27')).toMatchObject({ state: 'in_period', objections: 0 });
+  });
 });
 
 describe('triage', () => {

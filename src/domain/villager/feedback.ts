@@ -176,12 +176,46 @@ export function insidePeriod(instantIso: string, period: { periodStart: string; 
   return day >= period.periodStart && day <= period.periodEnd;
 }
 
-/** Objections on a disclosure that were raised inside its 公示期 (the only ones that count). */
+/** A published version's period, as the outcome needs it. */
+export interface VersionWindow {
+  id: number;
+  version: number;
+  periodStart: string;
+  periodEnd: string;
+}
+
+/**
+ * The versions whose objections count on `disclosure`: of the versions of its scope (village and
+ * year), the run it belongs to, where each version was published (its period started) before the
+ * period of the one before it ended. A correction published during a 公示期 continues that 公示:
+ * objections raised on the earlier version still stand on it. Without `versions`, just itself.
+ */
+export function disclosureRun<T extends { id: number; periodStart: string; periodEnd: string }>(disclosure: T, versions: readonly (T & { version: number })[] = []): T[] {
+  const sorted = [...versions].sort((a, b) => a.version - b.version);
+  const runs: T[][] = [];
+  for (const v of sorted) {
+    const run = runs.at(-1);
+    const last = run?.at(-1);
+    if (run && last && v.periodStart <= last.periodEnd) run.push(v);
+    else runs.push([v]);
+  }
+  return runs.find((run) => run.some((v) => v.id === disclosure.id)) ?? [disclosure];
+}
+
+/**
+ * Objections that count on a disclosure: raised inside the 公示期 of the version they were raised
+ * on, on this version or any version of its run ({@link disclosureRun}).
+ */
 export function objectionsInPeriod(
   items: readonly FeedbackRecord[],
   disclosure: { id: number; periodStart: string; periodEnd: string },
+  versions: readonly VersionWindow[] = [],
 ): FeedbackRecord[] {
-  return items.filter((f) => f.kind === 'objection' && f.disclosureId === disclosure.id && insidePeriod(f.receivedAt, disclosure));
+  const run = new Map(disclosureRun<{ id: number; periodStart: string; periodEnd: string }>(disclosure, versions).map((v) => [v.id, v]));
+  return items.filter((f) => {
+    const on = f.kind === 'objection' && f.disclosureId !== null ? run.get(f.disclosureId) : undefined;
+    return on !== undefined && insidePeriod(f.receivedAt, on);
+  });
 }
 
 export type DisclosureOutcome =
@@ -193,15 +227,17 @@ export type DisclosureOutcome =
 /**
  * The outcome of a disclosure on `today` (ISO, Asia/Shanghai): during its period, how many
  * objections so far; after it, 公示期满无异议, or the objections and how many are resolved
- * (answered or closed).
+ * (answered or closed). `versions` (all versions of its village and year) let the objections of
+ * an earlier version of the same 公示 count too ({@link disclosureRun}).
  */
 export function disclosureOutcome(
   disclosure: { id: number; periodStart: string; periodEnd: string },
   items: readonly FeedbackRecord[],
   today: string,
+  versions: readonly VersionWindow[] = [],
 ): DisclosureOutcome {
   if (today < disclosure.periodStart) return { state: 'not_started', text: '公示期还没有开始。' };
-  const counted = objectionsInPeriod(items, disclosure);
+  const counted = objectionsInPeriod(items, disclosure, versions);
   if (today <= disclosure.periodEnd) {
     return {
       state: 'in_period',
