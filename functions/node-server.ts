@@ -15,7 +15,7 @@ import { createApp } from './app.ts';
 import type { AppDeps } from './app-env.ts';
 import type { Logger } from './logger.ts';
 import { nodeDraftPosters, nodePosterFiles } from './node-posters.ts';
-import { nodeStaticSite } from './node-static.ts';
+import { nodeStaticSite, preparingPage } from './node-static.ts';
 import { nodeFileDeps } from './storage/node-files.ts';
 import { createUploadThread } from './upload-thread.ts';
 
@@ -26,6 +26,8 @@ export interface NodeServerOptions {
   clock?: () => Date;
   /** Folder of the built site; defaults to config.SITE_DIR. A function so a rebuild can swap it. */
   siteDir?: () => string;
+  /** True while the first build of a fresh install runs: pages answer 503 “网站正在准备” meanwhile (the API as usual). */
+  preparing?: () => boolean;
   /** Runs after a publish (e.g. rebuild the site and swap siteDir); see AppDeps.onPublished. */
   onPublished?: AppDeps['onPublished'];
   /**
@@ -60,7 +62,8 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
     ? createPosterOnDemand({ source: posterSource(db), ...options.posters, log: (level, message, fields) => logger.log(level, message, fields) })
     : null;
   // Posters before the built site: a planned poster missing from the folder is drawn there.
-  const staticSite = posters ? every(nodePosterFiles(posters), site) : site;
+  const served = posters ? every(nodePosterFiles(posters), site) : site;
+  const staticSite = options.preparing ? every(preparingPage(options.preparing), served) : served;
   const uploads =
     options.uploadThread === false || /:memory:|mode=memory/.test(config.DATABASE_URL)
       ? null

@@ -35,3 +35,20 @@ function decodeURIComponentSafe(s: string): string | null {
     return null;
   }
 }
+
+/**
+ * While the first build of a fresh install runs (about a minute), every page answers 503 with a
+ * short page that says the site is being prepared and reloads itself; the API (health, staff,
+ * 查直补) answers as usual. Once `preparing()` is false, this passes everything on.
+ */
+export function preparingPage(preparing: () => boolean): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!preparing() || c.req.path.startsWith('/api/') || (c.req.method !== 'GET' && c.req.method !== 'HEAD')) return next();
+    c.header('Retry-After', '15');
+    c.header('Cache-Control', 'no-store');
+    return c.html(PREPARING_HTML, 503);
+  };
+}
+
+export const PREPARING_HTML = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta http-equiv="refresh" content="15"><title>网站正在准备</title></head><body style="font:18px/1.6 sans-serif;max-width:40em;margin:2em auto;padding:0 1em"><main><h1>网站正在准备</h1><p>第一次启动要把全部公示页面生成一遍，大约需要一两分钟。本页每 15 秒自动刷新，好了就能看到。</p></main></body></html>`;
+

@@ -13,9 +13,9 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
-import { createFeedback, resolveSubject, type ResolvedSubject } from '../../src/data/feedback.ts';
+import { createFeedback, labelOf, listFeedbackRecords, resolveSubject, subjectLabels, type ResolvedSubject } from '../../src/data/feedback.ts';
 import { throttle, throttleStoreFor } from '../../src/data/throttle-store.ts';
-import { feedbackRef, feedbackSubmissionSchema, parseFeedbackSubmission, type FeedbackSubmission } from '../../src/domain/villager/feedback.ts';
+import { feedbackRef, feedbackSubmissionSchema, parseFeedbackSubmission, publicFeedbackEntry, type FeedbackSubmission } from '../../src/domain/villager/feedback.ts';
 import { checkProofOfWork, CHALLENGE_MAX_AGE_MS, FEEDBACK_POW_DIFFICULTY, newChallenge } from '../../src/domain/villager/proof-of-work.ts';
 import { FEEDBACK_CLIENT_RULES, FEEDBACK_VILLAGE_RULES, type ThrottleRule } from '../../src/domain/access/throttle.ts';
 import { appendAudit } from '../../src/data/audit.ts';
@@ -59,6 +59,13 @@ export function registerPublicFeedbackDocs(api: OpenAPIHono<AppEnv>): void {
     tags: ['公众'],
     summary: '提问前取一道工作量证明题（无需令牌）',
     responses: { 200: { description: '题目', content: { 'application/json': { schema: ChallengeSchema } } } },
+  });
+  api.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/public/feedback/list',
+    tags: ['公众'],
+    summary: '问答公开：提问和异议的公开列表，最新的在前（无需令牌；问题原文答复后才公开，号码打码）',
+    responses: { 200: { description: '列表', content: { 'application/json': { schema: z.object({ entries: z.array(z.record(z.string(), z.unknown())) }) } } } },
   });
   api.openAPIRegistry.registerPath({
     method: 'post',
@@ -115,7 +122,18 @@ export async function storeFeedback(
   return { id, ref, message: `已收到，编号${ref}。答复后会在“问答公开”页上公布${sub.contactPhone ? '，也可能打电话告诉您' : ''}。` };
 }
 
+/** The most entries the live list sends (newest first); the built page has them all. */
+export const FEEDBACK_LIST_LIMIT = 500;
+
 export const publicFeedbackRoutes = new Hono<AppEnv>()
+  // The 问答公开 list as the database has it now: what was sent since the last build shows at once.
+  .get('/api/v1/public/feedback/list', async (c) => {
+    const { db } = c.get('deps');
+    const records = (await listFeedbackRecords(db)).slice(0, FEEDBACK_LIST_LIMIT);
+    const labels = await subjectLabels(db, records);
+    c.header('Cache-Control', 'no-store');
+    return c.json({ entries: records.map((r) => publicFeedbackEntry(r, labelOf(labels, r))) });
+  })
   .get('/api/v1/public/feedback/challenge', (c) => {
     const { clock } = c.get('deps');
     const body: z.infer<typeof ChallengeSchema> = { challenge: newChallenge(clock(), crypto.getRandomValues(new Uint8Array(16))), difficulty: FEEDBACK_POW_DIFFICULTY };

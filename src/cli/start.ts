@@ -1,6 +1,8 @@
 /**
- * `npm start`: migrate the database, load the sample county if the database is empty, build the
- * site from it and serve site + API with the Node entry. Flags: `--no-build` serves the last build.
+ * `npm start`: migrate the database, load the sample county if the database is empty, start serving
+ * site + API with the Node entry, and build the site from the database meanwhile (the last build,
+ * or a 网站正在准备 page on a fresh install, is served until it is done). Flags: `--no-build`
+ * serves the last build without building.
  * Posters are only planned before the build (named in POSTER_DIR's manifest); the server draws each
  * one when first asked and, once listening, the latest year's in the background (POSTER_WARM).
  */
@@ -58,22 +60,39 @@ process.on('unhandledRejection', (reason) => {
 }
 
 const siteDir = resolve(PROJECT_ROOT, config.SITE_DIR);
-if (!process.argv.includes('--no-build') || !existsSync(siteDir)) {
-  logger.log('info', 'building the site from the database');
-  const built = await buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, verbose: false, posters: 'plan', precompress: true });
-  logger.log('info', 'site built', { ms: Math.round(built.ms), precompressed: built.precompressed && { files: built.precompressed.files, ms: Math.round(built.precompressed.ms) } });
+// The server answers before the site is built: the last build (if any) is served meanwhile, and a
+// fresh install shows 网站正在准备 on its pages until the first build is done (about a minute).
+let preparing = !existsSync(resolve(siteDir, 'index.html'));
+let initialBuild: Promise<void> = Promise.resolve();
+if (!process.argv.includes('--no-build') || preparing) {
+  logger.log('info', 'building the site from the database', { servingMeanwhile: preparing ? 'a 网站正在准备 page' : 'the last build' });
+  initialBuild = buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, verbose: false, posters: 'plan', precompress: true }).then(
+    (built) => {
+      preparing = false;
+      logger.log('info', 'site built', { ms: Math.round(built.ms), precompressed: built.precompressed && { files: built.precompressed.files, ms: Math.round(built.precompressed.ms) } });
+      console.log(`  网站已生成（${Math.round(built.ms / 1000)} 秒）。`);
+    },
+    (error: unknown) => {
+      // Without a site the portal is useless: stop, with the reason, so a supervisor restarts it.
+      logger.log('error', 'the first build failed, exiting', { error: String(error) });
+      process.exit(1);
+    },
+  );
 }
 
 const { db, close: closeDb } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
 
-// Publishing through the API rebuilds the site into a fresh folder and swaps it in when complete.
+// Publishing through the API rebuilds the site into a fresh folder and swaps it in when complete,
+// never while the first build still runs.
 const rebuilder = createSiteRebuilder({ initialDir: siteDir, env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, logger, posters: 'plan' });
+const rebuildAfterFirst = () => initialBuild.then(() => rebuilder.onPublished());
 const running = await startNodeServer({
   db,
   config,
   logger,
   siteDir: rebuilder.siteDir,
-  onPublished: rebuilder.onPublished,
+  preparing: () => preparing,
+  onPublished: rebuildAfterFirst,
   // Read from the database at each rebuild: a change on the staff page needs no restart.
   posters: { dir: posterConfig.POSTER_DIR, settings: () => posterSettingsFromConfig(posterConfig, db) },
 });
@@ -84,7 +103,7 @@ const scheduleNightlyRebuild = () => {
   const shanghaiMidnight = Math.floor((now + 8 * 3600_000) / 86_400_000 + 1) * 86_400_000 - 8 * 3600_000;
   const timer = setTimeout(() => {
     logger.log('info', 'nightly rebuild (ended disclosure periods)');
-    void rebuilder.onPublished().catch((error: unknown) => logger.log('error', 'nightly rebuild failed', { error: String(error) }));
+    void rebuildAfterFirst().catch((error: unknown) => logger.log('error', 'nightly rebuild failed', { error: String(error) }));
     scheduleNightlyRebuild();
   }, shanghaiMidnight + 5 * 60_000 - now);
   timer.unref();
@@ -93,18 +112,18 @@ scheduleNightlyRebuild();
 
 const shownHost = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
 logger.log('info', 'serving', { url: `http://${shownHost}:${running.port}/` });
-console.log(`\n  村上墙、县上网 正在运行：http://${shownHost}:${running.port}/\n`);
+console.log(`\n  村上墙、县上网 正在运行：http://${shownHost}:${running.port}/${preparing ? '（第一次启动，网站正在生成，约需一两分钟，页面好了会自动出现）' : ''}\n`);
 
-// Never before listening, never more than one thread, always behind a visitor's request.
+// Never before listening or the first build, never more than one thread, always behind a visitor's request.
 if (posterConfig.POSTER_WARM === 'latest' && running.posters) {
   const posters = running.posters;
-  setTimeout(() => {
+  void initialBuild.then(() => setTimeout(() => {
     const started = performance.now();
     posters.warm().then(
       (warmed) => logger.log('info', 'posters warmed', { ...warmed, ms: Math.round(performance.now() - started) }),
       (error: unknown) => logger.log('warn', 'warming posters stopped', { error: String(error) }),
     );
-  }, 2_000).unref();
+  }, 2_000).unref());
 }
 
 let stopping = false;

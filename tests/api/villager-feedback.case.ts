@@ -68,6 +68,20 @@ export function runFeedbackContract(newTarget: () => Promise<ApiTarget>) {
       expect(audit[0]!.detail_json).not.toContain('13800001234');
     });
 
+    it('lists a question at once on the public list, 已收到, its text and phone not shown until answered', async () => {
+      const before = (await (await target.request('/api/v1/public/feedback/list')).json()) as { entries: unknown[] };
+      expect(before.entries).toEqual([]);
+      const sent = (await (await submit({ body: '这条路什么时候修？我电话13800001234', contactPhone: '138 0000 1234' })).json()) as { id: number; ref: string };
+      const res = await target.request('/api/v1/public/feedback/list');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const list = (await res.json()) as { entries: Array<Record<string, unknown>> };
+      expect(list.entries).toEqual([
+        expect.objectContaining({ id: sent.id, ref: sent.ref, kind: 'question', status: 'received', statusLabel: '已收到', question: null, answer: null, subjectHref: expect.stringMatching(/^\/projects\//) }),
+      ]);
+      expect(JSON.stringify(list)).not.toContain('13800001234');
+      expect(JSON.stringify(list)).not.toContain('这条路');
+    });
+
     it('counts an objection raised inside the period on its disclosure, and the outcome after the period', async () => {
       expect((await submit({ kind: 'objection', subjectType: 'village', subjectRef: VILLAGE_A, body: '我家人数少算了一人。' })).status).toBe(201);
       // The period is placed around the app's today (seedVillagerDisclosure), so the objection was

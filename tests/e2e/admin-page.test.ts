@@ -276,7 +276,7 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
     expect(await settings.isVisible()).toBe(true);
     const address = settings.getByLabel(/^受理地址/);
     // Filled from the API once signed in as the county.
-    await expect.poll(() => address.inputValue()).toBe(OLD_ADDRESS);
+    await expect.poll(() => address.inputValue(), { timeout: 30_000 }).toBe(OLD_ADDRESS);
     const result = page.locator('#county-result');
     const save = settings.getByRole('button', { name: '保存设置', exact: true });
     const audited = async () => (await opened.db.all<{ n: number }>(sql`select count(*) as n from audit_log where action = 'county.settings'`))[0]!.n;
@@ -284,7 +284,7 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
 
     await settings.getByLabel(/^海报标题/).fill('{year}年度移民项目公示');
     await save.click();
-    await expect.poll(() => result.textContent()).toMatch(/^设置有误（1 处），没有保存。/);
+    await expect.poll(() => result.textContent(), { timeout: 30_000 }).toMatch(/^设置有误（1 处），没有保存。/);
     expect(await result.locator('.status').getAttribute('class')).toBe('status error');
     expect(await result.locator('tbody tr').first().textContent()).toContain('海报标题标题里没有村名');
     expect(await audited()).toBe(before);
@@ -292,7 +292,7 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
     await settings.getByLabel(/^海报标题/).fill('');
     await address.fill(NEW_ADDRESS);
     await save.click();
-    await expect.poll(() => result.textContent()).toBe('已保存：受理地址。网站正在更新，几分钟内可以看到。');
+    await expect.poll(() => result.textContent(), { timeout: 30_000 }).toBe('已保存：受理地址。网站正在更新，几分钟内可以看到。');
     expect(await audited()).toBe(before + 1);
     expect(await axeViolations(page)).toEqual([]);
     expect(await sidewaysAtPhoneWidth()).toEqual([]);

@@ -67,6 +67,13 @@ describe('question → answer → public tracker, and the poster photo, in Chrom
     await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/已收到，编号第\d+号/);
     questionId = Number(/第(\d+)号/.exec((await status.textContent()) ?? '')![1]);
     expect(await hasHorizontalScroll(page)).toBe(false);
+    // 问答公开 lists it at once, 已收到, without a rebuild, its text not shown until answered.
+    await page.goto(`${baseUrl}/feedback/`);
+    const entry = page.locator(`#fb-${questionId}`);
+    await expect.poll(() => entry.count(), { timeout: 10_000 }).toBe(1);
+    expect(await entry.textContent()).toContain(`第${questionId}号 · 提问 已收到`);
+    expect(await entry.textContent()).not.toContain('13812345678');
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 
