@@ -4,9 +4,11 @@
  * then swapped in with renames, so the served folder is never half-written.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MANIFEST_FILE, manifestFiles, readPosterManifest, type PosterManifest } from '../posters/manifest.ts';
 import { precompressFolder, type PrecompressResult } from './precompress.ts';
 import { describeResult, generateSitePostersFromEnv, loadPosterConfig } from './posters.ts';
 
@@ -37,6 +39,39 @@ export interface BuildResult {
   ms: number;
   /** What precompressing did, when asked for. */
   precompressed?: PrecompressResult;
+}
+
+/** Beside `client/` in a build: which database it was built from (a hash of DATABASE_URL). */
+export const BUILD_SOURCE_FILE = 'source.json';
+
+export function databaseFingerprint(databaseUrl: string): string {
+  return createHash('sha256').update(databaseUrl).digest('hex').slice(0, 16);
+}
+
+/** Whether the build in `outDir` was made from the database at `databaseUrl` (false when unknown). */
+export function builtFrom(outDir: string, databaseUrl: string): boolean {
+  try {
+    const source = JSON.parse(readFileSync(join(outDir, BUILD_SOURCE_FILE), 'utf8')) as { database?: string };
+    return source.database === databaseFingerprint(databaseUrl);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes a built site's posters folder what this build's manifest (POSTER_DIR's, just planned from
+ * this database) says: every file it does not name is removed, and its manifest replaces whatever
+ * public/posters held.
+ */
+export function prunePosters(dir: string, manifest: PosterManifest): void {
+  if (!existsSync(dir)) return;
+  const keep = manifestFiles(manifest);
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const relative = join(entry.parentPath, entry.name).slice(dir.length + 1);
+    if (!keep.has(relative)) rmSync(join(entry.parentPath, entry.name), { force: true });
+  }
+  writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest));
 }
 
 export class BuildFailedError extends Error {
@@ -70,6 +105,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       code === 0 ? done() : fail(new BuildFailedError(`astro build exited with ${code}\n${stderr.slice(-4000)}`)),
     );
   });
+  // Astro copies public/ into the site, poster folder included: what the manifest does not name
+  // (another database's posters, say the sample's from a first look) must not be published with it.
+  prunePosters(join(nextDir, 'client', 'posters'), readPosterManifest(posterDir));
+  writeFileSync(join(nextDir, BUILD_SOURCE_FILE), JSON.stringify({ database: databaseFingerprint(options.env.DATABASE_URL ?? ''), builtAt: new Date().toISOString() }));
   const precompressed = options.precompress ? await precompressFolder(join(nextDir, 'client')) : undefined;
   rmSync(oldDir, { recursive: true, force: true });
   if (existsSync(outDir)) renameSync(outDir, oldDir);

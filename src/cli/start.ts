@@ -15,7 +15,7 @@ import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { isLoopbackOrigin } from '../domain/shared/public-origin.ts';
 import { loadPosterConfig, posterSettingsFromConfig, type PosterConfig } from './posters.ts';
 import { ensureSampleData } from './sample-data.ts';
-import { buildSite, PROJECT_ROOT } from './site-build.ts';
+import { buildSite, builtFrom, PROJECT_ROOT } from './site-build.ts';
 import { createSiteRebuilder } from './site-rebuild.ts';
 
 let config: Config;
@@ -62,7 +62,8 @@ process.on('unhandledRejection', (reason) => {
 const siteDir = resolve(PROJECT_ROOT, config.SITE_DIR);
 // The server answers before the site is built: the last build (if any) is served meanwhile, and a
 // fresh install shows 网站正在准备 on its pages until the first build is done (about a minute).
-let preparing = !existsSync(resolve(siteDir, 'index.html'));
+// A build of another database (the sample, looked at first) is never served for this one.
+let preparing = !existsSync(resolve(siteDir, 'index.html')) || !builtFrom(resolve(siteDir, '..'), config.DATABASE_URL);
 let initialBuild: Promise<void> = Promise.resolve();
 if (!process.argv.includes('--no-build') || preparing) {
   logger.log('info', 'building the site from the database', { servingMeanwhile: preparing ? 'a 网站正在准备 page' : 'the last build' });

@@ -83,3 +83,14 @@ export function loadSitePosterManifest(dir = process.env.POSTER_DIR ?? resolve(p
   cached = { file, mtimeMs, manifest };
   return manifest;
 }
+
+/** Every file a manifest names, relative to its posters folder (e.g. `2025/430421100203-…-a4.pdf`). */
+export function manifestFiles(manifest: PosterManifest, urlPrefix = '/posters'): Set<string> {
+  const prefix = `${urlPrefix.replace(/\/+$/, '')}/`;
+  const files = new Set<string>();
+  const add = (path: string) => files.add(path.startsWith(prefix) ? path.slice(prefix.length) : path);
+  for (const v of Object.values(manifest.villages)) for (const f of [v.a4Pdf, v.a3Pdf, ...v.png]) add(f);
+  for (const t of Object.values(manifest.townships)) for (const f of [t.a4Pdf, t.a3Pdf]) add(f);
+  return files;
+}
+
