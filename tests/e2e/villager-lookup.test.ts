@@ -45,6 +45,11 @@ describe('查我的直补 in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${baseUrl}/lookup/`);
     expect(await axeViolations(page)).toEqual([]);
+    // The township first; then the village list holds that township's villages only.
+    await page.getByLabel('您是哪个乡镇的').selectOption(migrant.villageCode.slice(0, 9));
+    const villages = await page.getByLabel('您是哪个村的').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    expect(villages.length).toBeGreaterThan(0);
+    expect(villages.every((code) => code.startsWith(migrant.villageCode.slice(0, 9)))).toBe(true);
     await page.getByLabel('您是哪个村的').selectOption(migrant.villageCode);
     await page.getByLabel('名字（和身份证上一样）').fill(migrant.name);
     await page.getByLabel('身份证号码最后6位').fill(migrant.idTail);
@@ -66,6 +71,7 @@ describe('查我的直补 in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${baseUrl}/lookup/`);
     const ask = async (name: string, tail: string) => {
+      await page.getByLabel('您是哪个乡镇的').selectOption(migrant.villageCode.slice(0, 9));
       await page.getByLabel('您是哪个村的').selectOption(migrant.villageCode);
       await page.getByLabel('名字（和身份证上一样）').fill(name);
       await page.getByLabel('身份证号码最后6位').fill(tail);
