@@ -19,5 +19,7 @@ export function problemsTable(problems: readonly Problem[]): string {
   const rows = problems
     .map((p) => `<tr><td class="num">${esc(p.row ?? '')}</td><td>${esc(p.column ?? '')}</td><td>${esc(p.problem)}</td><td>${esc(p.received ?? '')}</td><td>${esc(p.expected ?? '')}${p.hint ? `<br>${esc(p.hint)}` : ''}</td></tr>`)
     .join('');
-  return `<table><thead><tr><th scope="col">行</th><th scope="col">列</th><th scope="col">问题</th><th scope="col">收到</th><th scope="col">应为 / 提示</th></tr></thead><tbody>${rows}</tbody></table>`;
+  // On a phone the table scrolls sideways in its own box rather than breaking codes and amounts
+  // one digit per line (a focusable region, so it can be scrolled from the keyboard too).
+  return `<div class="table-scroll" role="region" aria-label="问题表（可左右滑动）" tabindex="0"><table class="problems"><thead><tr><th scope="col">行</th><th scope="col">列</th><th scope="col">问题</th><th scope="col">收到</th><th scope="col">应为 / 提示</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }

@@ -214,6 +214,22 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
     expect(await countProjects()).toBe(before);
     expect(await workflowState()).toBeUndefined();
     expect(await sidewaysAtPhoneWidth()).toEqual([]);
+    // At 360 px a code or an amount stays on one line: the table scrolls in its own box instead.
+    await page.setViewportSize(PHONE);
+    try {
+      const received = await table.locator('tbody td:nth-child(4)').evaluateAll((tds) =>
+        tds.map((td) => {
+          // The text's own height (a cell is as tall as its row).
+          const range = document.createRange();
+          range.selectNodeContents(td);
+          return { text: td.textContent ?? '', lines: Math.round(range.getBoundingClientRect().height / parseFloat(getComputedStyle(td).lineHeight)) };
+        }),
+      );
+      expect(received).toEqual([{ text: '430482999999', lines: 1 }, { text: '-5000', lines: 1 }]);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
   });
 
   it('commits the corrected file, already reviewed by the village, and puts it in the queue', async () => {
