@@ -74,6 +74,10 @@ export interface PosterPage {
   nodes: PosterNode[];
 }
 
+/** Blank room above the 落款 for the seal, and the least it may shrink to so the 落款 stays on the page. */
+const SEAL_ROOM = 22;
+const SEAL_ROOM_TIGHT = 6;
+
 /** Sizes on A4, in points. Body text stays ≥ 11 pt so a poster is readable on a notice board. */
 export const STYLE = {
   margin: { left: 45, right: 45, top: 40, bottom: 30 },
@@ -291,6 +295,20 @@ export function layoutPoster(model: PosterModel, measure: Measure): PosterPage[]
   y += 6;
   heading(model.subsidyHeading, STYLE.body.lineHeight);
   paragraph(model.subsidyText, true);
+
+  // The 落款 never stands alone on a page: when 三 (and 四) and the 落款 do not fit below 二, the
+  // room left for the seal shrinks (the seal is stamped over the 落款 anyway); if that is not
+  // enough, 三 starts the next page and the 落款 follows it there.
+  const paragraphHeight = (value: string) => wrapText(value, textWidth, STYLE.body.size, 'regular', measure, STYLE.body.indent).length * STYLE.body.lineHeight;
+  const headingHeight = 2 + STYLE.heading.lineHeight;
+  const closingHeight =
+    headingHeight + model.supervisionLines.reduce((h, line) => h + paragraphHeight(line), 0) + (model.previousOutcome ? headingHeight + paragraphHeight(model.previousOutcome.text) : 0);
+  const signOffHeight = (room: number) => room + 2 * STYLE.body.lineHeight;
+  let sealRoom: number = SEAL_ROOM;
+  if (!fits(closingHeight + signOffHeight(SEAL_ROOM))) {
+    if (fits(closingHeight + signOffHeight(SEAL_ROOM_TIGHT))) sealRoom = SEAL_ROOM_TIGHT;
+    else newPage();
+  }
   heading(model.supervisionHeading, STYLE.body.lineHeight);
   for (const line of model.supervisionLines) paragraph(line, true);
   if (model.previousOutcome) {
@@ -299,9 +317,7 @@ export function layoutPoster(model: PosterModel, measure: Measure): PosterPage[]
   }
 
   // 落款: issuing unit over the date, right of centre, with blank room above and around for the seal.
-  const sealRoom = 22;
-  const signOffHeight = sealRoom + 2 * STYLE.body.lineHeight;
-  ensure(signOffHeight);
+  ensure(signOffHeight(sealRoom));
   y += sealRoom;
   const blockWidth = Math.max(measure(model.issuer, STYLE.body.size, 'regular'), measure(model.issueDate, STYLE.body.size, 'regular'));
   const blockLeft = right - 24 - blockWidth;

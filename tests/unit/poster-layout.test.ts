@@ -39,6 +39,20 @@ describe('poster layout (fake measure, no fonts)', () => {
     for (const t of footer) expect(t.x + fakeMeasure(t.text, t.size), t.text).toBeLessThan(notice.x - 8);
   });
 
+  it('never leaves the 落款 alone on a page: 三、公示期和监督 goes with it', () => {
+    const footer = (model: ReturnType<typeof buildPosterModel>) => new Set([LABELS.scan, ...model.verifyLines]);
+    let multiPage = 0;
+    for (let n = 1; n <= 16; n++) {
+      const model = buildPosterModel(villageContent(n, { isSample: false }), RELEASE, POSTER_SETTINGS);
+      const pages = layoutPoster(model, fakeMeasure);
+      if (pages.length > 1) multiPage++;
+      const body = texts(pages.at(-1)!).filter((t) => !t.decorative && !footer(model).has(t.text) && !/^第 \d+ 页/.test(t.text)).map((t) => t.text);
+      expect(body.slice(-2), `${n} projects`).toEqual([model.issuer, model.issueDate]);
+      expect(body.length, `${n} projects: the last page holds more than the 落款`).toBeGreaterThan(2);
+    }
+    expect(multiPage).toBeGreaterThan(3);
+  });
+
   it('keeps every text at 11 pt or more and inside the margins (the watermark aside)', () => {
     const { pages } = layout(12);
     const { width } = PAPER.A4;
