@@ -58,7 +58,7 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
   const pool = createRenderPool({ size: options.workers ?? 1, maxLow: 1 });
   const log = options.log ?? (() => undefined);
   const manifestFile = join(dir, MANIFEST_FILE);
-  let index: { mtimeMs: number; bases: Map<string, string>; latestYear: number | null } | null = null;
+  let index: { mtimeMs: number; bases: Map<string, string>; latestYear: number | null; counties: Set<string> } | null = null;
   const plans = new Map<number, { mtimeMs: number; plan: Promise<PosterPlan> }>();
   const flights = new Map<string, { promise: Promise<boolean>; promote(): void }>();
   let closed = false;
@@ -77,7 +77,8 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
       }
       for (const t of Object.values(manifest.townships)) for (const f of [t.a4Pdf, t.a3Pdf]) addName(bases, f.slice(prefix.length + 1));
       const years = Object.values(manifest.villages).map((v) => v.year);
-      index = { mtimeMs, bases, latestYear: years.length > 0 ? Math.max(...years) : null };
+      const counties = new Set([...bases.values()].map((b) => countyOf(b.slice(5))));
+      index = { mtimeMs, bases, latestYear: years.length > 0 ? Math.max(...years) : null, counties };
     }
     return index;
   };
@@ -140,10 +141,15 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
     async file(name) {
       const match = POSTER_NAME.exec(name);
       if (!match || closed) return null;
-      const base = currentIndex().bases.get(name);
-      if (!base) return null;
       const path = join(dir, name);
       const contentType = name.endsWith('.png') ? 'image/png' : 'application/pdf';
+      const base = currentIndex().bases.get(name);
+      if (!base) {
+        // A poster drawn before the manifest changed (a correction, new settings, a rebuild still
+        // being swapped in) keeps answering: names are content keys, so the file never changes.
+        // Only this county's (the manifest's) files, never another database's left in the folder.
+        return existsSync(path) && currentIndex().counties.has(countyOf(match[2]!)) ? { path, contentType, rendered: false } : null;
+      }
       if (existsSync(path)) return { path, contentType, rendered: false };
       await render(base, Number(match[1]), 'high');
       return existsSync(path) ? { path, contentType, rendered: true } : null;
@@ -168,6 +174,11 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
       await pool.close();
     },
   };
+}
+
+/** The county code of a poster's base (`<code>-<key>` or `township-<code>-<key>`). */
+function countyOf(base: string): string {
+  return base.replace(/^township-/, '').slice(0, 6);
 }
 
 function addName(bases: Map<string, string>, name: string) {

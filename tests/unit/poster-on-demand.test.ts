@@ -3,7 +3,7 @@
  * every file and writes none; the server renders a missing planned poster once for concurrent
  * requests and refuses anything that is not a planned poster.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +100,28 @@ describe('posters drawn on demand', () => {
     const res = await fetch(`${base()}${entry.a4Pdf}`, { method: 'HEAD' });
     expect(res.status).toBe(200);
     expect(Number(res.headers.get('content-length'))).toBeGreaterThan(1000);
+  });
+
+  it('keeps serving a poster drawn before the manifest changed (a correction, a rebuild), but not another county’s', async () => {
+    const manifestFile = join(posterDir, 'manifest.json');
+    const before = readFileSync(manifestFile, 'utf8');
+    const manifest = JSON.parse(before) as { villages: Record<string, unknown> };
+    // The village's next version: its entry now names other files.
+    const id = Object.keys(manifest.villages).find((k) => (manifest.villages[k] as VillagePosterEntry).key === entry.key)!;
+    delete manifest.villages[id];
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    // A file of another county left in the folder (the sample's, say) with a well-formed name.
+    const stranger = '2022/430421100203-0123456789abcdef-a4.pdf';
+    writeFileSync(join(posterDir, stranger), '%PDF-1.4 stranger');
+    try {
+      const old = await fetch(`${base()}${entry.a4Pdf}`);
+      expect(old.status).toBe(200);
+      expect(Buffer.from(await old.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+      expect((await fetch(`${base()}/posters/${stranger}`)).status).toBe(404);
+    } finally {
+      writeFileSync(manifestFile, before);
+      rmSync(join(posterDir, stranger), { force: true });
+    }
   });
 
   it.each([
