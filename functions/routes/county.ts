@@ -13,6 +13,7 @@ import type { IndicatorGroup } from '../../src/domain/ledger/ledger.ts';
 import type { UploadProblem } from '../../src/domain/upload/upload-plan.ts';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
+import { scheduleRebuild } from '../rebuild.ts';
 import { bearer, errorResponses } from './schemas.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, readBodyBytes } from './upload-body.ts';
 
@@ -168,20 +169,7 @@ function refused(problems: UploadProblem[]): never {
 }
 
 /** Rebuilds the public site after a change that shows on it, as a publish does. */
-function rebuildAfter(c: Context<AppEnv>): 'scheduled' | 'not_configured' {
-  const deps = c.get('deps');
-  if (!deps.onPublished) return 'not_configured';
-  const requestId = c.get('requestId');
-  const task = Promise.resolve()
-    .then(() => deps.onPublished!({ reason: 'settings', year: null, createdCount: 0, publishedAt: deps.clock().toISOString(), requestId }))
-    .catch((e: unknown) => deps.logger.log('error', 'rebuild after a settings change failed', { requestId, error: e instanceof Error ? e.message : String(e) }));
-  try {
-    c.executionCtx.waitUntil(task);
-  } catch {
-    // Node has no execution context: the promise simply runs on.
-  }
-  return 'scheduled';
-}
+const rebuildAfter = (c: Context<AppEnv>) => scheduleRebuild(c, { reason: 'settings', year: null, createdCount: 0, publishedAt: c.get('deps').clock().toISOString() });
 
 export function registerCountyRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(getRoute, async (c) => {

@@ -12,6 +12,7 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
+import { scheduleRebuild } from '../rebuild.ts';
 import { FailureThrottle, requireToken } from '../middleware/auth.ts';
 import { appendAudit } from '../../src/data/audit.ts';
 import { applyTriage, getFeedbackForStaff, listFeedbackForStaff, type StaffFeedback } from '../../src/data/feedback.ts';
@@ -101,7 +102,7 @@ export const feedbackTriageRoutes = new Hono<AppEnv>()
   })
   .patch('/api/v1/feedback/:id', async (c) => {
     const actor = c.get('actor');
-    const { db, clock, onPublished } = c.get('deps');
+    const { db, clock } = c.get('deps');
     if (actor.role === 'inspector') throw new ApiError(403, 'FORBIDDEN', '监督检查员只能查看，不能办理。');
     const param = FeedbackIdParam.safeParse(c.req.param());
     if (!param.success) throw new ApiError(400, 'VALIDATION_FAILED', `编号不对（收到：${c.req.param('id')}）。`);
@@ -129,13 +130,8 @@ export const feedbackTriageRoutes = new Hono<AppEnv>()
         }),
       );
     });
-    if (decision.status === 'answered' && onPublished) {
-      const requestId = c.get('requestId');
-      // The answer is public now: same rebuild as after a publish (not awaited; errors are logged).
-      Promise.resolve()
-        .then(() => onPublished({ reason: 'answer', year: Number(now.toISOString().slice(0, 4)), createdCount: 0, publishedAt: now.toISOString(), requestId }))
-        .catch((err: unknown) => c.get('deps').logger.log('error', 'rebuild after answer failed', { requestId, error: String(err) }));
-    }
+    // The answer is public now: same rebuild as after a publish.
+    if (decision.status === 'answered') scheduleRebuild(c, { reason: 'answer', year: Number(now.toISOString().slice(0, 4)), createdCount: 0, publishedAt: now.toISOString() });
     const updated = await getFeedbackForStaff(db, id);
     return c.json(withLabels(updated!));
   });

@@ -16,6 +16,7 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
+import { scheduleRebuild } from '../rebuild.ts';
 import { FailureThrottle, requireToken } from '../middleware/auth.ts';
 import { UnsupportedImageError } from '../storage/file-storage.ts';
 import { appendAudit } from '../../src/data/audit.ts';
@@ -139,12 +140,7 @@ export function registerPostingProofDocs(api: OpenAPIHono<AppEnv>): void {
 }
 
 function requestRebuild(c: Context<AppEnv>, at: Date): void {
-  const { onPublished, logger } = c.get('deps');
-  if (!onPublished) return;
-  const requestId = c.get('requestId');
-  Promise.resolve()
-    .then(() => onPublished({ reason: 'posting_proof', year: Number(at.toISOString().slice(0, 4)), createdCount: 0, publishedAt: at.toISOString(), requestId }))
-    .catch((err: unknown) => logger.log('error', 'rebuild after posting proof failed', { requestId, error: String(err) }));
+  scheduleRebuild(c, { reason: 'posting_proof', year: Number(at.toISOString().slice(0, 4)), createdCount: 0, publishedAt: at.toISOString() });
 }
 
 async function readExif(bytes: Uint8Array): Promise<ExifFacts | null> {

@@ -13,6 +13,7 @@ import { appendAudit } from '../../src/data/audit.ts';
 import { withWriteLock } from '../../src/data/write-lock.ts';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
+import { scheduleRebuild } from '../rebuild.ts';
 import type { Database } from '../../db/database.ts';
 import { bearer, errorResponses } from './schemas.ts';
 
@@ -103,18 +104,7 @@ export function registerPublishRoutes(app: OpenAPIHono<AppEnv>): void {
       const details = result.details?.map((d) => ({ problem: `${d.scopeType === 'county' ? '全县' : `村 ${d.scopeCode}`} 第 ${d.latestVersion} 版之后内容有变化（${d.changes.length} 处）` }));
       throw new ApiError(status, result.code, result.message, details);
     }
-    let rebuild: 'scheduled' | 'not_configured' | 'not_needed' = result.createdCount === 0 ? 'not_needed' : 'not_configured';
-    if (result.createdCount > 0 && deps.onPublished) {
-      rebuild = 'scheduled';
-      const task = Promise.resolve()
-        .then(() => deps.onPublished!({ reason: 'publish', year: body.year, createdCount: result.createdCount, publishedAt: at, requestId }))
-        .catch((e: unknown) => deps.logger.log('error', 'rebuild after publish failed', { requestId, error: e instanceof Error ? e.message : String(e) }));
-      try {
-        c.executionCtx.waitUntil(task);
-      } catch {
-        // Node has no execution context: the promise simply runs on.
-      }
-    }
+    const rebuild = result.createdCount === 0 ? ('not_needed' as const) : scheduleRebuild(c, { reason: 'publish', year: body.year, createdCount: result.createdCount, publishedAt: at });
     return c.json(
       {
         year: result.year,
