@@ -5,7 +5,7 @@
  */
 import { FEEDBACK_STATUSES, STATUS_LABELS, type PublicFeedbackEntry } from '../domain/villager/feedback.ts';
 
-const esc = (text: unknown): string => String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml as esc } from '../domain/shared/html-escape.ts';
 
 export function feedbackCountsHtml(entries: readonly PublicFeedbackEntry[]): string {
   return FEEDBACK_STATUSES.map((s) => `<li>${esc(STATUS_LABELS[s])} <strong>${entries.filter((e) => e.status === s).length}</strong> 条</li>`).join('');

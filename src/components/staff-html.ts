@@ -5,9 +5,9 @@ import type { UploadProblem } from '../domain/upload/upload-plan.ts';
 /** A problem as the API lists it (`details`): row, column, what was received and expected. */
 export type Problem = UploadProblem;
 
-export function esc(text: unknown): string {
-  return String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeHtml as esc } from '../domain/shared/html-escape.ts';
+
+export { esc };
 
 /** Puts a status box (an error box when `error`) with `html` into `el`. */
 export function show(el: HTMLElement, html: string, error = false): void {

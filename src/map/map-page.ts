@@ -10,6 +10,7 @@ import 'leaflet.markercluster/dist/MarkerCluster.css';
 import './map.css';
 import { STATUS_STYLES } from '../domain/ledger/status-style.ts';
 import { FILTER_KEYS, filtersToSearch, matchesFilters, parseFilters, type MapFilters, type MapProject } from './filters.ts';
+import { escapeHtml } from '../domain/shared/html-escape.ts';
 
 interface TileConfig {
   kind: 'tianditu' | 'osm' | 'none';
@@ -53,7 +54,6 @@ const cluster = L.markerClusterGroup({
 });
 map.addLayer(cluster);
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** One icon per status group, shared by every marker of that group. */
 const ICONS = Object.fromEntries(
