@@ -1,5 +1,5 @@
 /** Script of AdminCountySettings.astro: reads and saves 本县设置 over /api/v1/county as the signed-in county user. */
-import { INDICATOR_GROUP_LABELS, SETTING_LABELS, type EditableSettings } from '../domain/county/settings-edit.ts';
+import { INDICATOR_GROUP_LABELS, SETTING_LABELS, splitPhones, type EditableSettings } from '../domain/county/settings-edit.ts';
 import { staffApi } from './staff-api.ts';
 import { esc, problemsTable, show, type Problem } from './staff-html.ts';
 
@@ -75,7 +75,7 @@ async function saveSettings(e: Event): Promise<void> {
   }
   const patch = {
     issuingUnit: input('cs-unit').value,
-    supervisionPhones: $<HTMLTextAreaElement>('cs-phones').value.split(/[\n;；,，、]/).map((p) => p.trim()).filter(Boolean),
+    supervisionPhones: splitPhones($<HTMLTextAreaElement>('cs-phones').value),
     supervisionAddress: input('cs-address').value,
     disclosurePeriodDays: Number(input('cs-days').value),
     posterTitleTemplate: input('cs-title').value.trim() || null,

@@ -23,7 +23,7 @@ import { readOutlineFile } from '../domain/county/outline-file.ts';
 import type { IndicatorGroup } from '../domain/ledger/ledger.ts';
 import type { UploadProblem } from '../domain/upload/upload-plan.ts';
 import { appendAudit } from './audit.ts';
-import { splitPhones } from './county-settings.ts';
+import { settingsFromRow } from './county-settings.ts';
 import { writeTransaction, type WriteTx } from './write-lock.ts';
 
 export interface EditedBy {
@@ -49,24 +49,6 @@ export interface CountyForEditing {
 export type EditResult<T> = { ok: true; value: T } | { ok: false; problems: UploadProblem[] };
 
 type Reader = Database | WriteTx;
-
-function editable(row: typeof t.countySettings.$inferSelect): EditableSettings {
-  let townshipPhones: Record<string, string> = {};
-  try {
-    townshipPhones = JSON.parse(row.townshipPhones) as Record<string, string>;
-  } catch {
-    // A hand-edited row: shown as none, replaced on the next save.
-  }
-  return {
-    issuingUnit: row.issuingUnit,
-    supervisionPhones: splitPhones(row.supervisionPhones),
-    townshipPhones,
-    supervisionAddress: row.supervisionAddress,
-    disclosurePeriodDays: row.disclosurePeriodDays,
-    posterTitleTemplate: row.posterTitleTemplate,
-    subsidyStandardFen: row.subsidyStandardFen,
-  };
-}
 
 async function townshipsOf(db: Reader, countyCode: string) {
   return db
@@ -106,7 +88,7 @@ export async function loadCountyForEditing(db: Reader, config: Partial<Config> =
     countyCode: row.s.countyCode,
     countyName: row.name,
     isSample: row.s.isSample,
-    settings: editable(row.s),
+    settings: settingsFromRow(row.s),
     overridden,
     townships: await townshipsOf(db, row.s.countyCode),
     projectTypes: await projectTypesWithUse(db),
@@ -123,7 +105,7 @@ export async function updateCountySettings(db: Database, patch: SettingsPatch, b
     const [row] = await tx.select().from(t.countySettings).limit(1);
     if (!row) return { ok: false, problems: [NO_COUNTY] };
     const townships = new Map((await townshipsOf(tx, row.countyCode)).map((d) => [d.code, d.name]));
-    const current = editable(row);
+    const current = settingsFromRow(row);
     const check = checkSettingsPatch(current, patch, townships);
     if (!check.ok) return check;
     if (check.changed.length === 0) return { ok: true, value: [] };

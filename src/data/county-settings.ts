@@ -9,23 +9,15 @@ import type { Database } from '../../db/database.ts';
 import { countySettings, divisions } from '../../db/schema.ts';
 import type { Config } from '../config.ts';
 import type { LonLat } from '../domain/geo/geo.ts';
+import { splitPhones, type EditableSettings } from '../domain/county/settings-edit.ts';
 import { SAMPLE_ROSTER_KEY } from '../domain/villager/roster-key.ts';
 import type { PosterSettings } from '../posters/model.ts';
 
-export interface CountySettings {
+export interface CountySettings extends EditableSettings {
   /** Null while the database holds no county. */
   countyCode: string | null;
   countyName: string;
   isSample: boolean;
-  issuingUnit: string;
-  supervisionPhones: string[];
-  /** Township 监督电话 by 9-digit code. */
-  townshipPhones: Record<string, string>;
-  supervisionAddress: string;
-  disclosurePeriodDays: number;
-  /** Null: the default template. */
-  posterTitleTemplate: string | null;
-  subsidyStandardFen: number;
   /** The uploaded outline ring (WGS-84), or null. */
   outline: LonLat[] | null;
 }
@@ -34,13 +26,6 @@ export interface CountySettings {
 export type SettingsOverrides = Partial<Pick<Config, 'ISSUING_UNIT' | 'COUNTY_SUPERVISION_PHONES' | 'SUPERVISION_ADDRESS' | 'DISCLOSURE_PERIOD_DAYS'>>;
 
 export const UNSET_ISSUING_UNIT = '（未设置公示单位）';
-
-export function splitPhones(text: string): string[] {
-  return text
-    .split(/[;；,，、]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
 
 function parseJson<T>(text: string | null, fallback: T): T {
   if (!text) return fallback;
@@ -51,6 +36,31 @@ function parseJson<T>(text: string | null, fallback: T): T {
   }
 }
 
+/** What a database with no county yet gets: neutral placeholders, never another county's text. */
+const NO_COUNTY: EditableSettings = {
+  issuingUnit: UNSET_ISSUING_UNIT,
+  supervisionPhones: [],
+  townshipPhones: {},
+  supervisionAddress: '',
+  disclosurePeriodDays: 10,
+  posterTitleTemplate: null,
+  subsidyStandardFen: 60_000,
+};
+
+/** The editable settings as stored in a `county_settings` row (no overrides). */
+export function settingsFromRow(row: typeof countySettings.$inferSelect): EditableSettings {
+  return {
+    issuingUnit: row.issuingUnit,
+    supervisionPhones: splitPhones(row.supervisionPhones),
+    // A hand-edited row that is not JSON shows as none, and is replaced on the next save.
+    townshipPhones: parseJson<Record<string, string>>(row.townshipPhones, {}),
+    supervisionAddress: row.supervisionAddress,
+    disclosurePeriodDays: row.disclosurePeriodDays,
+    posterTitleTemplate: row.posterTitleTemplate,
+    subsidyStandardFen: row.subsidyStandardFen,
+  };
+}
+
 /** The county and its settings, overrides applied. One query. */
 export async function loadCountySettings(db: Database, overrides: SettingsOverrides = {}): Promise<CountySettings> {
   const [row] = await db
@@ -59,17 +69,16 @@ export async function loadCountySettings(db: Database, overrides: SettingsOverri
     .innerJoin(divisions, eq(divisions.code, countySettings.countyCode))
     .limit(1);
   const s = row?.s;
+  const stored = s ? settingsFromRow(s) : NO_COUNTY;
   return {
+    ...stored,
     countyCode: s?.countyCode ?? null,
     countyName: row?.countyName ?? '',
     isSample: s?.isSample ?? false,
-    issuingUnit: overrides.ISSUING_UNIT ?? s?.issuingUnit ?? UNSET_ISSUING_UNIT,
-    supervisionPhones: overrides.COUNTY_SUPERVISION_PHONES ?? splitPhones(s?.supervisionPhones ?? ''),
-    townshipPhones: parseJson<Record<string, string>>(s?.townshipPhones ?? null, {}),
-    supervisionAddress: overrides.SUPERVISION_ADDRESS ?? s?.supervisionAddress ?? '',
-    disclosurePeriodDays: overrides.DISCLOSURE_PERIOD_DAYS ?? s?.disclosurePeriodDays ?? 10,
-    posterTitleTemplate: s?.posterTitleTemplate ?? null,
-    subsidyStandardFen: s?.subsidyStandardFen ?? 60_000,
+    issuingUnit: overrides.ISSUING_UNIT ?? stored.issuingUnit,
+    supervisionPhones: overrides.COUNTY_SUPERVISION_PHONES ?? stored.supervisionPhones,
+    supervisionAddress: overrides.SUPERVISION_ADDRESS ?? stored.supervisionAddress,
+    disclosurePeriodDays: overrides.DISCLOSURE_PERIOD_DAYS ?? stored.disclosurePeriodDays,
     outline: parseJson<LonLat[] | null>(s?.outlineJson ?? null, null),
   };
 }

@@ -65,6 +65,14 @@ function textProblem(label: string, value: string, max: number, required: boolea
   return null;
 }
 
+/** A list of phones as typed or stored: separated by `;`, commas, 、 or new lines. */
+export function splitPhones(text: string): string[] {
+  return text
+    .split(/[;；,，、\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 /** Normalises full-width digits and dashes so the same number is stored the same way. */
 export function normalisePhone(phone: string): string {
   return phone
