@@ -121,6 +121,7 @@ describe('an outline file', () => {
     ['lat/lon swapped', feature({ type: 'Polygon', coordinates: [square(26.6, 112.0, 27.4, 112.8)] }), '县界不在中国范围内'],
     ['a province', feature({ type: 'Polygon', coordinates: [square(108.8, 24.6, 114.3, 30.1)] }), '范围太大，不像一个县'],
     ['another county', feature({ type: 'Polygon', coordinates: [square(116.0, 39.6, 116.8, 40.2)] }), '已知的村部位置没有一个在这个县界里'],
+    ['a million nested brackets', `{"type":"Polygon","coordinates":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`, '不是县界文件：括号套了 16 层以上'],
   ])('refuses %s', (_, text, problem) => {
     const read = readOutlineFile(text, [centres[0]!]);
     expect(read).toMatchObject({ ok: false, problems: [{ column: '县界文件', problem }] });

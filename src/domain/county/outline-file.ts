@@ -21,6 +21,26 @@ function fail(problem: string, extra: Partial<UploadProblem> = {}): OutlineRead 
   return { ok: false, problems: [{ column: COLUMN, problem, ...extra }] };
 }
 
+/** A FeatureCollection of one MultiPolygon nests 7 levels deep; anything far deeper is not an outline. */
+const MAX_NESTING = 16;
+
+/** Whether JSON text nests deeper than `limit` (brackets inside strings do not count). One pass, stops early. */
+function nestingExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // \ escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
 /** Absolute area of a ring in square degrees (shoelace), to pick the largest part. */
 function ringArea(ring: readonly LonLat[]): number {
   let sum = 0;
@@ -74,6 +94,9 @@ function ringOf(value: unknown): LonLat[] | string {
  * GCJ-02 coordinates).
  */
 export function readOutlineFile(text: string, centres: ReadonlyArray<{ name: string; point: LonLat }>): OutlineRead {
+  // Checked before parsing: millions of nested brackets parse into millions of arrays, holding
+  // the server for seconds, and no outline needs more than a few levels.
+  if (nestingExceeds(text, MAX_NESTING)) return fail(`不是县界文件：括号套了 ${MAX_NESTING} 层以上`, { expected: '一个 Polygon 或 MultiPolygon（面）' });
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
