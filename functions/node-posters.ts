@@ -1,8 +1,8 @@
 /**
  * Node mode only: serves `/posters/<year>/<file>` from the poster folder, drawing a planned poster
  * the first time it is asked for (src/posters/on-demand.ts). Files are named by content, so they
- * are cached for good. Anything under `/posters/` that is not a planned poster is 404, except
- * `manifest.json`, which the built site serves. Also the renderer of staff's 草稿 previews
+ * are cached for good. Anything under `/posters/` that is not a planned poster goes on to the built
+ * site (`manifest.json`, a file pruned to the manifest) and then to posterRedirects. Also the renderer of staff's 草稿 previews
  * ({@link nodeDraftPosters}), which only the Node entry passes to createApp.
  */
 import { readFile } from 'node:fs/promises';
@@ -25,7 +25,7 @@ export function nodePosterFiles(posters: PosterOnDemand, urlPrefix = '/posters')
     // The name is checked against a strict pattern and the manifest before it touches the disk,
     // so `..`, encoded slashes and the like never reach a path.
     const file = await posters.file(name);
-    if (!file) return c.notFound();
+    if (!file) return next();
     const bytes = await readFile(file.path);
     c.header('Content-Type', file.contentType);
     c.header('Content-Length', String(bytes.byteLength));

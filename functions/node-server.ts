@@ -4,18 +4,20 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { every } from 'hono/combine';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Database } from '../db/database.ts';
 import { loadCountySettings, posterSettingsFor } from '../src/data/county-settings.ts';
 import type { Config } from '../src/config.ts';
 import { posterSource } from '../src/data/poster-source.ts';
 import type { PosterSettings } from '../src/posters/model.ts';
+import { loadSitePosterManifest } from '../src/posters/manifest.ts';
 import { createPosterOnDemand, type PosterOnDemand } from '../src/posters/on-demand.ts';
 import { createApp } from './app.ts';
 import type { AppDeps } from './app-env.ts';
 import type { Logger } from './logger.ts';
 import { nodeDraftPosters, nodePosterFiles } from './node-posters.ts';
 import { nodeStaticSite, preparingPage } from './node-static.ts';
+import { posterRedirects } from './poster-redirects.ts';
 import { nodeFileDeps } from './storage/node-files.ts';
 import { createUploadThread } from './upload-thread.ts';
 
@@ -57,12 +59,15 @@ export interface RunningServer {
 export function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const { db, config, logger } = options;
   const defaultDir = resolve(config.SITE_DIR);
-  const site = nodeStaticSite(options.siteDir ?? (() => defaultDir));
   const posters = options.posters
     ? createPosterOnDemand({ source: posterSource(db), ...options.posters, log: (level, message, fields) => logger.log(level, message, fields) })
     : null;
-  // Posters before the built site: a planned poster missing from the folder is drawn there.
-  const served = posters ? every(nodePosterFiles(posters), site) : site;
+  // Posters before the built site: a planned poster missing from the folder is drawn there. After
+  // it, a poster name from before a settings change is sent to the same version's current file.
+  const siteDir = options.siteDir ?? (() => defaultDir);
+  const site = nodeStaticSite(siteDir);
+  const redirects = posterRedirects(posters ? () => posters.manifest() : () => loadSitePosterManifest(join(siteDir(), 'posters')));
+  const served = posters ? every(nodePosterFiles(posters), site, redirects) : every(site, redirects);
   const staticSite = options.preparing ? every(preparingPage(options.preparing), served) : served;
   const uploads =
     options.uploadThread === false || /:memory:|mode=memory/.test(config.DATABASE_URL)

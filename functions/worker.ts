@@ -10,10 +10,13 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Hono, MiddlewareHandler } from 'hono';
+import { every } from 'hono/combine';
 import { openWebDatabase } from '../db/client-web.ts';
 import type { Database } from '../db/database.ts';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
+import { MANIFEST_FILE, parsePosterManifest, type PosterManifest } from '../src/posters/manifest.ts';
 import { createApp } from './app.ts';
+import { posterRedirects } from './poster-redirects.ts';
 import { inProcessUploadRunner } from './routes/upload-run.ts';
 import type { AppEnv } from './app-env.ts';
 import { deployHookOnPublished } from './deploy-hook.ts';
@@ -47,6 +50,16 @@ export function assetsStaticSite(assets: AssetsBinding): MiddlewareHandler<AppEn
     }
     return res;
   };
+}
+
+/** The built site's poster manifest, read from the assets (null when there is none). */
+async function assetsPosterManifest(assets: AssetsBinding): Promise<PosterManifest | null> {
+  const res = await assets.fetch(new Request(`https://assets.invalid/posters/${MANIFEST_FILE}`));
+  if (!res.ok) {
+    await res.body?.cancel();
+    return null;
+  }
+  return parsePosterManifest(await res.json().catch(() => null));
 }
 
 /**
@@ -97,7 +110,8 @@ export function appFor(env: WorkerEnv): { app: Hono<AppEnv>; config: Config } {
     clock: () => new Date(),
     logger,
     runtime: 'workerd',
-    staticSite: assetsStaticSite(env.ASSETS),
+    // A poster name from before a settings change goes to the same version's current file.
+    staticSite: every(assetsStaticSite(env.ASSETS), posterRedirects(() => assetsPosterManifest(env.ASSETS))),
     // Publishing cannot rebuild the site in a Worker: it asks Cloudflare to (deploy hook).
     onPublished: deployHookOnPublished(config.DEPLOY_HOOK_URL, logger),
     // sharp does not run in workerd: JPEG metadata is stripped losslessly instead (docs/villager-side.md).

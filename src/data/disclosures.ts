@@ -451,6 +451,16 @@ export async function loadPublishedYear(db: Database, year: number): Promise<Pub
   return { year, county, villages, ledger, asOf: county?.content.asOf ?? villageAsOf };
 }
 
+/** Every published village version of `year` (current and corrected), by village code, oldest version first. */
+export async function listVillageVersionsOfYear(db: Database, year: number): Promise<Array<PublishedDisclosure<VillageDisclosureContent>>> {
+  const rows = await db
+    .select()
+    .from(disclosures)
+    .where(and(eq(disclosures.year, year), eq(disclosures.scopeType, 'village')))
+    .orderBy(asc(disclosures.scopeCode), asc(disclosures.version));
+  return rows.map((r) => toPublished<VillageDisclosureContent>(r));
+}
+
 /** Years that have at least one published disclosure, newest first. */
 export async function listPublishedYears(db: Database): Promise<number[]> {
   const rows = await db.selectDistinct({ year: disclosures.year }).from(disclosures).orderBy(desc(disclosures.year));

@@ -7,13 +7,13 @@
  */
 import type { Database } from '../../db/database.ts';
 import type { PosterSource } from '../posters/plan.ts';
-import { listPublishedYears, loadPublishedYear } from './disclosures.ts';
+import { listPublishedYears, listVillageVersionsOfYear } from './disclosures.ts';
 import { loadPreviousOutcomes } from './previous-outcome.ts';
 
 export function posterSource(db: Database): PosterSource {
   return {
     listPublishedYears: () => listPublishedYears(db),
-    loadPublishedYear: (year) => loadPublishedYear(db, year),
+    loadVillageVersions: (year) => listVillageVersionsOfYear(db, year),
     loadPreviousOutcomes: (year, today) => loadPreviousOutcomes(db, year, today),
   };
 }

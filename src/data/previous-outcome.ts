@@ -28,9 +28,10 @@ export function previousOutcomeOf(version: VersionPeriod, outcome: DisclosureOut
 }
 
 /**
- * For every village of `year` whose latest version is not its first: the outcome of the version
- * just before it on `today`, keyed by village code. Villages whose previous period has not ended
- * are left out. One query for the versions' periods, one for the feedback.
+ * For every village version of `year` after the first: the outcome on `today` of the version just
+ * before it, keyed `<villageCode>/v<version>` (what that version's poster prints as 上次公示结果).
+ * Versions whose previous period has not ended are left out. One query for the versions' periods,
+ * one for the feedback.
  */
 export async function loadPreviousOutcomes(db: Database, year: number, today: string): Promise<Map<string, PreviousDisclosureOutcome>> {
   const rows = await db
@@ -40,13 +41,15 @@ export async function loadPreviousOutcomes(db: Database, year: number, today: st
     .orderBy(asc(disclosures.version));
   const versions = new Map<string, VersionPeriod[]>();
   for (const row of rows) versions.set(row.scopeCode, [...(versions.get(row.scopeCode) ?? []), row]);
-  const previous = [...versions].flatMap(([code, list]) => (list.length > 1 ? [[code, list.at(-2)!] as const] : []));
   const out = new Map<string, PreviousDisclosureOutcome>();
-  if (previous.length === 0) return out;
+  if (![...versions.values()].some((list) => list.length > 1)) return out;
   const records = await listFeedbackRecords(db);
-  for (const [code, version] of previous) {
-    const outcome = previousOutcomeOf(version, disclosureOutcome(version, records, today, versions.get(code)));
-    if (outcome) out.set(code, outcome);
+  for (const [code, list] of versions) {
+    for (let i = 1; i < list.length; i++) {
+      const previous = list[i - 1]!;
+      const outcome = previousOutcomeOf(previous, disclosureOutcome(previous, records, today, list));
+      if (outcome) out.set(`${code}/v${list[i]!.version}`, outcome);
+    }
   }
   return out;
 }

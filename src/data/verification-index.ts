@@ -5,6 +5,7 @@
  */
 import { chainHash } from '../domain/disclosure/disclosure-content.ts';
 import type { PortalData } from './portal-data.ts';
+import { villageVersionPath } from '../domain/disclosure/version-paths.ts';
 
 export interface VerificationEntry {
   code: string;
@@ -39,7 +40,7 @@ export async function buildVerificationIndex(data: PortalData): Promise<Verifica
         latestVersion: latest.get(key(d))!,
         periodStart: d.periodStart,
         periodEnd: d.periodEnd,
-        url: d.scopeType === 'village' ? `/villages/${d.scopeCode}/history/${d.year}/#v${d.version}` : d.year === data.latestYear ? '/' : `/years/${d.year}/`,
+        url: d.scopeType === 'village' ? villageVersionPath(d.scopeCode, d.year, d.version) : d.year === data.latestYear ? '/' : `/years/${d.year}/`,
         hashValid: (await chainHash(d.previousHash, d.contentJson)) === d.contentHash,
       };
     }),

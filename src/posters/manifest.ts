@@ -1,7 +1,9 @@
 /**
- * The poster manifest (`posters/manifest.json` in the site): which files belong to the current
- * version of each village's and township's disclosure, so pages can link them. Written by
- * generate.ts; read by `PosterLinks.astro` at build time.
+ * The poster manifest (`posters/manifest.json` in the site): which files belong to every published
+ * version of each village's disclosure (the current one and those corrected since) and to each
+ * township's batch, so pages can link them. Written by generate.ts; read by `PosterLinks.astro` at
+ * build time and by the servers to send a link to an older rendering of a version (a file named
+ * by an earlier content key) to the current one ({@link currentPosterPath}).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -43,29 +45,80 @@ export interface TownshipPosterEntry {
 
 export interface PosterManifest {
   schema: 1;
-  /** Keyed `<villageCode>/<year>`. */
+  /** The current version's poster, keyed `<villageCode>/<year>`. */
   villages: Record<string, VillagePosterEntry>;
+  /** Posters of versions corrected since, keyed `<villageCode>/<year>/v<version>`: they answer for good. */
+  superseded: Record<string, VillagePosterEntry>;
   /** Keyed `<townshipCode>/<year>`. */
   townships: Record<string, TownshipPosterEntry>;
 }
 
-export const emptyManifest = (): PosterManifest => ({ schema: 1, villages: {}, townships: {} });
+export const emptyManifest = (): PosterManifest => ({ schema: 1, villages: {}, superseded: {}, townships: {} });
 
 /** Reads the manifest of a posters folder; an empty manifest when there is none (or it is unreadable). */
 export function readPosterManifest(dir: string): PosterManifest {
   const file = join(dir, MANIFEST_FILE);
   if (!existsSync(file)) return emptyManifest();
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as PosterManifest;
-    return parsed.schema === 1 ? parsed : emptyManifest();
+    return parsePosterManifest(JSON.parse(readFileSync(file, 'utf8')));
   } catch {
     return emptyManifest();
   }
 }
 
-/** The current poster of a village for a year, or null when none was generated. */
-export function findVillagePoster(manifest: PosterManifest, villageCode: string, year: number): VillagePosterEntry | null {
-  return manifest.villages[`${villageCode}/${year}`] ?? null;
+/**
+ * A manifest from parsed JSON: anything that is not one (an empty object, another schema) is an
+ * empty manifest; one written before versions were kept gets an empty `superseded`.
+ */
+export function parsePosterManifest(value: unknown): PosterManifest {
+  const m = value as Partial<PosterManifest> | null;
+  if (m?.schema !== 1 || typeof m.villages !== 'object' || typeof m.townships !== 'object') return emptyManifest();
+  return { schema: 1, villages: m.villages, townships: m.townships, superseded: m.superseded ?? {} };
+}
+
+/**
+ * The poster of a village for a year: of `version` when given (current or corrected since), else of
+ * the current version; null when none was planned.
+ */
+export function findVillagePoster(manifest: PosterManifest, villageCode: string, year: number, version?: number): VillagePosterEntry | null {
+  const current = manifest.villages[`${villageCode}/${year}`] ?? null;
+  if (version === undefined || current?.version === version) return current;
+  return manifest.superseded[`${villageCode}/${year}/v${version}`] ?? null;
+}
+
+/** Every village poster entry of a manifest: current versions, then corrected ones. */
+export function villagePosterEntries(manifest: PosterManifest): VillagePosterEntry[] {
+  return [...Object.values(manifest.villages), ...Object.values(manifest.superseded)];
+}
+
+/**
+ * `<year>/<village>-v<version>-<key>-<file>`, `<year>/<village>-<key>-<file>` (named before
+ * versions were in the name) or `<year>/township-<code>-<key>-<file>`, where file is `a4.pdf`,
+ * `a3.pdf` or `a4-p<page>.png`. Groups: year, township flag, code, version, key, file.
+ */
+export const POSTER_FILE_NAME = /^(\d{4})\/(township-)?(\d{9,12})(?:-v([1-9]\d{0,3}))?-([0-9a-f]{16})-(a4\.pdf|a3\.pdf|a4-p([1-9]\d{0,2})\.png)$/;
+
+/**
+ * Where a poster file name that this manifest does not list (an earlier rendering: the settings
+ * or the printed outcome changed the key since, or a name from before versions were in the name)
+ * now lives: the same version's file of the same kind (a PNG page past the last goes to the last);
+ * a township batch or an unversioned name goes to the current poster of its year. Null when the
+ * manifest has nothing for it. `name` is relative to the posters folder; the result is a site path.
+ */
+export function currentPosterPath(manifest: PosterManifest, name: string): string | null {
+  const m = POSTER_FILE_NAME.exec(name);
+  if (!m) return null;
+  const [, year, township, code, version, , file, page] = m;
+  if (township) {
+    const t = manifest.townships[`${code}/${year}`];
+    if (!t) return null;
+    return file === 'a3.pdf' ? t.a3Pdf : file === 'a4.pdf' ? t.a4Pdf : null;
+  }
+  const entry = findVillagePoster(manifest, code!, Number(year), version === undefined ? undefined : Number(version));
+  if (!entry) return null;
+  if (file === 'a4.pdf') return entry.a4Pdf;
+  if (file === 'a3.pdf') return entry.a3Pdf;
+  return entry.png[Math.min(Number(page), entry.png.length) - 1] ?? null;
 }
 
 let cached: { file: string; mtimeMs: number; manifest: PosterManifest } | null = null;
@@ -89,7 +142,7 @@ export function manifestFiles(manifest: PosterManifest, urlPrefix = '/posters'):
   const prefix = `${urlPrefix.replace(/\/+$/, '')}/`;
   const files = new Set<string>();
   const add = (path: string) => files.add(path.startsWith(prefix) ? path.slice(prefix.length) : path);
-  for (const v of Object.values(manifest.villages)) for (const f of [v.a4Pdf, v.a3Pdf, ...v.png]) add(f);
+  for (const v of villagePosterEntries(manifest)) for (const f of [v.a4Pdf, v.a3Pdf, ...v.png]) add(f);
   for (const t of Object.values(manifest.townships)) for (const f of [t.a4Pdf, t.a3Pdf]) add(f);
   return files;
 }

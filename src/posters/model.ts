@@ -9,6 +9,7 @@ import { projectBudgetFen, projectDisbursedFen } from '../domain/ledger/indicato
 import { FUND_SOURCE_LABELS } from '../domain/ledger/labels.ts';
 import { formatYuan, type Fen } from '../domain/shared/money.ts';
 import { isLoopbackOrigin } from '../domain/shared/public-origin.ts';
+import { villageVersionPath } from '../domain/disclosure/version-paths.ts';
 import { projectStatusAsOf, statusLabel } from '../domain/ledger/project-status.ts';
 import { qrModules } from './qr.ts';
 import { DEFAULT_TITLE_TEMPLATE, posterTitle, villageDisplayName } from './title.ts';
@@ -176,7 +177,9 @@ export function buildPosterModel(
     `监督电话\u3000${phones.join('\u3000')}`,
   ];
 
-  const qrUrl = `${settings.siteUrl}/villages/${scope.code}/`;
+  // The QR code names the version it was printed from: after a correction it still answers, and
+  // says that a newer version exists (villageVersionPath pages are never removed).
+  const qrUrl = `${settings.siteUrl}${release ? villageVersionPath(scope.code, year, release.version) : `/villages/${scope.code}/`}`;
   // A QR code that leads to this machine leads nowhere on a village wall: such a poster is a 样张.
   const unreachable = isLoopbackOrigin(settings.siteUrl);
   const verifyLines = release

@@ -10,17 +10,15 @@
  *
  * @example
  * const posters = createPosterOnDemand({ source: posterSource(db), dir: 'public/posters', settings });
- * const file = await posters.file('2024/430482100201-5d41402abc4b2a76-a4-p1.png'); // renders if missing
+ * const file = await posters.file('2024/430482100201-v1-5d41402abc4b2a76-a4-p1.png'); // renders if missing
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE, readPosterManifest } from './manifest.ts';
-import { planPosters, type PosterPlan, type PosterSource } from './plan.ts';
+import { MANIFEST_FILE, POSTER_FILE_NAME, readPosterManifest, villagePosterEntries, type PosterManifest } from './manifest.ts';
+import { planPosters, posterId, type PosterPlan, type PosterSource } from './plan.ts';
 import { createRenderPool, type PoolTask, type RenderPriority } from './pool.ts';
 import type { PosterSettings } from './model.ts';
 
-/** `<year>/<code or township-code>-<key>-<a4.pdf | a3.pdf | a4-pN.png>`; nothing else is a poster. */
-const POSTER_NAME = /^(\d{4})\/((?:township-)?\d{9,12}-[0-9a-f]{16})-(a4\.pdf|a3\.pdf|a4-p[1-9]\d{0,2}\.png)$/;
 
 export interface PosterFile {
   path: string;
@@ -48,6 +46,8 @@ export interface PosterOnDemandOptions {
 export interface PosterOnDemand {
   /** The file for `name` (relative to the poster folder), drawn first when planned but missing; null when not planned. */
   file(name: string): Promise<PosterFile | null>;
+  /** The poster folder's manifest as last read (read again when the file changes). */
+  manifest(): PosterManifest;
   /** Draws the missing posters of a year (default: the latest in the manifest), one at a time, behind any request. */
   warm(options?: { year?: number }): Promise<{ year: number | null; rendered: number }>;
   close(): Promise<void>;
@@ -58,7 +58,7 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
   const pool = createRenderPool({ size: options.workers ?? 1, maxLow: 1 });
   const log = options.log ?? (() => undefined);
   const manifestFile = join(dir, MANIFEST_FILE);
-  let index: { mtimeMs: number; bases: Map<string, string>; latestYear: number | null; counties: Set<string> } | null = null;
+  let index: { mtimeMs: number; manifest: PosterManifest; bases: Map<string, string>; latestYear: number | null; counties: Set<string> } | null = null;
   const plans = new Map<number, { mtimeMs: number; plan: Promise<PosterPlan> }>();
   const flights = new Map<string, { promise: Promise<boolean>; promote(): void }>();
   let closed = false;
@@ -72,13 +72,13 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
       const manifest = readPosterManifest(dir);
       const prefix = (options.urlPrefix ?? '/posters').replace(/\/+$/, '');
       const bases = new Map<string, string>();
-      for (const v of Object.values(manifest.villages)) {
+      for (const v of villagePosterEntries(manifest)) {
         for (const f of [v.a4Pdf, v.a3Pdf, ...v.png]) addName(bases, f.slice(prefix.length + 1));
       }
       for (const t of Object.values(manifest.townships)) for (const f of [t.a4Pdf, t.a3Pdf]) addName(bases, f.slice(prefix.length + 1));
       const years = Object.values(manifest.villages).map((v) => v.year);
-      const counties = new Set([...bases.values()].map((b) => countyOf(b.slice(5))));
-      index = { mtimeMs, bases, latestYear: years.length > 0 ? Math.max(...years) : null, counties };
+      const counties = new Set([...bases.keys()].map(countyOf));
+      index = { mtimeMs, manifest, bases, latestYear: years.length > 0 ? Math.max(...years) : null, counties };
     }
     return index;
   };
@@ -90,7 +90,7 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
     // Draw what the manifest names: with the previous outcomes it was planned with, whatever
     // has been answered since (the next rebuild plans afresh).
     const manifest = readPosterManifest(dir);
-    const previousOutcomes = new Map(Object.entries(manifest.villages).map(([id, v]) => [id, v.previousOutcome ?? null]));
+    const previousOutcomes = new Map(villagePosterEntries(manifest).map((v) => [posterId({ scopeCode: v.villageCode, year: v.year, version: v.version }), v.previousOutcome ?? null]));
     const settings = typeof options.settings === 'function' ? options.settings() : Promise.resolve(options.settings);
     const plan = settings.then((s) => planPosters({ source: options.source, outDir: dir, settings: s, urlPrefix: options.urlPrefix, years: [year], previousOutcomes }));
     plans.set(year, { mtimeMs, plan });
@@ -139,7 +139,7 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
 
   return {
     async file(name) {
-      const match = POSTER_NAME.exec(name);
+      const match = POSTER_FILE_NAME.exec(name);
       if (!match || closed) return null;
       const path = join(dir, name);
       const contentType = name.endsWith('.png') ? 'image/png' : 'application/pdf';
@@ -148,11 +148,15 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
         // A poster drawn before the manifest changed (a correction, new settings, a rebuild still
         // being swapped in) keeps answering: names are content keys, so the file never changes.
         // Only this county's (the manifest's) files, never another database's left in the folder.
-        return existsSync(path) && currentIndex().counties.has(countyOf(match[2]!)) ? { path, contentType, rendered: false } : null;
+        return existsSync(path) && currentIndex().counties.has(countyOf(name)) ? { path, contentType, rendered: false } : null;
       }
       if (existsSync(path)) return { path, contentType, rendered: false };
       await render(base, Number(match[1]), 'high');
       return existsSync(path) ? { path, contentType, rendered: true } : null;
+    },
+
+    manifest() {
+      return currentIndex().manifest;
     },
 
     async warm(warmOptions = {}) {
@@ -176,12 +180,13 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
   };
 }
 
-/** The county code of a poster's base (`<code>-<key>` or `township-<code>-<key>`). */
-function countyOf(base: string): string {
-  return base.replace(/^township-/, '').slice(0, 6);
+/** The county code of a poster file name (see POSTER_FILE_NAME). */
+function countyOf(name: string): string {
+  return POSTER_FILE_NAME.exec(name)?.[3]?.slice(0, 6) ?? '';
 }
 
+/** Records the poster base (`<year>/<name without the file suffix>`) of a file name. */
 function addName(bases: Map<string, string>, name: string) {
-  const match = POSTER_NAME.exec(name);
-  if (match) bases.set(name, `${match[1]}/${match[2]}`);
+  const match = POSTER_FILE_NAME.exec(name);
+  if (match) bases.set(name, name.slice(0, -(match[6]!.length + 1)));
 }

@@ -1,6 +1,7 @@
 /**
- * Planning posters without drawing them: which files the current poster of every published village
- * (and every township's batch) is made of, named by a key hashed from everything printed, so pages
+ * Planning posters without drawing them: which files the poster of every published village version
+ * (the current one and every corrected one, whose printed QR codes and links must keep answering)
+ * and every township's batch of current versions is made of, named by a key hashed from everything printed, so pages
  * can link files that are drawn later (by `npm run posters`, or by the Node server when first
  * asked). Only posters whose files are missing are laid out (for their page count, which names
  * the PNGs) and get a job; fonts are subset once, to exactly the characters of those jobs.
@@ -29,9 +30,9 @@ export const POSTER_FORMAT_VERSION = 1;
 export interface PosterSource {
   /** Years that have at least one published disclosure, newest first. */
   listPublishedYears(): Promise<readonly number[]>;
-  /** The latest published version of each village of `year`, sorted by village code. */
-  loadPublishedYear(year: number): Promise<{ villages: ReadonlyArray<PublishedDisclosure<VillageDisclosureContent>> }>;
-  /** The outcome, on `today`, of the version before each village's latest of `year`, keyed by village code. */
+  /** Every published village version of `year`, by village code, oldest version first. */
+  loadVillageVersions(year: number): Promise<ReadonlyArray<PublishedDisclosure<VillageDisclosureContent>>>;
+  /** For each village version after the first, the outcome on `today` of the one before it, keyed `<villageCode>/v<version>`. */
   loadPreviousOutcomes(year: number, today: string): Promise<ReadonlyMap<string, PreviousDisclosureOutcome>>;
 }
 
@@ -53,7 +54,7 @@ export interface PlanPostersOptions {
   today?: string;
   /**
    * Previous outcomes to print instead of judging them from the source, keyed
-   * `<villageCode>/<year>` (a missing key prints none): the on-demand server passes the ones the
+   * `<villageCode>/<year>/v<version>` ({@link posterId}; a missing key prints none): the on-demand server passes the ones the
    * manifest was planned with, so it draws exactly the files the manifest names.
    */
   previousOutcomes?: ReadonlyMap<string, PreviousDisclosureOutcome | null>;
@@ -61,7 +62,7 @@ export interface PlanPostersOptions {
 
 export interface PlannedPoster {
   kind: 'village' | 'township';
-  /** `<year>/<village>-<key>` or `<year>/township-<code>-<key>`: the files' common name. */
+  /** `<year>/<village>-v<version>-<key>` or `<year>/township-<code>-<key>`: the files' common name. */
   base: string;
   year: number;
   label: string;
@@ -104,6 +105,9 @@ export function villagePosterKey(d: PublishedDisclosure<VillageDisclosureContent
   );
 }
 
+/** The identity of one version's poster: `<villageCode>/<year>/v<version>`. */
+export const posterId = (d: { scopeCode: string; year: number; version: number }): string => `${d.scopeCode}/${d.year}/v${d.version}`;
+
 /** Sets a village entry's page count and the PNG names that follow from it. */
 export function setPosterPages(entry: VillagePosterEntry, pages: number): void {
   const base = entry.a4Pdf.slice(0, -'-a4.pdf'.length);
@@ -126,16 +130,19 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
   const exists = (name: string) => existsSync(join(outDir, name));
 
   for (const year of years) {
-    const published = await options.source.loadPublishedYear(year);
+    const versions = await options.source.loadVillageVersions(year);
     const outcomes = options.previousOutcomes ? null : await options.source.loadPreviousOutcomes(year, options.today ?? shanghaiDate(new Date()));
-    const previousOf = (code: string) => (outcomes ? outcomes.get(code) : options.previousOutcomes!.get(`${code}/${year}`)) ?? null;
+    const previousOf = (d: PublishedDisclosure) => (outcomes ? outcomes.get(`${d.scopeCode}/v${d.version}`) : options.previousOutcomes!.get(posterId(d))) ?? null;
+    const latestVersion = new Map<string, number>();
+    for (const d of versions) latestVersion.set(d.scopeCode, Math.max(latestVersion.get(d.scopeCode) ?? 0, d.version));
     const byTownship = new Map<string, Array<{ d: PublishedDisclosure<VillageDisclosureContent>; key: string }>>();
-    for (const d of published.villages) {
+    for (const d of versions) {
       if (only && !only.has(d.scopeCode)) continue;
-      const previous = previousOf(d.scopeCode);
-      previousByPoster.set(`${d.scopeCode}/${year}`, previous);
+      const previous = previousOf(d);
+      previousByPoster.set(posterId(d), previous);
       const key = villagePosterKey(d, settings, previous);
-      const base = `${year}/${d.scopeCode}-${key}`;
+      const base = `${year}/${d.scopeCode}-v${d.version}-${key}`;
+      const isCurrent = d.version === latestVersion.get(d.scopeCode);
       const entry: VillagePosterEntry = {
         villageCode: d.scopeCode,
         villageName: d.content.scope.name,
@@ -150,14 +157,16 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
         a3Pdf: `${prefix}/${base}-a3.pdf`,
         png: [],
       };
-      manifest.villages[`${d.scopeCode}/${year}`] = entry;
-      const poster: PlannedPoster = { kind: 'village', base, year, label: `${villageDisplayName(entry.villageName)} ${year}`, files: [], job: null, entry };
+      if (isCurrent) manifest.villages[`${d.scopeCode}/${year}`] = entry;
+      else manifest.superseded[posterId(d)] = entry;
+      const label = `${villageDisplayName(entry.villageName)} ${year}${isCurrent ? '' : `（第${d.version}版，已更正）`}`;
+      const poster: PlannedPoster = { kind: 'village', base, year, label, files: [], job: null, entry };
       posters.push(poster);
       const pages = countExistingPages((page) => exists(`${base}-a4-p${page}.png`));
       if (exists(`${base}-a4.pdf`) && exists(`${base}-a3.pdf`) && pages > 0) setPosterPages(entry, pages);
       else missingVillages.push({ poster, disclosure: d });
       const township = d.content.scope.townshipCode;
-      if (township) byTownship.set(township, [...(byTownship.get(township) ?? []), { d, key }]);
+      if (township && isCurrent) byTownship.set(township, [...(byTownship.get(township) ?? []), { d, key }]);
     }
     for (const [code, members] of byTownship) {
       const name = members[0]!.d.content.scope.townshipName ?? code;
@@ -183,7 +192,7 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
 
   // Models (with their QR codes), fonts and layouts only for what is missing.
   const modelOf = (d: PublishedDisclosure<VillageDisclosureContent>) => {
-    const id = `${d.scopeCode}/${d.year}`;
+    const id = posterId(d);
     let m = models.get(id);
     if (!m) models.set(id, (m = buildPosterModel(d.content, d, settings, previousByPoster.get(id) ?? null)));
     return m;
@@ -243,7 +252,7 @@ function countExistingPages(exists: (page: number) => boolean): number {
   return n;
 }
 
-/** Deletes poster files of earlier versions (and leftovers of interrupted writes). */
+/** Deletes poster files no plan names: earlier renderings of a version (other keys), other databases' posters, leftovers of interrupted writes. */
 function removeStaleFiles(outDir: string, keep: ReadonlySet<string>): number {
   let removed = 0;
   for (const dir of readdirSync(outDir)) {

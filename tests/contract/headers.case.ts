@@ -16,11 +16,19 @@ export function runHeadersContract(newTarget: () => Promise<ApiTarget>) {
   afterAll(async () => current.dispose());
   const target = () => current;
 
+  it('sends an earlier rendering of a poster (another key, same version) to the file the manifest lists', async () => {
+    const res = await target().request('/posters/2024/430482100201-v2-0123456789abcdef-a4-p1.png');
+    await res.arrayBuffer();
+    expect([res.status, new URL(res.headers.get('location') ?? '', 'https://portal.example.test').pathname]).toEqual([302, '/posters/2024/430482100201-v2-5d41402abc4b2a76-a4-p1.png']);
+  });
+
   describe.each([
     ['a page', '/', 200, 'no-cache'],
     ['a village page', '/villages/430482100201/', 200, 'no-cache'],
     ['a hashed asset', '/_astro/app.3f9a1c2e.js', 200, 'public, max-age=31536000, immutable'],
-    ['a poster named by its content', '/posters/2024/430482100201-5d41402abc4b2a76-a4-p1.png', 200, 'public, max-age=31536000, immutable'],
+    ['a poster named by its content', '/posters/2024/430482100201-v2-5d41402abc4b2a76-a4-p1.png', 200, 'public, max-age=31536000, immutable'],
+    ['an earlier rendering of that poster (sent on to it)', '/posters/2024/430482100201-v2-0123456789abcdef-a4-p1.png', 302, 'no-cache'],
+    ['a poster of a version never published', '/posters/2024/430482100201-v7-0123456789abcdef-a4-p1.png', 404, 'no-store'],
     ['the poster manifest', '/posters/manifest.json', 200, 'no-cache'],
     ['an ordinary file', '/favicon.svg', 200, 'no-cache'],
     ['a missing page', '/missing/', 404, 'no-store'],

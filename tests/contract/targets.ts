@@ -29,14 +29,21 @@ export const CONTRACT_ENV: Record<string, string> = {
 
 /**
  * A tiny built site, so the contract covers static responses too: a page, a hashed asset, a
- * poster named by its content and an ordinary file.
+ * poster named by its content (and the manifest that lists it) and an ordinary file.
  */
 export const SAMPLE_SITE: Record<string, string> = {
   'index.html': '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>首页</title></head><body><h1>首页</h1></body></html>',
   'villages/430482100201/index.html': '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>村</title></head><body>村</body></html>',
   '_astro/app.3f9a1c2e.js': 'console.log("app");\n',
-  'posters/2024/430482100201-5d41402abc4b2a76-a4-p1.png': 'not really a png',
-  'posters/manifest.json': '{}',
+  'posters/2024/430482100201-v2-5d41402abc4b2a76-a4-p1.png': 'not really a png',
+  'posters/manifest.json': JSON.stringify({
+    schema: 1,
+    villages: {
+      '430482100201/2024': { villageCode: '430482100201', year: 2024, version: 2, key: '5d41402abc4b2a76', pages: 1, a4Pdf: '/posters/2024/430482100201-v2-5d41402abc4b2a76-a4.pdf', a3Pdf: '/posters/2024/430482100201-v2-5d41402abc4b2a76-a3.pdf', png: ['/posters/2024/430482100201-v2-5d41402abc4b2a76-a4-p1.png'] },
+    },
+    superseded: {},
+    townships: {},
+  }),
   'favicon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
 };
 

@@ -93,12 +93,25 @@ describe('portal pages in Chromium at 360×640', () => {
     const page = await context.newPage();
     // The 2022 disclosures were corrected once (version 2) in the sample county.
     await page.goto(`${baseUrl}/years/2022/`);
+    // 最近的公示 leads to each version's own page; from there, to the year's history.
+    await follow(page, 'main a[href$="/2022/v2/"]', /^\/villages\/\d{12}\/2022\/v2\/$/);
+    await expect(page.locator('[data-version-state="current"]').textContent()).resolves.toContain('这是当前版本。');
+    await checkPage(page, blocked);
     await follow(page, 'main a[href*="/history/2022/"]', /^\/villages\/\d{12}\/history\/2022\/$/);
     await expect(page.locator('#v2').textContent()).resolves.toContain('第2版');
     const v2 = page.locator('section:has(#v2)');
     await expect(v2.textContent()).resolves.toContain('更正原因');
     expect(await v2.locator('.diff li').count()).toBeGreaterThan(0);
     await expect(page.locator('section:has(#v1) .diff li').first().textContent()).resolves.toBe('首次公示');
+    await checkPage(page, blocked);
+
+    // Version 1's own page (where its poster's QR code leads) says it was corrected, why, and where the current one is.
+    await follow(page, 'section:has(#v1) a[href$="/2022/v1/"]', /^\/villages\/\d{12}\/2022\/v1\/$/);
+    const corrected = page.locator('[data-version-state="corrected"]');
+    await expect(corrected.textContent()).resolves.toMatch(/已更正：这一版后来改过，现在以第2版为准。[\s\S]*第2版（.+发布）更正原因：/);
+    await checkPage(page, blocked);
+    await follow(page, corrected.getByRole('link', { name: '看当前的第2版' }), /^\/villages\/\d{12}\/2022\/v2\/$/);
+    await expect(page.locator('[data-version-state="current"]').textContent()).resolves.toContain('这是当前版本。');
     await checkPage(page, blocked);
     await context.close();
   });

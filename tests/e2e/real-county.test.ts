@@ -20,6 +20,10 @@ import { createApp } from '../../functions/app.ts';
 import { startNodeServer } from '../../functions/node-server.ts';
 import { createMemoryLogger } from '../../functions/logger.ts';
 import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
+import { createSiteRebuilder } from '../../src/cli/site-rebuild.ts';
+import { loadPosterConfig, posterSettingsFromConfig } from '../../src/cli/posters.ts';
+import { chainHash } from '../../src/domain/disclosure/disclosure-content.ts';
+import { solveProofOfWork } from '../../src/domain/villager/proof-of-work.ts';
 import { loadConfig } from '../../src/config.ts';
 import { mintToken } from '../../src/data/users.ts';
 import { readPosterManifest } from '../../src/posters/manifest.ts';
@@ -173,7 +177,7 @@ describe('a real county from its own files', () => {
     expect(readFileSync(join(siteDir, 'feeds', 'county.xml'), 'utf8')).toContain(`<name>${UNIT}</name>`);
   });
 
-  it('prints a poster that names the county and its 公示单位, whose QR code leads to the village page', () => {
+  it('prints a poster that names the county and its 公示单位, whose QR code leads to the page of its version', () => {
     const manifest = readPosterManifest(env.POSTER_DIR);
     const entry = manifest.villages[`${villages[0]!.code}/2025`];
     expect(entry).toBeDefined();
@@ -189,7 +193,7 @@ describe('a real county from its own files', () => {
     // Printed with a public address (SITE_URL): a final poster, not a 样张.
     expect(text).not.toContain('样张');
     const qr = execFileSync('zbarimg', ['--quiet', '--raw', file(entry!.png[0]!)], { encoding: 'utf8' }).trim();
-    expect(qr).toBe(`${SITE_URL}/villages/${villages[0]!.code}/`);
+    expect(qr).toBe(`${SITE_URL}/villages/${villages[0]!.code}/2025/v${entry!.version}/`);
   });
 
   it('answers 查直补 for a household of the uploaded roster, and only with the right ID tail', async () => {
@@ -234,5 +238,139 @@ describe('a real county from its own files', () => {
       await running.close();
       fresh.close();
     }
+  });
+
+  describe('published addresses through two corrections, served by the Node server as npm start does', () => {
+    let running: Awaited<ReturnType<typeof startNodeServer>>;
+    let rebuilder: ReturnType<typeof createSiteRebuilder>;
+    let base: string;
+    const local = (url: string) => url.replace(SITE_URL, base);
+    let firstPoster: { qr: string; a4Pdf: string; png: string; verificationCode: string };
+
+    const publishCorrection = async (voucher: string, reason: string) => {
+      await upload('disbursements', countyToken, `项目编号,拨付日期,金额(元),资金来源,凭证号,收款单位\nHY2025-0001,2025-12-01,20000,中央,${voucher},衡阳县某建筑工程有限公司\n`);
+      const res = await fetch(`${base}/api/v1/publish`, { method: 'POST', headers: { authorization: `Bearer ${countyToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ year: 2025, correctionReason: reason }) });
+      expect(await res.json()).toMatchObject({ rebuild: 'scheduled' });
+    };
+
+    /**
+     * Follows every same-site link of every page it reaches, again and again until told to stop,
+     * and returns each address that did not answer (404 or 5xx) with the page that linked it.
+     */
+    const crawlUntil = async (stop: Promise<unknown>) => {
+      let stopped = false;
+      void stop.finally(() => (stopped = true));
+      const broken: string[] = [];
+      let requests = 0;
+      do {
+        const seen = new Set<string>(['/']);
+        const queue: Array<{ path: string; from: string }> = [{ path: '/', from: '' }, { path: firstPoster.qr.replace(SITE_URL, ''), from: 'QR' }];
+        while (queue.length > 0) {
+          const { path, from } = queue.shift()!;
+          const res = await fetch(`${base}${path}`);
+          requests++;
+          if (res.status === 404 || res.status >= 500) broken.push(`${res.status} ${path} (linked from ${from})`);
+          if (!(res.headers.get('content-type') ?? '').startsWith('text/html')) {
+            await res.body?.cancel();
+            continue;
+          }
+          for (const [, href] of (await res.text()).matchAll(/(?:href|src)="(\/[^"#?]*)/g)) {
+            // Forms and the API answer per request (and throttle); the crawl is about built files.
+            if (seen.has(href!) || /^\/(api|admin|feedback|lookup)\//.test(href!)) continue;
+            seen.add(href!);
+            queue.push({ path: href!, from: path });
+          }
+        }
+      } while (!stopped);
+      return { broken, requests };
+    };
+
+    beforeAll(async () => {
+      const config = loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir });
+      const logger = createMemoryLogger();
+      rebuilder = createSiteRebuilder({ initialDir: siteDir, env, logger, posters: 'plan', rebuildRoot: join(work, 'rebuilds') });
+      const posterConfig = loadPosterConfig(env);
+      running = await startNodeServer({
+        db: opened.db,
+        config,
+        logger,
+        clock: clock.read,
+        siteDir: rebuilder.siteDir,
+        onPublished: rebuilder.onPublished,
+        posters: { dir: env.POSTER_DIR, settings: () => posterSettingsFromConfig(posterConfig, opened.db) },
+        uploadThread: false,
+      });
+      base = `http://127.0.0.1:${running.port}`;
+      const entry = readPosterManifest(env.POSTER_DIR).villages[`${villages[0]!.code}/2025`]!;
+      const qr = execFileSync('zbarimg', ['--quiet', '--raw', join(env.POSTER_DIR, entry.png[0]!.replace(/^\/posters\//, ''))], { encoding: 'utf8' }).trim();
+      firstPoster = { qr, a4Pdf: entry.a4Pdf, png: entry.png[0]!, verificationCode: entry.verificationCode };
+    }, 60_000);
+    afterAll(async () => {
+      await rebuilder?.idle();
+      await running?.close();
+    });
+
+    it('the first poster’s QR code names version 1, whose page says it is current', async () => {
+      expect(firstPoster.qr).toBe(`${SITE_URL}/villages/${villages[0]!.code}/2025/v1/`);
+      const html = await (await fetch(local(firstPoster.qr))).text();
+      expect(html).toContain('data-version-state="current"');
+      expect(html).toContain('这是当前版本。');
+      expect(html).toContain(firstPoster.verificationCode);
+    });
+
+    it('an objection on version 1, then two corrections while every page is crawled: nothing linked is ever missing', async () => {
+      const { challenge, difficulty } = (await (await fetch(`${base}/api/v1/public/feedback/challenge`)).json()) as { challenge: string; difficulty: number };
+      const objection = await fetch(`${base}/api/v1/public/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: base },
+        body: JSON.stringify({ kind: 'objection', subjectType: 'disclosure', subjectRef: firstPoster.verificationCode, body: '拨付金额和村里说的不一样。', challenge, nonce: await solveProofOfWork(challenge, difficulty) }),
+      });
+      expect(objection.status).toBe(201);
+      const corrections = (async () => {
+        await publishCorrection('HY-2025-1202', '补录第二笔拨付');
+        await rebuilder.idle();
+        await publishCorrection('HY-2025-1203', '补录第三笔拨付');
+        await rebuilder.idle();
+      })();
+      const crawl = await crawlUntil(corrections.catch(() => undefined));
+      await corrections;
+      expect(crawl.broken).toEqual([]);
+      // Enough to have crossed both swaps (the county's site is a few dozen pages).
+      expect(crawl.requests).toBeGreaterThan(100);
+    }, 300_000);
+
+    it('the version-1 address still answers after both: 已更正, why, and a link to version 3', async () => {
+      const html = await (await fetch(local(firstPoster.qr))).text();
+      expect(html).toContain('data-version-state="corrected"');
+      expect(html).toContain('现在以第3版为准');
+      expect(html).toContain('补录第二笔拨付');
+      expect(html).toContain('补录第三笔拨付');
+      expect(html).toContain(`href="/villages/${villages[0]!.code}/2025/v3/"`);
+      const current = await (await fetch(`${base}/villages/${villages[0]!.code}/2025/v3/`)).text();
+      expect(current).toContain('这是当前版本。');
+      // The objection raised on version 1 counts on version 3, within the same 公示.
+      expect(current).toContain('1 条异议');
+      const village = await (await fetch(`${base}/villages/${villages[0]!.code}/`)).text();
+      expect(village).toContain('2025年度公示（第3版）');
+      expect(village).toContain('1 条异议');
+    });
+
+    it('the version-1 poster files and snapshot still answer, and the snapshot’s hash checks', async () => {
+      for (const path of [firstPoster.a4Pdf, firstPoster.png]) {
+        const res = await fetch(`${base}${path}`);
+        expect(res.status, path).toBe(200);
+        expect(res.url, path).toContain(`-v1-`);
+      }
+      const snapshot = (await (await fetch(`${base}/data/villages/${villages[0]!.code}/versions/2025-v1.json`)).json()) as { release: { version: number; previousHash: string | null; contentHash: string }; contentJson: string };
+      expect(snapshot.release.version).toBe(1);
+      expect(await chainHash(snapshot.release.previousHash, snapshot.contentJson)).toBe(snapshot.release.contentHash);
+      const v3 = readPosterManifest(env.POSTER_DIR).villages[`${villages[0]!.code}/2025`]!;
+      expect(v3.version).toBe(3);
+      const png = await fetch(`${base}${v3.png[0]}`);
+      expect(png.status).toBe(200);
+      const file = join(work, 'v3.png');
+      writeFileSync(file, Buffer.from(await png.arrayBuffer()));
+      expect(execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8' }).trim()).toBe(`${SITE_URL}/villages/${villages[0]!.code}/2025/v3/`);
+    });
   });
 });

@@ -53,7 +53,11 @@ describe('poster text', () => {
     expect(model.supervisionLines[0]).toBe('公示期：2023年9月6日至2023年9月15日（共 10 天）。');
     expect(model.supervisionLines[1]).toContain('如有异议，请在公示期内向𬌗㙟村村民委员会、柏坊镇人民政府或常宁市库区移民事务中心反映');
     expect(model.supervisionLines[2]).toBe('监督电话\u3000村：0734-7448334\u3000乡镇：0734-7001234\u3000县：0734-7212345');
-    expect(model.qrUrl).toBe('https://gs.example.cn/villages/430482101232/');
+    // The QR code names the version it was printed from (RELEASE is version 2 of 2022).
+    expect(model.qrUrl).toBe('https://gs.example.cn/villages/430482101232/2022/v2/');
+    expect(model.verifyLines[2]).toBe('gs.example.cn/villages/430482101232/2022/v2/');
+    // A draft has no version yet: its code leads to the village.
+    expect(buildPosterModel(villageContent(1), null, POSTER_SETTINGS).qrUrl).toBe('https://gs.example.cn/villages/430482101232/');
     expect(model.verifyLines[0]).toBe('核验码 7KQ4-M2XD');
     expect(model.qr.length).toBeGreaterThanOrEqual(21);
   });
@@ -79,6 +83,6 @@ describe('poster text', () => {
     // A draft stays a 草稿 whatever the address.
     expect(buildPosterModel(villageContent(1), null, { ...POSTER_SETTINGS, siteUrl: 'http://localhost:4321' }).watermark).toBe('草稿');
     const public_ = buildPosterModel(villageContent(1, { isSample: false }), RELEASE, { ...POSTER_SETTINGS, siteUrl: 'http://ymgs.example.gov.cn' });
-    expect([public_.watermark, public_.notice, public_.verifyLines[2]]).toEqual([null, null, 'ymgs.example.gov.cn/villages/430482101232/']);
+    expect([public_.watermark, public_.notice, public_.verifyLines[2]]).toEqual([null, null, 'ymgs.example.gov.cn/villages/430482101232/2022/v2/']);
   });
 });

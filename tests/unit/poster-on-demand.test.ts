@@ -1,7 +1,8 @@
 /**
  * Posters planned at build time and drawn by the Node server when first requested: planning names
  * every file and writes none; the server renders a missing planned poster once for concurrent
- * requests and refuses anything that is not a planned poster.
+ * requests, sends an earlier rendering's name to the same version's current file, and refuses
+ * anything else.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -125,8 +126,22 @@ describe('posters drawn on demand', () => {
   });
 
   it.each([
-    ['a name with an unknown key', () => entry.a4Pdf.replace(entry.key, '0123456789abcdef')],
-    ['a page the poster does not have', () => entry.a4Pdf.replace('-a4.pdf', `-a4-p${entry.pages + 1}.png`)],
+    // Printed or shared before the county changed its phone numbers, say: same version, other key.
+    ['an earlier rendering of the same version', () => entry.a4Pdf.replace(entry.key, '0123456789abcdef'), () => entry.a4Pdf],
+    ['a page past the last of the same version', () => entry.a4Pdf.replace(entry.key, '0123456789abcdef').replace('-a4.pdf', `-a4-p${entry.pages + 1}.png`), () => entry.png.at(-1)!],
+    // Linked before versions were in the names: the village's current poster of that year.
+    ['a name from before versions were in it', () => entry.a3Pdf.replace(`-v${entry.version}-${entry.key}`, '-0123456789abcdef'), () => entry.a3Pdf],
+  ])('sends %s to the current file with 302', async (_, path, to) => {
+    const res = await fetch(`${base()}${path()}`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.get('location')!, base()).pathname).toBe(to());
+    // Where it leads changes with the next rebuild: asked again each time, never kept.
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it.each([
+    ['a version that was never published', () => entry.a4Pdf.replace(`-v${entry.version}-`, `-v${entry.version + 5}-`)],
+    ['a village with no poster', () => entry.a4Pdf.replace(entry.villageCode, `${entry.villageCode.slice(0, 9)}999`)],
     ['a name that is not a poster', () => '/posters/2022/notes.txt'],
   ])('answers 404 for %s', async (_, path) => {
     expect((await fetch(`${base()}${path()}`)).status).toBe(404);

@@ -65,22 +65,32 @@ describe('poster of a corrected version', () => {
   });
 
   it('prints nothing about version 1 while its period runs, and reuses the files the next day', async () => {
-    expect(await run('2023-09-08')).toMatchObject({ rendered: 1, reused: 0 });
+    expect(await run('2023-09-08')).toMatchObject({ rendered: 2, reused: 0 });
     expect(entry()).toMatchObject({ version: 2, previousOutcome: null });
     expect(printed()).not.toContain('上次公示');
-    expect(await run('2023-09-09')).toMatchObject({ rendered: 0, reused: 1 });
+    expect(await run('2023-09-09')).toMatchObject({ rendered: 0, reused: 2 });
+  });
+
+  it('keeps a poster for the corrected version 1 too, each printing the address of its own version', async () => {
+    const v1 = readPosterManifest(outDir).superseded[`${VILLAGE}/2022/v1`]!;
+    expect(v1).toMatchObject({ version: 1, villageCode: VILLAGE });
+    expect(v1.a4Pdf).toMatch(new RegExp(`^/posters/2022/${VILLAGE}-v1-[0-9a-f]{16}-a4\\.pdf$`));
+    expect(entry().a4Pdf).toMatch(new RegExp(`^/posters/2022/${VILLAGE}-v2-[0-9a-f]{16}-a4\\.pdf$`));
+    expect(pdfText(join(outDir, v1.a4Pdf.replace(/^\/posters\//, '')))).toContain(`gs.example.cn/villages/${VILLAGE}/2022/v1/`);
+    expect(printed()).toContain(`gs.example.cn/villages/${VILLAGE}/2022/v2/`);
   });
 
   it('draws the poster again once version 1\'s period has ended: 期满，无异议', async () => {
     const before = entry().key;
     const result = await run('2023-09-11');
-    expect(result).toMatchObject({ rendered: 1, reused: 0 });
+    // Only version 2 prints version 1's outcome; version 1's poster stays as it was.
+    expect(result).toMatchObject({ rendered: 1, reused: 1 });
     expect(entry().key).not.toBe(before);
     expect(entry().previousOutcome).toEqual({ version: 1, periodStart: '2023-09-01', periodEnd: '2023-09-10', objections: 0, resolved: 0 });
     const text = printed();
     expect(text).toContain('四、上次公示结果');
     expect(text).toContain('上次公示（第1版，2023年9月1日至2023年9月10日）期满，无异议。');
-    expect(await run('2023-09-12')).toMatchObject({ rendered: 0, reused: 1 });
+    expect(await run('2023-09-12')).toMatchObject({ rendered: 0, reused: 2 });
   });
 
   it('counts an objection raised inside version 1\'s period, then says it was answered', async () => {

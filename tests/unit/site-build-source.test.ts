@@ -22,14 +22,18 @@ describe('what a build carries', () => {
     const posters = join(dir, 'posters');
     mkdirSync(join(posters, '2025'), { recursive: true });
     mkdirSync(join(posters, '2024'), { recursive: true });
-    const own = '2025/430421100203-a830b81463f5c438';
+    const own = '2025/430421100203-v2-a830b81463f5c438';
+    const corrected = '2025/430421100203-v1-0f30b81463f5c438';
     // What public/posters held: the sample's manifest and a poster of it.
     writeFileSync(join(posters, 'manifest.json'), JSON.stringify({ schema: 1, villages: { '430482105205/2024': {} }, townships: {} }));
-    const manifest = { schema: 1 as const, villages: { '430421100203/2025': { a4Pdf: `/posters/${own}-a4.pdf`, a3Pdf: `/posters/${own}-a3.pdf`, png: [`/posters/${own}-a4-p1.png`] } }, townships: {} } as unknown as PosterManifest;
-    for (const f of [`${own}-a4.pdf`, `${own}-a4-p1.png`, '2024/430482105205-0123456789abcdef-a4.pdf']) writeFileSync(join(posters, f), 'x');
+    const files = (base: string) => ({ a4Pdf: `/posters/${base}-a4.pdf`, a3Pdf: `/posters/${base}-a3.pdf`, png: [`/posters/${base}-a4-p1.png`] });
+    const manifest = { schema: 1 as const, villages: { '430421100203/2025': files(own) }, superseded: { '430421100203/2025/v1': files(corrected) }, townships: {} } as unknown as PosterManifest;
+    for (const f of [`${own}-a4.pdf`, `${own}-a4-p1.png`, `${corrected}-a3.pdf`, '2024/430482105205-0123456789abcdef-a4.pdf']) writeFileSync(join(posters, f), 'x');
     prunePosters(posters, manifest);
     expect(JSON.parse(readFileSync(join(posters, 'manifest.json'), 'utf8'))).toEqual(manifest);
     expect([existsSync(join(posters, `${own}-a4.pdf`)), existsSync(join(posters, `${own}-a4-p1.png`)), existsSync(join(posters, 'manifest.json'))]).toEqual([true, true, true]);
+    // A corrected version's poster stays: its address was published.
+    expect(existsSync(join(posters, `${corrected}-a3.pdf`))).toBe(true);
     expect(existsSync(join(posters, '2024/430482105205-0123456789abcdef-a4.pdf'))).toBe(false);
   });
 

@@ -5,6 +5,7 @@
 import { formatChineseDate, shanghaiDate } from '../shared/dates.ts';
 import { feedbackRef, KIND_LABELS, type FeedbackRecord } from '../villager/feedback.ts';
 import { maskPersonalDataInText } from '../villager/masking.ts';
+import { villageVersionPath } from './version-paths.ts';
 
 export interface AtomEntry {
   /** A permanent IRI, e.g. the entry's URL. */
@@ -80,7 +81,7 @@ export function disclosureEntry(
   site: string,
   d: { scopeType: 'county' | 'village'; scopeCode: string; scopeName: string; year: number; version: number; periodStart: string; periodEnd: string; publishedAt: string; correctionReason: string | null; verificationCode: string },
 ): AtomEntry {
-  const url = d.scopeType === 'village' ? `${site}/villages/${d.scopeCode}/history/${d.year}/` : `${site}/years/${d.year}/`;
+  const url = d.scopeType === 'village' ? `${site}${villageVersionPath(d.scopeCode, d.year, d.version)}` : `${site}/years/${d.year}/`;
   const what = d.version === 1 ? '发布' : `更正（第${d.version}版）`;
   return {
     id: `${url}#v${d.version}`,
