@@ -30,7 +30,7 @@ const year = z.coerce.number().int().min(2000).max(2100).optional().describe('�
 const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 const responsesFor = (type: 'application/pdf' | 'image/png') => ({
   200: {
-    description: type === 'application/pdf' ? '草稿海报 PDF（每页有“草稿”水印，没有版本号和核验码）' : '草稿海报一页，A4、150 dpi 灰度 PNG；响应头 X-Poster-Pages 为总页数',
+    description: type === 'application/pdf' ? '草稿海报 PDF（每页有“草稿”水印，没有版本号和核对码）' : '草稿海报一页，A4、150 dpi 灰度 PNG；响应头 X-Poster-Pages 为总页数',
     content: { [type]: { schema: z.string().meta({ format: 'binary' }) } },
   },
   ...errorResponses(400, 401, 403, 404),
@@ -44,7 +44,7 @@ const pdfRoute = createRoute({
   tags: ['公示'],
   summary: '草稿海报预览（PDF）：现在发布时该村公示海报的样子',
   description:
-    '按县级已审批的台账、以今天为数据截至日，生成该村若现在发布会得到的公示海报，加“草稿”水印，不含版本号和核验码，不写入任何数据。' +
+    '按县级已审批的台账、以今天为数据截至日，生成该村若现在发布会得到的公示海报，加“草稿”水印，不含版本号和核对码，不写入任何数据。' +
     '县级管理员和监督检查员可看全县，乡镇看本乡镇各村，村看本村。只在本地服务器模式（npm start）提供。',
   security: bearer,
   request: { params: Params, query: z.object({ year, paper: z.enum(['A4', 'A3']).default('A4').describe('纸张') }) },

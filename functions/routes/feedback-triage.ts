@@ -35,7 +35,7 @@ export const StaffFeedbackSchema = z
     ref: z.string().meta({ example: '第12号' }),
     kind: z.enum(FEEDBACK_KINDS),
     subjectType: z.enum(FEEDBACK_SUBJECTS),
-    subjectRef: z.string().describe('项目编号、村代码或公示核验码'),
+    subjectRef: z.string().describe('项目编号、村代码或公示核对码'),
     villageCode: z.string().nullable(),
     disclosureId: z.number().int().nullable().describe('计入的公示（收到时正在生效的那一版）'),
     body: z.string(),

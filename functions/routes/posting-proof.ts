@@ -35,8 +35,8 @@ const PROOF_STATUSES = ['accepted', 'needs_review', 'rejected'] as const;
 
 /** The text fields of an upload (the photo is checked apart: a File is not a zod type). */
 export const ProofUploadFields = z.object({
-  disclosureId: z.string().trim().regex(/^\d+$/).optional().describe('公示编号（与核验码二选一）'),
-  verificationCode: z.string().trim().optional().describe('海报上的核验码（与公示编号二选一）'),
+  disclosureId: z.string().trim().regex(/^\d+$/).optional().describe('公示编号（与核对码二选一）'),
+  verificationCode: z.string().trim().optional().describe('海报上的核对码（与公示编号二选一）'),
 });
 export const ProofListQuery = z.object({ status: z.enum(PROOF_STATUSES).optional() });
 export const ProofIdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 3 }) });
@@ -174,7 +174,7 @@ export const postingProofRoutes = new Hono<AppEnv>()
     }
     const { disclosureId: idText = '', verificationCode: code = '' } = fields.data;
     if (idText === '' && code === '') {
-      throw new ApiError(400, 'VALIDATION_FAILED', '请说明是哪一份公示的照片：填公示编号或核验码。', [{ column: 'disclosureId', problem: '缺少公示编号或核验码' }]);
+      throw new ApiError(400, 'VALIDATION_FAILED', '请说明是哪一份公示的照片：填公示编号或核对码。', [{ column: 'disclosureId', problem: '缺少公示编号或核对码' }]);
     }
     const target = await findProofTarget(db, idText !== '' ? { disclosureId: Number(idText) } : { verificationCode: code });
     if (!target) throw new ApiError(404, 'NOT_FOUND', `没有找到这份村级公示（收到：${idText || code}）。`);

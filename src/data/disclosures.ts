@@ -504,12 +504,12 @@ export async function findDisclosureByVerificationCode(db: Database, code: strin
     return {
       ok: false,
       code: 'INVALID_VERIFICATION_CODE',
-      message: `核验码「${code.trim()}」格式不对：应为 8 位字母和数字（如 7KQ4-M2XD，不含 0、1、O、I、L），请对照公示牌重新输入。`,
+      message: `核对码「${code.trim()}」格式不对：应为 8 位字母和数字（如 7KQ4-M2XD，不含 0、1、O、I、L），请对照公示牌重新输入。`,
     };
   }
   const [row] = await db.select().from(disclosures).where(eq(disclosures.verificationCode, normalised)).limit(1);
   if (!row) {
-    return { ok: false, code: 'DISCLOSURE_NOT_FOUND', message: `没有找到核验码为 ${normalised} 的公示。请核对后重试；若公示牌上的码确实查不到，请向县移民事务中心反映。` };
+    return { ok: false, code: 'DISCLOSURE_NOT_FOUND', message: `没有找到核对码为 ${normalised} 的公示。请核对后重试；若公示牌上的码确实查不到，请向县移民事务中心反映。` };
   }
   const [newest] = await db
     .select({ version: disclosures.version })
@@ -544,7 +544,7 @@ const PROBLEM_LABELS: Record<ChainProblem, string> = {
   version_gap: '版本号不连续',
   previous_hash_mismatch: '前序哈希与上一版本不符',
   hash_mismatch: '内容哈希与内容不符',
-  verification_code_mismatch: '核验码与哈希不符',
+  verification_code_mismatch: '核对码与哈希不符',
 };
 
 /**

@@ -30,7 +30,7 @@ export async function subjectLabel(db: Database, subject: ResolvedSubject): Prom
   }
   if (subject.subjectType === 'village') return { label: village, href: `/villages/${subject.subjectRef}/` };
   const [d] = subject.disclosureId === null ? [] : await db.select({ year: disclosures.year }).from(disclosures).where(eq(disclosures.id, subject.disclosureId));
-  const what = `${d ? `${d.year}年度` : ''}公示（核验码 ${subject.subjectRef}）`;
+  const what = `${d ? `${d.year}年度` : ''}公示（核对码 ${subject.subjectRef}）`;
   return {
     label: village ? `${village} ${what}` : `全县${what}`,
     href: subject.villageCode ? `/villages/${subject.villageCode}/` : `/verify/${encodeURIComponent(subject.subjectRef)}/`,

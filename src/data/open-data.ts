@@ -80,7 +80,7 @@ const PROJECT_COLUMNS: Column<ProjectRow>[] = [
   { key: 'locationPrecision', header: '位置精度', meaning: '精确位置，或村部位置（项目未单独定位）', json: (r) => (r.p.project.locationPrecision === 'exact' ? '精确位置' : '村部位置') },
   { key: 'asOf', header: '数据截至', meaning: '数据截至日期', json: (r) => r.p.asOf },
   { key: 'disclosureVersion', header: '公示版本', meaning: '来自本村本年度公示的第几版', json: (r) => r.p.disclosure.version },
-  { key: 'verificationCode', header: '核验码', meaning: '该版公示的核验码，可在 /verify/ 核验', json: (r) => r.p.disclosure.verificationCode },
+  { key: 'verificationCode', header: '核对码', meaning: '该版公示的核对码，可在 /verify/ 核对', json: (r) => r.p.disclosure.verificationCode },
 ];
 
 const DISBURSEMENT_COLUMNS: Column<DisbursementRow>[] = [

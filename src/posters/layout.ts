@@ -96,7 +96,7 @@ export const LABELS = {
   total: '合计',
   noProjects: '本年度本村没有后期扶持项目。',
   continued: '（续表）',
-  scan: '扫码核验',
+  scan: '扫码看网上公示',
   page: (n: number, m: number) => `第 ${n} 页 共 ${m} 页`,
 } as const;
 

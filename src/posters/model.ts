@@ -183,7 +183,7 @@ export function buildPosterModel(
   // A QR code that leads to this machine leads nowhere on a village wall: such a poster is a 样张.
   const unreachable = isLoopbackOrigin(settings.siteUrl);
   const verifyLines = release
-    ? [`核验码 ${release.verificationCode}`, `第 ${release.version} 版\u3000数据截至${formatChineseDate(asOf)}`, unreachable ? '网址未设置，别人扫码打不开' : qrUrl.replace(/^https?:\/\//, '')]
+    ? [`核对码 ${release.verificationCode}`, `第 ${release.version} 版\u3000数据截至${formatChineseDate(asOf)}`, unreachable ? '网址未设置，别人扫码打不开' : qrUrl.replace(/^https?:\/\//, '')]
     : ['草稿，未发布', '不作为公示依据', qrUrl.replace(/^https?:\/\//, '')];
 
   return {

@@ -126,7 +126,7 @@ export function runDraftPosterContract(newTarget: () => Promise<ApiTarget>, runt
         expect(text).toContain('312,000.00');
         expect(text).not.toContain('待审批的山塘清淤');
         expect(text).toContain('草稿未发布，不作为公示依据');
-        expect(text).not.toContain('核验码');
+        expect(text).not.toContain('核对码');
         expect(poppler('pdfinfo', bytes)).toMatch(/Title:\s+关于禄福村2025年度.*（草稿）/);
         // Nothing was published by looking.
         expect(await target.db.select().from(schema.disclosures)).toHaveLength(0);

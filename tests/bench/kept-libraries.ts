@@ -314,7 +314,7 @@ console.log(`${new Date().toISOString()} · Node ${process.version} · ${cpus().
   const { Feed } = await importLib<{ Feed: new (options: Record<string, unknown>) => { addItem(item: Record<string, unknown>): void; atom1(): string } }>('feed');
   const sax = requireLib('sax') as { parser(strict: boolean): { onerror: (e: Error) => void; ontext: (t: string) => void; oncdata: (t: string) => void; onopentag: (t: { name: string; attributes: Record<string, string> }) => void; onclosetag: () => void; write(s: string): { close(): void } } };
   const site = 'https://example.org';
-  const texts = ['公示期 2026年11月20日 至 2026年11月30日，核验码 K7M2-Q9PX。', '问：人数不对 & 金额 <见第2版>\u0001；答：已核实', '问：<img src=x onerror=alert(1)> 是谁；答：已答复', '问：]]> 结尾；答：好'];
+  const texts = ['公示期 2026年11月20日 至 2026年11月30日，核对码 K7M2-Q9PX。', '问：人数不对 & 金额 <见第2版>\u0001；答：已核实', '问：<img src=x onerror=alert(1)> 是谁；答：已答复', '问：]]> 结尾；答：好'];
   const entries: AtomEntry[] = Array.from({ length: 50 }, (_, i) => ({
     id: `${site}/villages/430482105003/history/2026/#v${i + 1}`,
     title: `禄福村2026年度公示更正（第${i + 1}版）`,

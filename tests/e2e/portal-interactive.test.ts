@@ -104,16 +104,16 @@ describe('search, map and verification in Chromium at 360×640', () => {
     await page.goto(`${baseUrl}/verify/?code=${code.toLowerCase().replace('-', '')}`);
     await page.waitForURL(`${baseUrl}/verify/${code}/`);
     const ok = (await page.locator('main').textContent()) ?? '';
-    expect(ok).toContain('核验通过');
+    expect(ok).toContain('核对无误');
     expect(ok).toContain('这是当前最新的版本');
     expect(await axeViolations(page)).toEqual([]);
 
     await page.goto(`${baseUrl}/verify/`);
-    await page.getByLabel('核验码').fill('ABCD-EFGH');
-    await page.getByRole('button', { name: '核验' }).click();
+    await page.getByLabel('核对码').fill('ABCD-EFGH');
+    await page.getByRole('button', { name: '核对' }).click();
     await page.waitForFunction(() => document.getElementById('verify-result')?.textContent?.includes('没有找到'));
-    await page.getByLabel('核验码').fill('1234');
-    await page.getByRole('button', { name: '核验' }).click();
+    await page.getByLabel('核对码').fill('1234');
+    await page.getByRole('button', { name: '核对' }).click();
     await page.waitForFunction(() => document.getElementById('verify-result')?.textContent?.includes('格式不对'));
     expect(await axeViolations(page)).toEqual([]);
     expect(await hasHorizontalScroll(page)).toBe(false);
@@ -130,7 +130,7 @@ describe('search, map and verification in Chromium at 360×640', () => {
     const res = await page.goto(`${baseUrl}/verify/${any.code}/`);
     expect(res?.status()).toBe(200);
     const text = (await page.locator('main').textContent()) ?? '';
-    expect(text).toContain('核验通过');
+    expect(text).toContain('核对无误');
     if (old) expect(text).toContain(`当前最新的是第${old.latestVersion}版`);
     await context.close();
   });

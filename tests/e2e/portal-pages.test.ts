@@ -54,7 +54,7 @@ describe('portal pages in Chromium at 360×640', () => {
     await follow(page, villageWithProjects(page), /^\/villages\/\d{12}\/$/);
     const main = (await page.locator('main').textContent()) ?? '';
     expect(main).toContain('公示期');
-    expect(main).toMatch(/核验码：[2-9A-Z]{4}-[2-9A-Z]{4}/);
+    expect(main).toMatch(/核对码：[2-9A-Z]{4}-[2-9A-Z]{4}/);
     expect(main).toMatch(/\d[\d,]*\.\d\d (万元|元)/);
     // What people come for is on the first screen of a 360×640 phone: the year's first project.
     const first = await page.locator('main .projects > li').first().boundingBox();
@@ -133,7 +133,7 @@ describe('portal pages in Chromium at 360×640', () => {
     ['地图', '/map/'],
     ['搜索', '/search/'],
     ['数据下载', '/data/'],
-    ['核验', '/verify/'],
+    ['核对海报', '/verify/'],
   ])('reaches %s from the site navigation', async (label, path) => {
     const { context, blocked } = await newPhoneContext(browser, baseUrl);
     const page = await context.newPage();

@@ -402,6 +402,6 @@ describe('readers', () => {
     await publishOk();
     const found = await findDisclosureByVerificationCode(opened.db, typed);
     expect(found).toMatchObject({ ok: false, code });
-    if (!found.ok) expect(found.message).toMatch(/核验码/);
+    if (!found.ok) expect(found.message).toMatch(/核对码/);
   });
 });

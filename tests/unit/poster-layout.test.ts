@@ -25,7 +25,7 @@ describe('poster layout (fake measure, no fonts)', () => {
     expect(text).toContain('如有异议，请在公示期内向');
     expect(text).toContain('常宁市库区移民事务中心');
     expect(text).toContain('2023年9月6日');
-    expect(text).toContain('核验码 7KQ4-M2XD');
+    expect(text).toContain('核对码 7KQ4-M2XD');
     expect(text).toContain('第 1 页 共 1 页');
   });
 

@@ -58,7 +58,7 @@ describe('poster text', () => {
     expect(model.verifyLines[2]).toBe('gs.example.cn/villages/430482101232/2022/v2/');
     // A draft has no version yet: its code leads to the village.
     expect(buildPosterModel(villageContent(1), null, POSTER_SETTINGS).qrUrl).toBe('https://gs.example.cn/villages/430482101232/');
-    expect(model.verifyLines[0]).toBe('核验码 7KQ4-M2XD');
+    expect(model.verifyLines[0]).toBe('核对码 7KQ4-M2XD');
     expect(model.qr.length).toBeGreaterThanOrEqual(21);
   });
 

@@ -89,7 +89,7 @@ export function disclosureEntry(
     updated: d.publishedAt,
     url,
     summary:
-      `公示期 ${formatChineseDate(d.periodStart)} 至 ${formatChineseDate(d.periodEnd)}，核验码 ${d.verificationCode}。` +
+      `公示期 ${formatChineseDate(d.periodStart)} 至 ${formatChineseDate(d.periodEnd)}，核对码 ${d.verificationCode}。` +
       (d.correctionReason ? `更正原因：${maskPersonalDataInText(d.correctionReason)}` : ''),
   };
 }

@@ -382,7 +382,7 @@ export function chainHash(previousHash: string | null, contentJson: string): Pro
 export const VERIFICATION_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
 /**
- * A short code for posters (扫码核验), derived from the content hash: 8 characters of
+ * A short code for posters (核对码, printed beside the QR code), derived from the content hash: 8 characters of
  * {@link VERIFICATION_ALPHABET} from the hash's first 64 bits, grouped 4-4.
  * @example verificationCode('9f86d081884c7d65…') // e.g. '7KQ4-M2XD'
  */
