@@ -2,9 +2,12 @@
  * Every portal page type, reached by following links from / as a new user would, at 360×640 in
  * Chromium: axe reports nothing, nothing scrolls sideways, no request leaves the site.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';
+import { currentSiteDir } from './site.ts';
 
 const baseUrl = inject('baseUrl');
 
@@ -169,6 +172,60 @@ describe('portal pages in Chromium at 360×640', () => {
     expect(await page.locator('#elder-toggle').isVisible()).toBe(false);
     await follow(page, 'main .project a[href^="/projects/"]', /^\/projects\//);
     expect(await page.locator('.timeline li').count()).toBe(8);
+    await context.close();
+  });
+});
+
+/**
+ * One address of every kind of page a visitor can open (static or answered per request), each
+ * checked with axe at 360×640 and for sideways scrolling. Addresses come from the site as built.
+ */
+describe('every page type in Chromium at 360×640', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => browser?.close());
+
+  const site = currentSiteDir();
+  const first = (dir: string, pattern: RegExp) => readdirSync(join(site, dir)).filter((f) => pattern.test(f)).sort()[0]!;
+  // A village corrected in 2022 (version 2), so both a current and a corrected version's page exist.
+  const corrected = readdirSync(join(site, 'villages')).filter((code) => existsSync(join(site, 'villages', code, '2022', 'v2', 'index.html'))).sort()[0]!;
+  const project = first('projects', /^[A-Z0-9-]+$/);
+  const code = readdirSync(join(site, 'verify')).filter((f) => /^[2-9A-Z]{4}-[2-9A-Z]{4}$/.test(f)).sort()[0]!;
+  const pages: Array<[string, string]> = [
+    ['首页', '/'],
+    ['年度', '/years/2022/'],
+    ['指标明细', '/years/2022/indicators/implementationRate/'],
+    ['乡镇', `/townships/${first('townships', /^\d{9}$/)}/`],
+    ['村', `/villages/${corrected}/`],
+    ['村的年度历史', `/villages/${corrected}/history/2022/`],
+    ['已更正的版本', `/villages/${corrected}/2022/v1/`],
+    ['当前版本', `/villages/${corrected}/2022/v2/`],
+    ['项目', `/projects/${project}/`],
+    ['地图', '/map/'],
+    ['搜索', '/search/'],
+    ['数据下载', '/data/'],
+    ['核对海报', '/verify/'],
+    ['一个核对码', `/verify/${code}/`],
+    ['查直补', '/lookup/'],
+    ['问答', '/feedback/'],
+    ['提问（有脚本）', `/feedback/ask/?project=${project}`],
+    ['提问（表单）', `/feedback/send/?project=${project}`],
+    ['接口说明', '/api-reference/'],
+    ['工作人员', '/admin/'],
+    ['找不到的页面', '/no-such-page/'],
+  ];
+
+  it.each(pages)('%s (%s): axe finds nothing, nothing scrolls sideways', async (_label, path) => {
+    const { context } = await newPhoneContext(browser, baseUrl);
+    const page = await context.newPage();
+    const res = await page.goto(`${baseUrl}${path}`);
+    expect(res?.status()).toBe(path === '/no-such-page/' ? 404 : 200);
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('main h1').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await hasHorizontalScroll(page)).toBe(false);
     await context.close();
   });
 });
