@@ -52,6 +52,21 @@ export interface PortalProject {
   status: MilestoneKind | null;
 }
 
+/**
+ * A project that a published version listed and a later correction took out: its page keeps
+ * answering (a URL once published does), saying so and where it was last published.
+ */
+export interface WithdrawnProject {
+  code: string;
+  name: string;
+  year: number;
+  villageCode: string;
+  /** The last version that listed it. */
+  lastListed: VillageVersion;
+  /** The correction that took it out (the version after `lastListed`). */
+  removedBy: VillageVersion;
+}
+
 export interface PortalTownship {
   code: string;
   name: string;
@@ -73,6 +88,8 @@ export interface PortalData {
   /** Sorted by year (newest first), then code. */
   projects: PortalProject[];
   projectByCode: ReadonlyMap<string, PortalProject>;
+  /** Projects listed once and corrected out since (no current version lists them), by code. */
+  withdrawnProjects: WithdrawnProject[];
   /** County versions per year, oldest first. */
   countyVersions: ReadonlyMap<number, CountyVersion[]>;
   /** Every published version (village and county), in publication order. */
@@ -151,6 +168,20 @@ export function indexPortalData(rows: readonly DisclosureRow[], changes: readonl
   }
   villages.sort(byCode);
   projects.sort((a, b) => b.project.year - a.project.year || byCode(a.project, b.project));
+  const current = new Set(projects.map((p) => p.project.code));
+  const withdrawn = new Map<string, WithdrawnProject>();
+  for (const v of villages) {
+    for (const y of v.years) {
+      y.versions.forEach((d, i) => {
+        const next = y.versions[i + 1];
+        if (!next) return;
+        for (const p of d.content.projects) {
+          if (current.has(p.code) || next.content.projects.some((q) => q.code === p.code)) continue;
+          withdrawn.set(p.code, { code: p.code, name: p.name, year: p.year, villageCode: v.code, lastListed: d, removedBy: next });
+        }
+      });
+    }
+  }
 
   const townshipMap = new Map<string, PortalTownship>();
   for (const v of villages) {
@@ -174,6 +205,7 @@ export function indexPortalData(rows: readonly DisclosureRow[], changes: readonl
     townshipByCode: new Map(townships.map((t) => [t.code, t])),
     projects,
     projectByCode: new Map(projects.map((p) => [p.project.code, p])),
+    withdrawnProjects: [...withdrawn.values()].sort(byCode),
     countyVersions,
     allVersions,
     divisionChanges: changesByCode(changes),

@@ -26,6 +26,8 @@ import { chainHash } from '../../src/domain/disclosure/disclosure-content.ts';
 import { solveProofOfWork } from '../../src/domain/villager/proof-of-work.ts';
 import { loadConfig } from '../../src/config.ts';
 import { mintToken } from '../../src/data/users.ts';
+import { publishDisclosures } from '../../src/data/disclosures.ts';
+import { loadLedger } from '../../src/data/ledger.ts';
 import { readPosterManifest } from '../../src/posters/manifest.ts';
 import { villageDisplayName } from '../../src/posters/title.ts';
 import { InjectedClock } from '../support/test-clock.ts';
@@ -372,5 +374,40 @@ describe('a real county from its own files', () => {
       writeFileSync(file, Buffer.from(await png.arrayBuffer()));
       expect(execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8' }).trim()).toBe(`${SITE_URL}/villages/${villages[0]!.code}/2025/v3/`);
     });
+
+    it('a project a correction takes out keeps its page, which says so and why (axe clean at 360×640)', async () => {
+      // No staff action removes an approved project yet; a correction published from a ledger without it.
+      const ledger = await loadLedger(opened.db, { year: 2025 });
+      const result = await publishDisclosures(opened.db, {
+        year: 2025,
+        asOf: '2025-12-01',
+        publishedAt: clock.read().toISOString(),
+        periodStart: '2025-12-01',
+        issuingUnit: UNIT,
+        isSample: false,
+        villageCodes: [villages[0]!.code],
+        ledger: { ...ledger, projects: ledger.projects.filter((p) => p.code !== 'HY2025-0001') },
+        correctionReason: '道路改由交通部门实施，撤下',
+      });
+      expect(result).toMatchObject({ ok: true });
+      await rebuilder.onPublished();
+      const res = await fetch(`${base}/projects/HY2025-0001/`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('这个项目已从公示中撤下。');
+      expect(html).toContain('道路改由交通部门实施，撤下');
+      expect(html).toContain(`href="/villages/${villages[0]!.code}/2025/v3/"`);
+      const browser = await launchBrowser();
+      try {
+        const { context } = await newPhoneContext(browser, base);
+        const page = await context.newPage();
+        await page.goto(`${base}/projects/HY2025-0001/`);
+        expect(await axeViolations(page)).toEqual([]);
+        expect(await hasHorizontalScroll(page)).toBe(false);
+        await context.close();
+      } finally {
+        await browser.close();
+      }
+    }, 120_000);
   });
 });
