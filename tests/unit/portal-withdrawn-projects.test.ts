@@ -4,37 +4,20 @@
  * that removed it, while a project still listed, or moved into the current version, is not.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as schema from '../../db/schema.ts';
-import { publishDisclosures } from '../../src/data/disclosures.ts';
 import { loadPortalData } from '../../src/data/portal-data.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
 import { project } from '../support/poster-fixtures.ts';
+import { insertOneVillage, ONE_VILLAGE, publishOneVillage } from '../support/one-village.ts';
 
-const VILLAGE = '430482101232';
+const VILLAGE = ONE_VILLAGE;
 
 describe('projects corrected out of a 公示', () => {
   let db: TempDatabase;
-  const publish = (periodStart: string, projects: ReturnType<typeof project>[], correctionReason?: string) =>
-    publishDisclosures(db.db, {
-      year: 2022,
-      asOf: periodStart,
-      publishedAt: `${periodStart}T02:00:00.000Z`,
-      periodStart,
-      periodDays: 10,
-      issuingUnit: '常宁市库区移民事务中心',
-      isSample: false,
-      villageCodes: [VILLAGE],
-      ledger: { projects, directSubsidies: [], trainings: [] },
-      ...(correctionReason ? { correctionReason } : {}),
-    });
+  const publish = (periodStart: string, projects: ReturnType<typeof project>[], correctionReason?: string) => publishOneVillage(db.db, periodStart, projects, correctionReason);
 
   beforeAll(async () => {
     db = await createTempDatabase();
-    await db.db.insert(schema.divisions).values([
-      { code: '430482', name: '常宁市', level: 'county', parentCode: '430400' },
-      { code: '430482101', name: '柏坊镇', level: 'township', parentCode: '430482' },
-      { code: VILLAGE, name: '塘口村委会', level: 'village', parentCode: '430482101' },
-    ]);
+    await insertOneVillage(db.db);
     expect(await publish('2023-09-01', [project(1), project(2), project(3)])).toMatchObject({ ok: true });
     // Version 2 takes project 2 out; version 3 takes project 3 out and keeps project 1.
     expect(await publish('2023-09-05', [project(1), project(3)], '项目2不属于本村，撤下')).toMatchObject({ ok: true });

@@ -11,16 +11,16 @@ import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
-import { publishDisclosures } from '../../src/data/disclosures.ts';
 import { posterSource } from '../../src/data/poster-source.ts';
 import { generatePosters } from '../../src/posters/generate.ts';
 import { readPosterManifest } from '../../src/posters/manifest.ts';
 import { createPosterOnDemand } from '../../src/posters/on-demand.ts';
 import { planPosters, writePosterManifest } from '../../src/posters/plan.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
+import { insertOneVillage, ONE_VILLAGE, publishOneVillage } from '../support/one-village.ts';
 import { POSTER_SETTINGS, project } from '../support/poster-fixtures.ts';
 
-const VILLAGE = '430482101232';
+const VILLAGE = ONE_VILLAGE;
 const pdfText = (file: string) => execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).replace(/\s+/g, '');
 
 describe('poster of a corrected version', () => {
@@ -34,24 +34,9 @@ describe('poster of a corrected version', () => {
 
   beforeAll(async () => {
     db = await createTempDatabase();
-    await db.db.insert(schema.divisions).values([
-      { code: '430482', name: '常宁市', level: 'county', parentCode: '430400' },
-      { code: '430482101', name: '柏坊镇', level: 'township', parentCode: '430482' },
-      { code: VILLAGE, name: '塘口村委会', level: 'village', parentCode: '430482101' },
-    ]);
+    await insertOneVillage(db.db);
     const publish = (periodStart: string, projects: number, correctionReason?: string) =>
-      publishDisclosures(db.db, {
-        year: 2022,
-        asOf: periodStart,
-        publishedAt: `${periodStart}T02:00:00.000Z`,
-        periodStart,
-        periodDays: 10,
-        issuingUnit: '常宁市库区移民事务中心',
-        isSample: false,
-        villageCodes: [VILLAGE],
-        ledger: { projects: Array.from({ length: projects }, (_, i) => project(i + 1)), directSubsidies: [], trainings: [] },
-        ...(correctionReason ? { correctionReason } : {}),
-      });
+      publishOneVillage(db.db, periodStart, Array.from({ length: projects }, (_, i) => project(i + 1)), correctionReason);
     // Version 1 runs 1–10 September; version 2 (a correction) starts on the 5th, inside it.
     expect(await publish('2023-09-01', 1)).toMatchObject({ ok: true });
     expect(await publish('2023-09-05', 2, '补录漏报项目')).toMatchObject({ ok: true });
