@@ -625,3 +625,14 @@ export const throttleCounters = sqliteTable(
   },
   (t) => [index('throttle_counters_expires_idx').on(t.expiresAt)],
 );
+
+/**
+ * Secrets the site makes for itself on first use and shares between its processes and isolates
+ * through the database, e.g. the key that signs the no-JavaScript form's challenges
+ * (src/data/site-secrets.ts). Never published or exported to the site.
+ */
+export const siteSecrets = sqliteTable('site_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: text('created_at').notNull(),
+});

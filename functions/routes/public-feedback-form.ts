@@ -1,6 +1,8 @@
 /**
  * The question form without JavaScript (HTML in, HTML out), for old WeChat browsers and phones
  * with scripts off or broken:
+ * - `GET /feedback/ask/?project=<code>` (or `?village=`, `?disclosure=`): 302 to a form that
+ *   already names the subject (the project's or village's page, or the form below);
  * - `GET /feedback/send/?project=<code>` (`?village=<code>`, `?disclosure=<verification code>`):
  *   the form, rendered per request with a one-time challenge and a small sum (src/domain/villager/form-check.ts);
  * - `POST /feedback/send/` (application/x-www-form-urlencoded): the static pages' form posts here
@@ -8,8 +10,8 @@
  *   form above. Answers 201 with the reference number, 400/409 with the problems listed and the
  *   form filled in again (with a new sum), 404 for an unknown subject, 429 when throttled.
  *
- * Abuse protection without a script or a third party: the challenge must have been issued by this
- * server, be 3 seconds to 30 minutes old and unused; the sum must be right; the honeypot empty;
+ * Abuse protection without a script or a third party: the challenge must be signed by this site
+ * (opening the form writes nothing and is never throttled), be 3 seconds to 30 minutes old and unused; the sum must be right; the honeypot empty;
  * and the throttles of the JSON way plus stricter ones (src/domain/villager/form-check.ts). An accepted
  * message is stored and audited by the same function as the JSON way (storeFeedback).
  */
@@ -26,15 +28,16 @@ import {
   challengeUseProblem,
   FORM_CHALLENGE_MAX_AGE_MS,
   FORM_CHALLENGE_MESSAGES,
-  FORM_ISSUE_RULES,
   FORM_SEND_CLIENT_RULES,
   FORM_SEND_COUNTY_RULES,
   FORM_TRY_RULES,
-  judgeChallengeUse,
+  isSignedFormChallenge,
+  signFormChallenge,
   sumQuestion,
   type FormChallengeProblem,
 } from '../../src/domain/villager/form-check.ts';
 import { newChallenge } from '../../src/domain/villager/proof-of-work.ts';
+import { siteSecret } from '../../src/data/site-secrets.ts';
 import type { ThrottleVerdict } from '../../src/domain/access/throttle.ts';
 import { clientKey } from './public-client.ts';
 import { FEEDBACK_THROTTLED_MESSAGE, feedbackThrottleGroups, storeFeedback } from './public-feedback.ts';
@@ -57,12 +60,13 @@ function throttled(c: Context<AppEnv>, verdict: ThrottleVerdict, message: string
 
 const counterExpiry = (challenge: string) => new Date((challengeIssuedAt(challenge) ?? 0) + FORM_CHALLENGE_MAX_AGE_MS).toISOString();
 
-/** Records a new challenge as issued (the `issued` counter at 1) and returns it. */
+/** The key the form's challenges are signed with: the site's own, made on first use. */
+const FORM_KEY = 'form-challenge';
+
+/** A new challenge signed with the site's key: nothing is written. */
 async function issueChallenge(c: Context<AppEnv>): Promise<string> {
   const { db, clock } = c.get('deps');
-  const challenge = newChallenge(clock(), crypto.getRandomValues(new Uint8Array(16)));
-  await throttleStoreFor(db, clock).increment([`form:issued:${challenge}`], [counterExpiry(challenge)]);
-  return challenge;
+  return signFormChallenge(newChallenge(clock(), crypto.getRandomValues(new Uint8Array(16))), await siteSecret(db, FORM_KEY, clock));
 }
 
 /** The form with a fresh challenge, filled in with what was sent. */
@@ -92,13 +96,26 @@ async function formPage(
 
 const isSubjectType = (v: string): v is FeedbackSubjectType => (FEEDBACK_SUBJECTS as readonly string[]).includes(v);
 
+/** The form for a subject named in the address: the project's or village's own page, else the plain form. */
+function formAddress(subject: ResolvedSubject): string {
+  if (subject.subjectType === 'project') return `/projects/${encodeURIComponent(subject.subjectRef)}/#fb-title`;
+  if (subject.subjectType === 'village') return `/villages/${encodeURIComponent(subject.subjectRef)}/#fb-title`;
+  return `/feedback/send/?${new URLSearchParams({ disclosure: subject.subjectRef }).toString()}`;
+}
+
 export const publicFeedbackFormRoutes = new Hono<AppEnv>()
+  // 我要提问 links name their subject in the query, which a static page can only read with a
+  // script: the server sends them to a form that names it already (works without JavaScript).
+  .get('/feedback/ask/', async (c, next) => {
+    const chosen = FEEDBACK_SUBJECTS.map((type) => ({ type, ref: c.req.query(type)?.trim() ?? '' })).find((s) => s.ref !== '');
+    if (!chosen) return next();
+    const subject = await resolveSubject(c.get('deps').db, chosen.type, chosen.ref.slice(0, 40), c.get('deps').clock());
+    return c.redirect(subject ? formAddress(subject) : `/feedback/send/?${new URLSearchParams({ [chosen.type]: chosen.ref.slice(0, 40) }).toString()}`, 302);
+  })
   .get('/feedback/send', (c) => c.redirect(`/feedback/send/${new URL(c.req.url).search}`, 301))
   .get('/feedback/send/', async (c) => {
     const { db, clock } = c.get('deps');
     const now = clock();
-    const verdict = await throttle(throttleStoreFor(db, clock), [{ subject: `feedback-form:issue:${await clientKey(c)}`, rules: FORM_ISSUE_RULES }], now);
-    if (!verdict.allowed) return throttled(c, verdict, '打开得太频繁了，请过一会儿再打开这一页。急事请打监督电话。');
     const chosen = FEEDBACK_SUBJECTS.map((type) => ({ type, ref: c.req.query(type)?.trim() ?? '' })).find((s) => s.ref !== '');
     if (!chosen) return page(c, { page: 'no_subject', message: '不知道您要问哪个项目或哪个村。', body: '' }, 200);
     const subject = await resolveSubject(db, chosen.type, chosen.ref.slice(0, 40), now);
@@ -137,10 +154,12 @@ export const publicFeedbackFormRoutes = new Hono<AppEnv>()
     const challenge = field('check');
     let problem: FormChallengeProblem | null = challengeAgeProblem(challenge, now);
     if (!problem) {
-      // Used up now, right or wrong: one try per challenge, so the sum cannot be guessed on it.
-      const [issued = 0, used = 0] = await store.increment([`form:issued:${challenge}`, `form:used:${challenge}`], [counterExpiry(challenge), counterExpiry(challenge)]);
-      const use = judgeChallengeUse(issued, used);
-      problem = use === 'ok' ? challengeUseProblem(challenge, field('answer'), now) : use;
+      if (!(await isSignedFormChallenge(challenge, await siteSecret(db, FORM_KEY, clock)))) problem = 'unknown';
+      else {
+        // Used up now, right or wrong: one try per challenge, so the sum cannot be guessed on it.
+        const [used = 0] = await store.increment([`form:used:${challenge}`], [counterExpiry(challenge)]);
+        problem = used === 1 ? challengeUseProblem(challenge, field('answer'), now) : 'reused';
+      }
     }
     const parsed = parseFeedbackSubmission({ ...values, website: '' });
     const fieldProblems = parsed.ok ? [] : parsed.problems.map((p) => p.problem);

@@ -55,22 +55,7 @@ export async function solve(challenge: string, difficulty: number): Promise<stri
   }
 }
 
-/** For the general ask page: the subject comes from `?project=`, `?village=` or `?disclosure=`. */
-function subjectFromQuery(form: HTMLFormElement): void {
-  const params = new URLSearchParams(location.search);
-  for (const type of ['project', 'village', 'disclosure'] as const) {
-    const ref = params.get(type)?.trim();
-    if (!ref) continue;
-    form.querySelector<HTMLInputElement>('input[name="subjectType"]')!.value = type;
-    form.querySelector<HTMLInputElement>('input[name="subjectRef"]')!.value = ref;
-    const label = form.closest('section')?.querySelector('[data-subject-label]');
-    if (label) label.textContent = `${{ project: '项目', village: '村', disclosure: '公示' }[type]} ${ref}`;
-    return;
-  }
-}
-
 function setup(form: HTMLFormElement): void {
-  if (form.dataset.subjectFromQuery !== undefined) subjectFromQuery(form);
   const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
   const status = form.querySelector<HTMLElement>('[data-status]');
   let pow: Promise<{ challenge: string; nonce: string }> | null = null;

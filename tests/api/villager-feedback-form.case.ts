@@ -1,7 +1,7 @@
 /**
  * Contract cases for the question form without JavaScript (`GET`/`POST /feedback/send/`): HTML in
- * and out, a server-issued one-time challenge with a fill time and a sum, nothing written when any
- * check fails. Run on the Node entry (injected clock: the 3-second fill time passes at once) and on
+ * and out, a one-time challenge signed by the site with a fill time and a sum, nothing written when
+ * any check fails, and opening the form never throttled. Run on the Node entry (injected clock: the 3-second fill time passes at once) and on
  * the Worker in workerd (real clock: `target.clock.pass` waits it out).
  */
 import { sql } from 'drizzle-orm';
@@ -10,7 +10,7 @@ import { MIN_FILL_MS, sumQuestion } from '../../src/domain/villager/form-check.t
 import type { ApiTarget } from '../support/api-target.ts';
 import { InjectedClock } from '../support/test-clock.ts';
 import { shanghaiDate } from '../../src/domain/shared/dates.ts';
-import { PROJECT_CODE, seedVillagerDisclosure, seedVillagerRoster, VILLAGE_A } from './villager-roster.case.ts';
+import { DISCLOSURE_CODE, PROJECT_CODE, seedVillagerDisclosure, seedVillagerRoster, VILLAGE_A } from './villager-roster.case.ts';
 
 const formPost = (fields: Record<string, string>): RequestInit => ({
   method: 'POST',
@@ -111,14 +111,34 @@ export function runFeedbackFormContract(newTarget: () => Promise<ApiTarget>) {
       expect(await counts()).toEqual({ f: 0, a: 0 });
     });
 
+    it.each([
+      ['a project', `project=${PROJECT_CODE}`, `/projects/${PROJECT_CODE}/#fb-title`],
+      ['a village', `village=${VILLAGE_A}`, `/villages/${VILLAGE_A}/#fb-title`],
+      ['a disclosure by its 核对码', `disclosure=${DISCLOSURE_CODE.toLowerCase()}`, `/feedback/send/?disclosure=${DISCLOSURE_CODE}`],
+      ['an unknown project (the plain form says so)', 'project=XM-NOPE', '/feedback/send/?project=XM-NOPE'],
+    ])('sends 我要提问 about %s to a form that names it, which needs no script', async (_what, query, to) => {
+      const res = await target.request(`/feedback/ask/?${query}`);
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe(to);
+    });
+
+    it('opens for a reader as often as they like (a crawl, a family sharing one phone), writing nothing', async () => {
+      const rows = async () => (await target.db.all<{ n: number }>(sql`select count(*) as n from throttle_counters`))[0]!.n;
+      const before = await rows();
+      const challenges = new Set<string>();
+      for (let i = 0; i < 40; i++) challenges.add((await openForm()).challenge);
+      expect(challenges.size).toBe(40);
+      expect(await rows()).toBe(before);
+    });
+
     it('refuses an expired challenge and one the server never issued, however often it is sent', async () => {
       const { challenge } = await openForm();
-      const random = challenge.split('.')[1]!;
-      const old = `${target.clock.now().getTime() - 31 * 60_000}.${random}`;
+      const [, random, signature] = challenge.split('.');
+      const old = `${target.clock.now().getTime() - 31 * 60_000}.${random}.${signature}`;
       const expired = await send(old, String(sumQuestion(old).answer));
       expect(expired.status).toBe(400);
       expect(await expired.text()).toContain('放得太久了');
-      const forged = `${target.clock.now().getTime() - 10_000}.${'ab'.repeat(16)}`;
+      const forged = `${target.clock.now().getTime() - 10_000}.${'ab'.repeat(16)}.${'0'.repeat(16)}`;
       for (let i = 0; i < 2; i++) {
         const res = await send(forged, String(sumQuestion(forged).answer));
         expect(res.status).toBe(400);

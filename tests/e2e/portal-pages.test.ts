@@ -210,7 +210,7 @@ describe('every page type in Chromium at 360×640', () => {
     ['一个核对码', `/verify/${code}/`],
     ['查直补', '/lookup/'],
     ['问答', '/feedback/'],
-    ['提问（有脚本）', `/feedback/ask/?project=${project}`],
+    ['我要提问', '/feedback/ask/'],
     ['提问（表单）', `/feedback/send/?project=${project}`],
     ['接口说明', '/api-reference/'],
     ['工作人员', '/admin/'],

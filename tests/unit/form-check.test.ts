@@ -3,21 +3,23 @@ import {
   challengeAgeProblem,
   challengeUseProblem,
   FORM_CHALLENGE_MAX_AGE_MS,
-  judgeChallengeUse,
+  isSignedFormChallenge,
   MIN_FILL_MS,
   readAnswer,
+  signFormChallenge,
   sumQuestion,
 } from '../../src/domain/villager/form-check.ts';
 
 const issued = Date.parse('2026-11-26T08:00:00.000Z');
-const challenge = `${issued}.0305${'0'.repeat(28)}`;
+const SIGNATURE = '.0123456789abcdef';
+const challenge = `${issued}.0305${'0'.repeat(28)}${SIGNATURE}`;
 
 describe('the sum asked without JavaScript', () => {
   it('comes from the challenge, two numbers from 1 to 9 written in characters', () => {
     expect(sumQuestion(challenge)).toEqual({ text: '四加六等于几？', answer: 10 });
     for (let i = 0; i < 256; i += 17) {
       const hex = i.toString(16).padStart(2, '0');
-      const q = sumQuestion(`${issued}.${hex}${hex}${'0'.repeat(28)}`);
+      const q = sumQuestion(`${issued}.${hex}${hex}${'0'.repeat(28)}${SIGNATURE}`);
       expect(q.answer).toBeGreaterThanOrEqual(2);
       expect(q.answer).toBeLessThanOrEqual(18);
       expect(q.text).toMatch(/^[一二三四五六七八九]加[一二三四五六七八九]等于几？$/);
@@ -63,12 +65,17 @@ describe('a challenge of the form without JavaScript', () => {
     expect(challengeUseProblem(challenge, '十', at(MIN_FILL_MS))).toBeNull();
   });
 
-  it.each([
-    [2, 1, 'ok'],
-    [3, 2, 'reused'],
-    [1, 1, 'unknown'],
-    [2, 2, 'unknown'],
-  ] as const)('issued %i and used %i times is %s', (issuedCount, used, verdict) => {
-    expect(judgeChallengeUse(issuedCount, used)).toBe(verdict);
+  it('is signed by the site: its own signature checks, any change to it or another key does not', async () => {
+    const key = 'a'.repeat(64);
+    const signed = await signFormChallenge(`${issued}.${'ab'.repeat(16)}`, key);
+    expect(signed).toMatch(/^\d{13}\.[0-9a-f]{32}\.[0-9a-f]{16}$/);
+    expect(await isSignedFormChallenge(signed, key)).toBe(true);
+    expect(await isSignedFormChallenge(signed, 'b'.repeat(64))).toBe(false);
+    // Another time or random part under the same signature (a made-up or replayed-older form).
+    expect(await isSignedFormChallenge(signed.replace(String(issued), String(issued - 10_000)), key)).toBe(false);
+    expect(await isSignedFormChallenge(signed.replace('.abab', '.abac'), key)).toBe(false);
+    const flipped = signed.slice(0, -1) + (signed.endsWith('0') ? '1' : '0');
+    expect(await isSignedFormChallenge(flipped, key)).toBe(false);
+    expect(await isSignedFormChallenge(`${issued}.${'ab'.repeat(16)}`, key)).toBe(false);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * The check of the question form when it is sent without JavaScript (`/feedback/send/`): no proof
  * of work is possible there, so the server issues a one-time challenge with the form and asks a
- * small sum a villager can do in their head. Pure: the route keeps the issued/used counters.
+ * small sum a villager can do in their head. Pure: the route keeps the used counter and the key.
  *
- * - A challenge is `<issued ms>.<32 hex>` (the proof-of-work format, {@link newChallenge}). The
- *   server records it when it renders the form; a challenge it never issued is refused.
+ * - A challenge is `<issued ms>.<32 hex>.<signature>`: the proof-of-work format ({@link newChallenge})
+ *   signed with the site's key (HMAC-SHA256, 16 hex). Handing out a form writes nothing and costs
+ *   nothing, so reading it is never throttled; a challenge the server never signed is refused.
  * - It must be at least {@link MIN_FILL_MS} old when the form comes back (a person reads and
  *   types; a script posts at once) and at most {@link FORM_CHALLENGE_MAX_AGE_MS}.
  * - The question comes from the challenge's random part: `三加五等于几？`. It is plain text in the
@@ -27,7 +28,28 @@ export interface SumQuestion {
   answer: number;
 }
 
-const CHALLENGE = /^(\d{13})\.([0-9a-f]{32})$/;
+const CHALLENGE = /^(\d{13})\.([0-9a-f]{32})\.([0-9a-f]{16})$/;
+
+async function signature(unsigned: string, key: string): Promise<string> {
+  const hmacKey = await crypto.subtle.importKey('raw', new TextEncoder().encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, new TextEncoder().encode(unsigned)));
+  return Array.from(mac.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Signs a `<ms>.<32 hex>` challenge ({@link newChallenge}) with the site's key. */
+export async function signFormChallenge(unsigned: string, key: string): Promise<string> {
+  return `${unsigned}.${await signature(unsigned, key)}`;
+}
+
+/** Whether the site's key signed this challenge (compared in constant time). */
+export async function isSignedFormChallenge(challenge: string, key: string): Promise<boolean> {
+  const m = CHALLENGE.exec(challenge);
+  if (!m) return false;
+  const expected = await signature(`${m[1]}.${m[2]}`, key);
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ m[3]!.charCodeAt(i);
+  return diff === 0;
+}
 
 /** The issue time of a well-formed form challenge (epoch ms), or null. */
 export function challengeIssuedAt(challenge: string): number | null {
@@ -77,16 +99,6 @@ export function challengeAgeProblem(challenge: string, now: Date): 'missing' | '
   return null;
 }
 
-/**
- * Judges one use of a challenge from two counters incremented together: `issued` (set to 1 when
- * the form was rendered, +1 on every use) and `used` (+1 on every use). Only a challenge the
- * server issued has `issued = used + 1`; its first use has `used = 1`. A made-up challenge never
- * satisfies that, however often it is sent.
- */
-export function judgeChallengeUse(issued: number, used: number): 'ok' | 'unknown' | 'reused' {
-  if (issued !== used + 1) return 'unknown';
-  return used === 1 ? 'ok' : 'reused';
-}
 
 /** The remaining checks once the challenge is used up: fill time, then the answer. */
 export function challengeUseProblem(challenge: string, answer: string, now: Date): 'too_young' | 'wrong_answer' | null {
@@ -110,10 +122,10 @@ export const FORM_CHALLENGE_MESSAGES: Readonly<Record<FormChallengeProblem, stri
 /**
  * Extra limits of the form without JavaScript, on top of the question limits both ways share
  * (src/domain/access/throttle.ts FEEDBACK_*). Without a proof of work a message costs a script little,
- * so: forms handed out per client; tries per client (each wrong answer is a try, so guessing the
- * sum is bounded); messages per client lower than with JavaScript; and a county-wide daily cap.
+ * so: tries per client (each wrong answer is a try, so guessing the sum is bounded); messages per
+ * client lower than with JavaScript; and a county-wide daily cap. Opening the form is not limited:
+ * it writes nothing, and a reader must never be turned away.
  */
-export const FORM_ISSUE_RULES: readonly ThrottleRule[] = [{ name: 'form-10min', limit: 30, windowSeconds: 600 }];
 export const FORM_TRY_RULES: readonly ThrottleRule[] = [
   { name: 'try-10min', limit: 10, windowSeconds: 600 },
   { name: 'try-day', limit: 30, windowSeconds: 86_400 },

@@ -1,0 +1,5 @@
+CREATE TABLE `site_secrets` (
+	`name` text PRIMARY KEY NOT NULL,
+	`value` text NOT NULL,
+	`created_at` text NOT NULL
+);
