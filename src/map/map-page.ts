@@ -11,6 +11,7 @@ import './map.css';
 import { STATUS_STYLES } from '../domain/ledger/status-style.ts';
 import { FILTER_KEYS, filtersToSearch, matchesFilters, parseFilters, type MapFilters, type MapProject } from './filters.ts';
 import { escapeHtml } from '../domain/shared/html-escape.ts';
+import type { MapPlaces } from './places.ts';
 
 interface TileConfig {
   kind: 'tianditu' | 'osm' | 'none';
@@ -39,6 +40,30 @@ if (tiles.kind === 'tianditu' && tiles.key) {
 } else if (tiles.kind === 'osm' && tiles.url) {
   L.tileLayer(tiles.url, { maxZoom: 18, attribution: tiles.attribution ?? '© OpenStreetMap contributors' }).addTo(map);
 }
+
+// The map's own light base: township names, and village names from zoom 12, from the site's
+// published records (/map/places.json). Labels only: nothing to tap, no boundary lines or areas.
+map.createPane('places').style.zIndex = '450';
+/** Zoom from which village names are drawn (townships are drawn at every zoom). */
+const VILLAGE_NAMES_FROM_ZOOM = 12;
+const label = (p: { n: string; lat: number; lon: number }, kind: 't' | 'v') =>
+  L.marker([p.lat, p.lon], {
+    icon: L.divIcon({ className: `place place-${kind}`, html: `<span>${escapeHtml(p.n)}</span>`, iconSize: [0, 0] }),
+    interactive: false,
+    keyboard: false,
+    pane: 'places',
+  });
+void fetch('/map/places.json')
+  .then((r) => r.json() as Promise<MapPlaces>)
+  .then((places) => {
+    L.layerGroup(places.townships.map((p) => label(p, 't'))).addTo(map);
+    const villages = L.layerGroup(places.villages.map((p) => label(p, 'v')));
+    const showVillages = () => (map.getZoom() >= VILLAGE_NAMES_FROM_ZOOM ? villages.addTo(map) : villages.remove());
+    map.on('zoomend', showVillages);
+    showVillages();
+    root.dataset.places = String(places.townships.length);
+  })
+  .catch(() => undefined);
 
 const cluster = L.markerClusterGroup({
   chunkedLoading: true,
@@ -99,7 +124,15 @@ function writeForm(f: MapFilters) {
 /** The filters the server-rendered list was built for (the default view), until the first change. */
 let listShows: string | null = listEl.dataset.filters ?? null;
 
+const summaryEl = document.getElementById('map-filter-summary')!;
+/** What the closed 筛选 button says: the chosen year, type, status and township, or 全部. */
+function summarise() {
+  const chosen = [...form.querySelectorAll('select')].filter((s) => s.value !== '').map((s) => s.selectedOptions[0]?.textContent ?? '');
+  summaryEl.textContent = chosen.length > 0 ? chosen.join(' · ') : '全部';
+}
+
 function apply(f: MapFilters, fit: boolean) {
+  summarise();
   const shown = all.filter((p) => matchesFilters(p, f));
   cluster.clearLayers();
   cluster.addLayers(shown.map(markerOf));

@@ -52,9 +52,9 @@ export async function newPhoneContext(browser: Browser, baseUrl: string, options
   return { context, blocked };
 }
 
-/** Runs axe (WCAG 2.x A/AA rules) on the page and returns the violations. */
+/** Runs axe (WCAG 2.0–2.2 A/AA rules, target-size included, and best practices) on the page and returns the violations. */
 export async function axeViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
   return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
 }
 

@@ -3,12 +3,13 @@
  * round-trip through the URL (tiles blocked, page still works), and verification of a real and a
  * wrong code.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { initialsOf } from '../../src/data/search-index.ts';
 import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';
+import { currentSiteDir } from './site.ts';
 
 const baseUrl = inject('baseUrl');
 const siteDir = inject('siteDir');
@@ -55,6 +56,9 @@ describe('search, map and verification in Chromium at 360×640', () => {
     const page = await context.newPage();
     await page.goto(`${baseUrl}/map/`);
     await page.waitForFunction(() => /共 \d+ 个项目/.test(document.getElementById('map-count')?.textContent ?? ''));
+    // The filters wait behind one button.
+    expect(await page.locator('#f-year').isVisible()).toBe(false);
+    await page.getByText('筛选：', { exact: false }).click();
     const township = await page.locator('#f-township option').nth(1).getAttribute('value');
     await page.selectOption('#f-year', '');
     await page.selectOption('#f-township', township!);
@@ -70,6 +74,8 @@ describe('search, map and verification in Chromium at 360×640', () => {
 
     await page.reload();
     await page.waitForFunction((n) => document.getElementById('map-count')?.textContent === `共 ${n} 个项目`, listed);
+    // The closed button says what is chosen.
+    expect(await page.locator('#map-filter-summary').textContent()).toMatch(/^已完工.* · .+(镇|乡|街道)$/);
     expect(await page.locator('#f-year').inputValue()).toBe('');
     expect(await page.locator('#f-township').inputValue()).toBe(township);
     expect(await page.locator('#f-status').inputValue()).toBe('done');
@@ -89,6 +95,69 @@ describe('search, map and verification in Chromium at 360×640', () => {
     expect(blocked.length).toBeGreaterThan(0);
     expect(blocked.every((u) => u.startsWith('https://tiles.e2e.invalid/'))).toBe(true);
     await context.close();
+  });
+
+  it('puts the map first on a phone, with township names on it and nothing too small to tap', async () => {
+    const { context, blocked } = await newPhoneContext(browser, baseUrl);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/map/`);
+    await page.waitForFunction(() => document.getElementById('map')?.dataset.places !== undefined && document.getElementById('map')?.getAttribute('aria-busy') === 'false');
+    const map = (await page.locator('#map').boundingBox())!;
+    // The map fills the first screen under the site's header, the sample banner and one line with
+    // the title and the 筛选 button.
+    expect(map.y).toBeLessThan(300);
+    expect(map.y + map.height).toBeGreaterThan(640);
+    const inFirstScreen = async (selector: string) =>
+      (await page.locator(selector).evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.top >= 0 && r.bottom <= 640))).length;
+    expect(await inFirstScreen('.place-t span')).toBeGreaterThan(2);
+    expect(await inFirstScreen('.pm, .pc')).toBeGreaterThan(0);
+    // Place names are drawn from the site's own data: nothing else was fetched for them.
+    expect(blocked.every((u) => u.startsWith('https://tiles.e2e.invalid/'))).toBe(true);
+    // axeViolations includes WCAG 2.2 AA, whose target-size rule wants 24 × 24 px.
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  /**
+   * Chromium here has no voices (no speech engine is installed on the test machine), so the page is
+   * given a stand-in speechSynthesis with or without a zh-CN voice that records what it is asked to say.
+   */
+  const speech = (voices: Array<{ name: string; lang: string }>) => `(() => {
+    const spoken = [];
+    window.__spoken = spoken;
+    window.SpeechSynthesisUtterance = class extends EventTarget { constructor(text) { super(); this.text = text; } };
+    Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: {
+      getVoices: () => ${JSON.stringify(voices)},
+      speak: (u) => { spoken.push({ text: u.text, lang: u.lang }); setTimeout(() => u.dispatchEvent(new Event('end')), 300); },
+      cancel: () => {},
+      addEventListener: () => {},
+    } });
+  })()`;
+
+  it('reads a village’s printed summary aloud where a Chinese voice exists (听一听), and hides the button where none does', async () => {
+    const village = readdirSync(join(currentSiteDir(), 'villages')).filter((c) => /^\d{12}$/.test(c)).sort()[0]!;
+    const { context } = await newPhoneContext(browser, baseUrl);
+    await context.addInitScript(speech([{ name: '普通话（测试）', lang: 'zh-CN' }]));
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/villages/${village}/`);
+    const button = page.getByRole('button', { name: '听一听' });
+    await button.waitFor();
+    const summary = (await page.locator('#summary').textContent())!.trim();
+    expect(summary).toMatch(/^.+\d{4}年(有\d+个项目|没有安排)/);
+    await button.click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __spoken: Array<{ text: string; lang: string }> }).__spoken)).toEqual([{ text: summary, lang: 'zh-CN' }]);
+    expect(await page.getByRole('button', { name: '停止朗读' }).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => button.isVisible(), { timeout: 5_000 }).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+
+    const { context: silent } = await newPhoneContext(browser, baseUrl);
+    await silent.addInitScript(speech([{ name: 'English', lang: 'en-US' }]));
+    const plain = await silent.newPage();
+    await plain.goto(`${baseUrl}/villages/${village}/`);
+    await plain.waitForLoadState('load');
+    expect(await plain.locator('[data-read-aloud]').isHidden()).toBe(true);
+    expect((await plain.locator('#summary').textContent())!.trim()).toBe(summary);
+    await Promise.all([context.close(), silent.close()]);
   });
 
   it('verifies a real code from a QR link and rejects a wrong one', async () => {
