@@ -139,7 +139,7 @@ describe('questions without JavaScript in Chromium', () => {
   it('refuses an expired challenge with a plain message and writes nothing', async () => {
     const { context } = await newPhoneContext(browser, baseUrl, { javaScriptEnabled: false });
     const before = await counts();
-    const old = `${Date.now() - 31 * 60_000}.${'c3'.repeat(16)}`;
+    const old = `${Date.now() - 31 * 60_000}.${'c3'.repeat(16)}.${'0'.repeat(16)}`;
     const res = await context.request.post(`${baseUrl}/feedback/send/`, {
       form: { subjectType: 'project', subjectRef: project.code, kind: 'question', body: '这个项目什么时候验收？', check: old, answer: String(sumQuestion(old).answer) },
     });

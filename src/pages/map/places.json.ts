@@ -10,5 +10,5 @@ import { mapPlaces } from '../../map/places.ts';
 
 export const GET: APIRoute = async () => {
   const data = await portalData();
-  return new Response(JSON.stringify(mapPlaces(data)), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+  return new Response(JSON.stringify({ isSample: data.isSample, ...mapPlaces(data) }), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
 };
