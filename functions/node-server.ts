@@ -18,6 +18,7 @@ import type { Logger } from './logger.ts';
 import { nodeDraftPosters, nodePosterFiles } from './node-posters.ts';
 import { nodeStaticSite, preparingPage } from './node-static.ts';
 import { posterRedirects } from './poster-redirects.ts';
+import { nodeShareCards } from './node-share-cards.ts';
 import { nodeFileDeps } from './storage/node-files.ts';
 import { createUploadThread } from './upload-thread.ts';
 
@@ -67,7 +68,8 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
   const siteDir = options.siteDir ?? (() => defaultDir);
   const site = nodeStaticSite(siteDir);
   const redirects = posterRedirects(posters ? () => posters.manifest() : () => loadSitePosterManifest(join(siteDir(), 'posters')));
-  const served = posters ? every(nodePosterFiles(posters), site, redirects) : every(site, redirects);
+  const cards = nodeShareCards(async () => (options.posters ? (typeof options.posters.settings === 'function' ? await options.posters.settings() : options.posters.settings).siteUrl : config.SITE_URL));
+  const served = posters ? every(nodePosterFiles(posters), site, cards, redirects) : every(site, cards, redirects);
   const staticSite = options.preparing ? every(preparingPage(options.preparing), served) : served;
   const uploads =
     options.uploadThread === false || /:memory:|mode=memory/.test(config.DATABASE_URL)

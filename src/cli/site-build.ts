@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { MANIFEST_FILE, manifestFiles, readPosterManifest, type PosterManifest } from '../posters/manifest.ts';
 import { precompressFolder, type PrecompressResult } from './precompress.ts';
 import { describeResult, generateSitePostersFromEnv, loadPosterConfig } from './posters.ts';
+import { drawSiteShareCards } from './share-cards.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -108,6 +109,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // Astro copies public/ into the site, poster folder included: what the manifest does not name
   // (another database's posters, say the sample's from a first look) must not be published with it.
   prunePosters(join(nextDir, 'client', 'posters'), readPosterManifest(posterDir));
+  // A build that draws its posters serves them as files (static hosting, the Worker): the share
+  // cards too. The Node server draws cards when asked.
+  if (posterMode === 'render') {
+    const cards = await drawSiteShareCards(options.env, join(nextDir, 'client'));
+    if (options.verbose !== false) console.log(`发到村民群图片：${cards.cards} 张，用时 ${(cards.ms / 1000).toFixed(1)} 秒`);
+  }
   writeFileSync(join(nextDir, BUILD_SOURCE_FILE), JSON.stringify({ database: databaseFingerprint(options.env.DATABASE_URL ?? ''), builtAt: new Date().toISOString() }));
   const precompressed = options.precompress ? await precompressFolder(join(nextDir, 'client')) : undefined;
   rmSync(oldDir, { recursive: true, force: true });

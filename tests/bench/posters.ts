@@ -1,7 +1,7 @@
 /**
  * `npm run bench:posters`: poster rendering against headless Chromium rendering the same poster as
  * HTML (same fonts, same positions), warm, in the same run; then a whole county from scratch on all
- * cores and an incremental run with nothing changed. Flags: `--all-years` (every published year in
+ * cores and an incremental run with nothing changed; and the share card (发到村民群) beside them. Flags: `--all-years` (every published year in
  * the full run, not only the latest), `--samples <n>` (posters timed per method, default 20).
  *
  * Targets (issue 5): PDF ≤ 150 ms and PNG (A4, 150 dpi) ≤ 350 ms median per poster, each ≥ 5× faster
@@ -20,6 +20,8 @@ import { generatePosters } from '../../src/posters/generate.ts';
 import { layoutPoster, posterCharacters, type PosterPage } from '../../src/posters/layout.ts';
 import { buildPosterModel, type PosterSettings } from '../../src/posters/model.ts';
 import { renderPdf, renderPng } from '../../src/posters/render.ts';
+import { buildShareCardModel } from '../../src/posters/card-model.ts';
+import { drawShareCard, shareCardSvg } from '../../src/posters/card.ts';
 
 const args = process.argv.slice(2);
 const samples = Number(args[args.indexOf('--samples') + 1]) || 20;
@@ -120,6 +122,21 @@ try {
   };
   row('PDF A4 median per poster', pdfTimes, chromePdf, 150);
   row('PNG A4 150 dpi median per poster', pngTimes, chromePng, 350);
+
+  // The share card (发到村民群, 1080 × 1440): satori lays it out (fonts cut per card), sharp rasterises.
+  const cards = chosen.map((d) => buildShareCardModel(d, settings.siteUrl));
+  for (const m of cards.slice(0, 2)) await drawShareCard(m);
+  const svgTimes: number[] = [];
+  const cardTimes: number[] = [];
+  for (const m of cards) {
+    let t = performance.now();
+    await shareCardSvg(m);
+    svgTimes.push(performance.now() - t);
+    t = performance.now();
+    await drawShareCard(m);
+    cardTimes.push(performance.now() - t);
+  }
+  console.log(`share card PNG 1080 × 1440 median per card: ${ms(median(cardTimes))} (of which satori with its font cut ${ms(median(svgTimes))}); the poster PNG above: ${ms(median(pngTimes))}`);
 
   const outDir = join(dir, 'posters');
   const runYears = allYears ? years : [latest];

@@ -11,6 +11,7 @@ import { openDatabase, type OpenDatabase } from '../../db/client.ts';
 import { loadPublishedYear } from '../../src/data/disclosures.ts';
 import { PROJECT_ROOT } from '../../src/cli/site-build.ts';
 import { renderDraftPoster } from '../../src/posters/draft.ts';
+import { villageDisplayName } from '../../src/posters/title.ts';
 import { readPosterManifest, type VillagePosterEntry } from '../../src/posters/manifest.ts';
 import { buildPosterModel, type PosterModel } from '../../src/posters/model.ts';
 import { POSTER_SETTINGS, villageContent } from '../support/poster-fixtures.ts';
@@ -112,6 +113,23 @@ describe('posters as printed and photographed', () => {
       expect(run('zbarimg', ['-q', '--raw', `${prefix}.png`]).trim()).toBe(url);
     }
   });
+
+  it('发到村民群 on the village page opens the share card: a PNG with the village and its total, whose QR code leads to the village page', async () => {
+    const html = await (await fetch(`${baseUrl}/villages/${entry.villageCode}/`)).text();
+    const href = /<a class="share-card-link" href="([^"]+)">发到村民群<\/a>/.exec(html)?.[1];
+    expect(href).toMatch(new RegExp(`^/share/villages/${entry.villageCode}/\\d{4}\\.png$`));
+    const res = await fetch(`${baseUrl}${href}`);
+    expect([res.status, res.headers.get('content-type')]).toEqual([200, 'image/png']);
+    const card = join(outDir, 'share-card.png');
+    writeFileSync(card, new Uint8Array(await res.arrayBuffer()));
+    expect(run('zbarimg', ['-q', '--raw', card]).trim()).toBe(`${settings.siteUrl}/villages/${entry.villageCode}/`);
+    const text = squash(run('tesseract', [card, '-', '-l', 'chi_sim']));
+    expect(text).toContain(villageDisplayName(entry.villageName));
+    expect(text).toMatch(/批复资金[\d,]+\.\d\d万元/);
+    // Asked again with what it was given: unchanged, nothing to send.
+    const again = await fetch(`${baseUrl}${href}`, { headers: { 'if-none-match': res.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+  }, 60_000);
 
   it('the PDF text is selectable: the village name and every amount', () => {
     const text = squash(run('pdftotext', [file(entry.a4Pdf), '-']));

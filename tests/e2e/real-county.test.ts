@@ -196,6 +196,9 @@ describe('a real county from its own files', () => {
     expect(text).not.toContain('样张');
     const qr = execFileSync('zbarimg', ['--quiet', '--raw', file(entry!.png[0]!)], { encoding: 'utf8' }).trim();
     expect(qr).toBe(`${SITE_URL}/villages/${villages[0]!.code}/2025/v${entry!.version}/`);
+    // The build that draws posters (static hosting, the Worker) also draws the 发到村民群 card.
+    const card = join(siteDir, 'share', 'villages', villages[0]!.code, '2025.png');
+    expect(execFileSync('zbarimg', ['--quiet', '--raw', card], { encoding: 'utf8' }).trim()).toBe(`${SITE_URL}/villages/${villages[0]!.code}/`);
   });
 
   it('answers 查直补 for a household of the uploaded roster, and only with the right ID tail', async () => {

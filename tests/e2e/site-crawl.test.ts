@@ -2,8 +2,9 @@
  * A reader's crawl of the whole sample site as the e2e server serves it: every page reached by
  * following links from /, and every address those pages link to, must answer (2xx, or a redirect
  * that ends in 2xx), the question-form pages included: reading is never throttled. Poster files
- * are drawn when first asked for (about a second each), so the crawl checks that each poster link
- * is one the poster server has planned (its manifest) and fetches a few of them for real.
+ * and share cards are drawn when first asked for (about a second and half a second each), so the
+ * crawl checks that each poster link is one the poster server has planned (its manifest), and
+ * fetches a few posters and share cards for real.
  */
 import { describe, expect, inject, it } from 'vitest';
 import { manifestFiles, readPosterManifest } from '../../src/posters/manifest.ts';
@@ -18,6 +19,7 @@ describe('a crawl of every page', () => {
     const queue: Array<{ path: string; from: string }> = [{ path: '/', from: '(start)' }];
     const broken: string[] = [];
     const posterLinks: string[] = [];
+    const cardLinks: string[] = [];
     let pages = 0;
     let fetched = 0;
     const visit = async ({ path, from }: { path: string; from: string }) => {
@@ -38,6 +40,7 @@ describe('a crawl of every page', () => {
         if (seen.has(href) || href.startsWith('/api/')) continue;
         seen.add(href);
         if (href.startsWith('/posters/') && href !== '/posters/manifest.json') posterLinks.push(href);
+        else if (href.startsWith('/share/')) cardLinks.push(href);
         else queue.push({ path: href, from: path });
       }
     };
@@ -49,8 +52,8 @@ describe('a crawl of every page', () => {
     expect([...seen].filter((p) => p.startsWith('/feedback/send/?')).length).toBeGreaterThan(100);
     const unplanned = posterLinks.filter((p) => !planned.has(p.replace(/^\/posters\//, '')));
     expect(unplanned).toEqual([]);
-    for (const p of posterLinks.slice(0, 3)) expect((await fetch(`${baseUrl}${p}`, { method: 'HEAD' })).status, p).toBe(200);
+    for (const p of [...posterLinks.slice(0, 3), ...cardLinks.slice(0, 3)]) expect((await fetch(`${baseUrl}${p}`, { method: 'HEAD' })).status, p).toBe(200);
+    expect(cardLinks.length).toBeGreaterThan(100);
     expect(fetched).toBeGreaterThan(pages);
-    console.info(`crawl: ${pages} pages, ${fetched} addresses fetched, ${posterLinks.length} poster links planned`);
   }, 900_000);
 });
