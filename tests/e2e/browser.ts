@@ -19,6 +19,8 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Voices from speech-dispatcher (espeak-ng's Mandarin among them) for 听一听, as a desktop has.
+      '--enable-speech-dispatcher',
     ],
   });
 }

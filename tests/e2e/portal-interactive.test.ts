@@ -160,6 +160,33 @@ describe('search, map and verification in Chromium at 360×640', () => {
     await Promise.all([context.close(), silent.close()]);
   });
 
+  it('听一听 asks the browser’s own Mandarin voice (espeak-ng through speech-dispatcher here) to read the printed summary', async () => {
+    const village = readdirSync(join(currentSiteDir(), 'villages')).filter((c) => /^\d{12}$/.test(c)).sort()[0]!;
+    const { context } = await newPhoneContext(browser, baseUrl);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/villages/${village}/`);
+    const button = page.getByRole('button', { name: '听一听' });
+    // Voices arrive a moment after the page (voiceschanged).
+    await expect.poll(() => button.isVisible(), { timeout: 15_000 }).toBe(true);
+    // Record what is handed to the real engine, then let it speak.
+    await page.evaluate(() => {
+      const spoken: Array<{ text: string; voice: string }> = [];
+      (window as unknown as { __spoken: typeof spoken }).__spoken = spoken;
+      const speak = speechSynthesis.speak.bind(speechSynthesis);
+      speechSynthesis.speak = (u) => {
+        spoken.push({ text: u.text, voice: u.voice?.lang ?? '' });
+        speak(u);
+      };
+    });
+    await button.click();
+    const summary = (await page.locator('#summary').textContent())!.trim();
+    const spoken = await page.evaluate(() => (window as unknown as { __spoken: Array<{ text: string; voice: string }> }).__spoken);
+    expect(spoken).toHaveLength(1);
+    expect(spoken[0]!.text).toBe(summary);
+    expect(spoken[0]!.voice).toMatch(/^(zh|cmn)/i);
+    await context.close();
+  });
+
   it('verifies a real code from a QR link and rejects a wrong one', async () => {
     const { context, blocked } = await newPhoneContext(browser, baseUrl);
     const page = await context.newPage();
