@@ -8,7 +8,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { listDisclosureVersions } from '../src/data/disclosures.ts';
-import type { PublishedDisclosure, VillageDisclosureContent } from '../src/domain/disclosure/disclosure-content.ts';
+import { sha256Hex, type PublishedDisclosure, type VillageDisclosureContent } from '../src/domain/disclosure/disclosure-content.ts';
 import { buildShareCardModel } from '../src/posters/card-model.ts';
 import { drawShareCard } from '../src/posters/card.ts';
 import type { AppEnv } from './app-env.ts';
@@ -41,7 +41,8 @@ export function nodeShareCards(siteUrl: () => Promise<string> | string): Middlew
     if (!d) return next();
     const url = await siteUrl();
     const key = `${d.contentHash}|${url}`;
-    const etag = `"${d.contentHash.slice(0, 16)}-${url.length}"`;
+    // What the card shows: the version's content and the address its QR code prints.
+    const etag = `"${d.contentHash.slice(0, 16)}-${(await sha256Hex(url)).slice(0, 8)}"`;
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag });
     const png = kept.get(key) ?? (await draw(key, d, url));
     c.header('Content-Type', 'image/png');
