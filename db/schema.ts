@@ -636,3 +636,56 @@ export const siteSecrets = sqliteTable('site_secrets', {
   value: text('value').notNull(),
   createdAt: text('created_at').notNull(),
 });
+
+/**
+ * The county's own figures for a year's 绩效自评表 (src/domain/ledger/self-evaluation.ts): per line
+ * the 年度指标值 (target), the 分值 (weight) and the 偏差原因 note; the 效益 lines, which the ledger
+ * cannot measure, with what the office entered. One row per year, the lines as checked JSON, so a
+ * change of the table's shape needs no migration. Internal: never published or exported.
+ */
+export const selfEvaluationTargets = sqliteTable('self_evaluation_targets', {
+  year: integer('year').primaryKey(),
+  linesJson: text('lines_json').notNull(),
+  updatedAt: text('updated_at').notNull(),
+  updatedBy: text('updated_by').notNull(),
+});
+
+/**
+ * 满意度问卷 answered on a village page: one row per phone per year (`device_key` is an HMAC of a
+ * random id the phone keeps, never an address or a phone number). Internal: only the counts per
+ * village feed the 绩效自评表.
+ */
+export const satisfactionResponses = sqliteTable(
+  'satisfaction_responses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    year: integer('year').notNull(),
+    villageCode: text('village_code')
+      .notNull()
+      .references(() => divisions.code),
+    deviceKey: text('device_key').notNull(),
+    /** Answers as JSON {"<question key>": "<choice key>"}. */
+    answersJson: text('answers_json').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('satisfaction_responses_device_year_idx').on(t.year, t.deviceKey), index('satisfaction_responses_village_idx').on(t.year, t.villageCode)],
+);
+
+/** 满意度 results of paper questionnaires, uploaded per village and year (the last upload wins). */
+export const satisfactionPaperResults = sqliteTable(
+  'satisfaction_paper_results',
+  {
+    year: integer('year').notNull(),
+    villageCode: text('village_code')
+      .notNull()
+      .references(() => divisions.code),
+    respondents: integer('respondents').notNull(),
+    satisfied: integer('satisfied').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.year, t.villageCode] }),
+    check('satisfaction_paper_counts', sql`${t.respondents} >= 0 AND ${t.satisfied} >= 0 AND ${t.satisfied} <= ${t.respondents}`),
+  ],
+);

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.ts';
 import type { Config } from '../src/config.ts';
 import type { Actor } from '../src/domain/access/access.ts';
 import type { DraftPosterRenderer } from '../src/posters/draft.ts';
+import type { ReportPdfRenderer } from '../src/posters/report-pdf.ts';
 import type { Logger } from './logger.ts';
 import type { UploadRunner } from './routes/upload-run.ts';
 import type { FileDeps } from './storage/file-storage.ts';
@@ -47,6 +48,11 @@ export interface AppDeps {
    * without it `GET /api/v1/villages/{code}/draft-poster.*` answers 501.
    */
   draftPosters?: DraftPosterRenderer | undefined;
+  /**
+   * Draws office reports (the 绩效自评表) as PDF with the posters' fonts (src/posters/report-pdf.ts).
+   * Only the Node entry passes it: without it the PDF routes answer 501 (the XLSX works everywhere).
+   */
+  reportPdf?: ReportPdfRenderer | undefined;
   /**
    * Reads, checks and writes an upload (functions/routes/upload-run.ts). Default: on the request's
    * thread. The Node entry passes a worker thread with its own connection (functions/upload-worker.ts).

@@ -10,6 +10,7 @@ import type { MiddlewareHandler } from 'hono';
 import { drawDraftPoster, type DraftPosterRenderer, type DraftPosterResult } from '../src/posters/draft.ts';
 import { releaseOriginalFonts } from '../src/posters/fonts.ts';
 import { MANIFEST_FILE } from '../src/posters/manifest.ts';
+import { renderReportPdf, type ReportPdfRenderer } from '../src/posters/report-pdf.ts';
 import type { PosterSettings } from '../src/posters/model.ts';
 import type { PosterOnDemand } from '../src/posters/on-demand.ts';
 import type { AppEnv } from './app-env.ts';
@@ -54,5 +55,26 @@ export function nodeDraftPosters(settings: PosterSettings | (() => Promise<Poste
         idle.unref();
       });
     return run as Promise<DraftPosterResult>;
+  };
+}
+
+/**
+ * Office reports (the 绩效自评表) as PDF, drawn one at a time like the draft posters (staff-only
+ * and rare), and the 17 MB original fonts dropped again after a minute without one.
+ */
+export function nodeReportPdf(options: { idleMs?: number } = {}): ReportPdfRenderer {
+  let queue: Promise<unknown> = Promise.resolve();
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  return (doc) => {
+    clearTimeout(idle);
+    const run = queue.then(() => renderReportPdf(doc));
+    queue = run
+      .catch(() => undefined)
+      .then(() => {
+        clearTimeout(idle);
+        idle = setTimeout(releaseOriginalFonts, options.idleMs ?? 60_000);
+        idle.unref();
+      });
+    return run;
   };
 }

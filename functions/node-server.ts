@@ -15,7 +15,7 @@ import { createPosterOnDemand, type PosterOnDemand } from '../src/posters/on-dem
 import { createApp } from './app.ts';
 import type { AppDeps } from './app-env.ts';
 import type { Logger } from './logger.ts';
-import { nodeDraftPosters, nodePosterFiles } from './node-posters.ts';
+import { nodeDraftPosters, nodePosterFiles, nodeReportPdf } from './node-posters.ts';
 import { nodeStaticSite, preparingPage } from './node-static.ts';
 import { posterRedirects } from './poster-redirects.ts';
 import { nodeShareCards } from './node-share-cards.ts';
@@ -87,6 +87,7 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
     onPublished: options.onPublished,
     fetch: options.fetch,
     files: nodeFileDeps(config),
+    reportPdf: nodeReportPdf(),
     // 草稿 previews with the poster settings when given, else the county's settings as stored when drawn.
     draftPosters: nodeDraftPosters(options.posters?.settings ?? (async () => posterSettingsFor(await loadCountySettings(db, config), config.SITE_URL))),
   });

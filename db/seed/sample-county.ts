@@ -1079,9 +1079,51 @@ export async function seedSampleCounty(db: Database, options: { seed?: number } 
     ...inserts(db, t.householdPayments, data.householdPayments),
     ...inserts(db, t.trainings, data.trainings),
   ];
+  statements.push(...inserts(db, t.selfEvaluationTargets, [sampleSelfEvaluationTargets()]));
+  statements.push(...inserts(db, t.satisfactionPaperResults, samplePaperSatisfaction(data.resettlementVillages.map((v) => v.villageCode), options.seed ?? SAMPLE_DEFAULT_SEED)));
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);
   return data.summary;
+}
+
+/**
+ * The sample's 2022 targets (年度指标值) and 效益 lines for its 绩效自评表: invented for the
+ * sample (示例数据), in the spirit of such tables; the office of a real county enters its own on
+ * the staff page. The counts' targets are the report's planned figures.
+ */
+function sampleSelfEvaluationTargets(): Insert<typeof t.selfEvaluationTargets> {
+  const { counts } = SAMPLE_SELF_EVALUATION_2022;
+  const ge = (value: number) => ({ op: '>=' as const, value });
+  const measured: Array<[string, { op: '>=' | '<=' | '='; value: number }, number]> = [
+    ['directSubsidyBeneficiaries', ge(counts.directSubsidyBeneficiaries), 5],
+    ['beautifulHomeProjects', ge(counts.beautifulHomeProjects), 5],
+    ['productionInfrastructureProjects', ge(counts.productionInfrastructureProjects), 5],
+    ['traineeCount', ge(counts.traineeCount), 5],
+    ['acceptancePassRate', { op: '=', value: 100 }, 5],
+    ['trainingPassRate', ge(95), 5],
+    ['onTimeSubsidyRate', { op: '=', value: 100 }, 4],
+    ['implementationRate', ge(90), 4],
+    ['disbursementRate', ge(90), 4],
+    ['subsidyStandardRate', { op: '=', value: 100 }, 4],
+    ['budgetControlRate', { op: '=', value: 100 }, 4],
+    ['satisfaction', ge(90), 10],
+  ];
+  const lines = [
+    ...measured.map(([key, target, weight]) => ({ key, target, weight, note: '' })),
+    { key: 'budgetExecution', target: null, weight: 10, note: '' },
+    { key: 'benefit-1', category: '社会效益指标', name: '库区和移民安置区生产生活条件', targetText: '明显改善', actualText: '明显改善', score: 15, weight: 15, note: '' },
+    { key: 'benefit-2', category: '可持续影响指标', name: '后期扶持项目长期发挥作用', targetText: '长期', actualText: '已建项目均由村管护', score: 15, weight: 15, note: '' },
+  ];
+  return { year: SAMPLE_SELF_EVALUATION_2022.year, linesJson: JSON.stringify(lines), updatedAt: `${SAMPLE_DATA_AS_OF}T00:00:00.000Z`, updatedBy: '示例数据' };
+}
+
+/** Paper questionnaire results of 2022 for every resettlement village (示例数据). */
+function samplePaperSatisfaction(villageCodes: readonly string[], seed: number): Insert<typeof t.satisfactionPaperResults>[] {
+  const random = new Random(seed + 2022);
+  return villageCodes.map((villageCode) => {
+    const respondents = random.int(15, 40);
+    return { year: 2022, villageCode, respondents, satisfied: respondents - random.int(0, 3), updatedAt: `${SAMPLE_DATA_AS_OF}T00:00:00.000Z`, updatedBy: '示例数据' };
+  });
 }
 
 /** Whether a point lies inside the county outline shipped with the sample data. */

@@ -17,6 +17,7 @@ import { registerDraftPosterRoutes } from './draft-poster.ts';
 import { registerMeRoutes } from './me.ts';
 import { registerProjectRoutes } from './projects.ts';
 import { registerPublishRoutes } from './publish.ts';
+import { registerSelfEvaluationRoutes } from './self-evaluation.ts';
 import { registerTemplateRoutes } from './templates.ts';
 import { registerUploadRoutes } from './uploads.ts';
 
@@ -52,7 +53,7 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
 
   const throttle = new FailureThrottle(options.authFailureLimit ?? 20);
   const wall = requireToken(throttle);
-  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*', '/county', '/county/*']) api.use(path, wall);
+  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*', '/county', '/county/*', '/self-evaluation/*']) api.use(path, wall);
 
   registerMeRoutes(api);
   registerUploadRoutes(api);
@@ -61,5 +62,6 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
   registerDraftPosterRoutes(api);
   registerAuditRoutes(api);
   registerCountyRoutes(api);
+  registerSelfEvaluationRoutes(api);
   return api;
 }
