@@ -115,6 +115,9 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
         expect: only(['county']),
       },
       { name: 'DELETE /county/outline', method: 'DELETE', path: '/api/v1/county/outline', expect: only(['county']) },
+      // 台账 export: the county and the inspector for the county or any township, a township for its own, no village.
+      { name: 'GET /ledger-books/<year>.xlsx', method: 'GET', path: '/api/v1/ledger-books/2025.xlsx', expect: only(['county', 'townshipA', 'townshipB', 'inspector']) },
+      { name: 'GET /ledger-books/<year>.xlsx?township=<A>', method: 'GET', path: `/api/v1/ledger-books/2025.xlsx?township=${TOWNSHIP_A}`, expect: only(['county', 'townshipA', 'inspector']) },
     ];
 
     const send = (row: Row, who: Who, headers: Record<string, string>) => {
@@ -131,7 +134,8 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
       it.each(WHO.map((who) => [who, row.expect[who]] as const))('%s gets %i', async (who, status) => {
         await row.prepare?.(who);
         const res = await send(row, who, auth(tokens[who]));
-        const body = (await res.json()) as { code?: string; requestId?: string };
+        // A download (the 台账 XLSX) answers a file; every refusal is the JSON error.
+        const body = (res.headers.get('content-type')?.includes('json') ? await res.json() : {}) as { code?: string; requestId?: string };
         expect(res.status, JSON.stringify(body)).toBe(status);
         if (status !== 200) {
           expect(typeof body.code).toBe('string');
