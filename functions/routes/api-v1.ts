@@ -14,6 +14,7 @@ import { registerPostingProofDocs } from './posting-proof.ts';
 import { registerPublicFeedbackDocs } from './public-feedback.ts';
 import { registerPublicLookupDocs } from './public-lookup.ts';
 import { registerDraftPosterRoutes } from './draft-poster.ts';
+import { registerGapRoutes } from './gaps.ts';
 import { registerLedgerBookRoutes } from './ledger-books.ts';
 import { registerMeRoutes } from './me.ts';
 import { registerProjectRoutes } from './projects.ts';
@@ -54,7 +55,7 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
 
   const throttle = new FailureThrottle(options.authFailureLimit ?? 20);
   const wall = requireToken(throttle);
-  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*', '/county', '/county/*', '/self-evaluation/*', '/ledger-books/*']) api.use(path, wall);
+  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*', '/county', '/county/*', '/self-evaluation/*', '/gaps', '/gaps/*', '/ledger-books/*']) api.use(path, wall);
 
   registerMeRoutes(api);
   registerUploadRoutes(api);
@@ -64,6 +65,7 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
   registerAuditRoutes(api);
   registerCountyRoutes(api);
   registerSelfEvaluationRoutes(api);
+  registerGapRoutes(api);
   registerLedgerBookRoutes(api);
   return api;
 }

@@ -35,7 +35,7 @@ export function selfEvaluationTitle(report: SelfEvaluationReport): string {
 function subtitle(report: SelfEvaluationReport, context: SelfEvaluationFileContext): string[] {
   const lines = [
     `填报单位：${report.issuingUnit}`,
-    `数据截至：${formatChineseDate(report.evaluation.asOf)}（实际完成值按县级已审批的台账计算，截至这一天）　导出时间：${context.exportedAt.slice(0, 10)}`,
+    `数据截至：${formatChineseDate(report.evaluation.asOf)}（实际完成值按县级已审批的台账计算，截至这一天）；导出时间：${context.exportedAt.slice(0, 10)}`,
   ];
   if (report.updatedAt) lines.push(`年度指标值和分值最后修改：${report.updatedAt.slice(0, 10)}，${report.updatedBy ?? ''}`);
   else lines.push('本年还没有填写年度指标值，各项不计分，请在工作人员页面“绩效自评”里填写。');
