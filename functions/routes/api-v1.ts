@@ -20,6 +20,7 @@ import { registerMeRoutes } from './me.ts';
 import { registerProjectRoutes } from './projects.ts';
 import { registerPublishRoutes } from './publish.ts';
 import { registerSelfEvaluationRoutes } from './self-evaluation.ts';
+import { registerStaffAccountRoutes } from './staff-accounts.ts';
 import { registerTemplateRoutes } from './templates.ts';
 import { registerUploadRoutes } from './uploads.ts';
 
@@ -28,7 +29,7 @@ export const OPENAPI_INFO = {
   version: '1.0.0',
   description:
     '县、乡镇、村工作人员上传台账（项目、拨付、进度、直补、培训、指标文）、逐级审批并发布公示的接口。' +
-    '除模板、本文档和“公众”一组（查直补、提问）外，所有接口都要在请求头带 `Authorization: Bearer <令牌>`；令牌由县里用 `npm run token -- create` 发放。' +
+    '除模板、本文档和“公众”一组（查直补、提问）外，所有接口都要在请求头带 `Authorization: Bearer <令牌>`；令牌由县里在工作人员页面的“工作人员账号”里开通，或在服务器上用 `npm run token -- create` 发放。' +
     '所有错误都是同一种 JSON：`{ code, message, details?, requestId }`。',
 };
 
@@ -42,7 +43,7 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
       }
     },
   });
-  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: '县里用 npm run token -- create 发放的令牌' });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: '县里在工作人员页面（工作人员账号）或用 npm run token -- create 发放的令牌' });
 
   registerTemplateRoutes(api);
   // Mounted beside this sub-app (functions/app.ts) with their own token wall; documented here
@@ -55,7 +56,7 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
 
   const throttle = new FailureThrottle(options.authFailureLimit ?? 20);
   const wall = requireToken(throttle);
-  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*', '/county', '/county/*', '/self-evaluation/*', '/gaps', '/gaps/*', '/ledger-books/*']) api.use(path, wall);
+  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*', '/county', '/county/*', '/staff-accounts', '/staff-accounts/*', '/self-evaluation/*', '/gaps', '/gaps/*', '/ledger-books/*']) api.use(path, wall);
 
   registerMeRoutes(api);
   registerUploadRoutes(api);
@@ -66,6 +67,7 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
   registerCountyRoutes(api);
   registerSelfEvaluationRoutes(api);
   registerGapRoutes(api);
+  registerStaffAccountRoutes(api);
   registerLedgerBookRoutes(api);
   return api;
 }
