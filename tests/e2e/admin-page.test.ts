@@ -8,6 +8,9 @@
  * with a code in the middle of the year's range: a new year would become the portal's latest year
  * and change what other e2e files see on the rebuilt site, and the other files pick 2024's first or
  * last project code.
+ *
+ * Last, the county opens a township account under 工作人员账号 (issue 17 part 5), signs in with its
+ * token, and stops it again.
  */
 import { sql } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -35,6 +38,8 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
   let village: { code: string; name: string; townshipCode: string };
   /** Alert/confirm/prompt messages the page raised (it alerts when a transition fails). */
   const dialogs: string[] = [];
+  /** Whether a confirm() is answered 确定 (else every dialog is dismissed). */
+  let acceptConfirm = false;
   const projectCode = `CN2024-0100-E${process.pid}`;
   const projectName = `e2e村组道路硬化${process.pid}`;
   let headers: string[] = [];
@@ -138,7 +143,7 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
     page = await context.newPage();
     page.on('dialog', (d) => {
       dialogs.push(`${d.type()}: ${d.message()}`);
-      void d.dismiss();
+      void (acceptConfirm && d.type() === 'confirm' ? d.accept() : d.dismiss());
     });
     await page.setViewportSize(DESKTOP);
   });
@@ -377,4 +382,79 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
     await expect(visitor.locator('h1').textContent()).resolves.toContain(projectName);
     await visitor.close();
   }, 400_000);
+
+  it('lets the county open a township account under 工作人员账号: the token is shown once and kept nowhere, signs in as that township, and 停用 stops it', async () => {
+    // From a fresh sign-in as the county (the tests before leave one, but this one may run alone).
+    await page.goto(`${baseUrl}/admin/`);
+    await page.evaluate(() => sessionStorage.clear());
+    await page.reload();
+    await signIn(countyToken);
+    const accounts = region('工作人员账号');
+    expect(await accounts.isVisible()).toBe(true);
+    const [township] = await opened.db.all<{ name: string }>(sql`select name from divisions where code = ${village.townshipCode}`);
+    const name = `e2e 新乡镇${process.pid}`;
+
+    await accounts.getByLabel('角色', { exact: true }).selectOption({ label: '乡镇审核员' });
+    const scope = accounts.getByLabel('管理范围', { exact: true });
+    // Filled from /api/v1/divisions with the townships only, for this role.
+    await expect.poll(() => scope.locator(`option[value="${village.townshipCode}"]`).count(), { timeout: 30_000 }).toBe(1);
+    expect(await scope.locator('option').evaluateAll((os) => os.every((o) => /^\d{9}$/.test((o as HTMLOptionElement).value)))).toBe(true);
+    await scope.selectOption(village.townshipCode);
+    await accounts.getByLabel('姓名或用途', { exact: true }).fill(name);
+    await accounts.getByRole('button', { name: '开通账号', exact: true }).click();
+
+    const box = page.locator('#staff-token');
+    await expect.poll(() => box.isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await box.getByRole('heading').textContent()).toBe('新账号的令牌（只显示这一次）');
+    // Focus goes to the box, so a screen reader reads it next.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('staff-token-h');
+    expect(await page.locator('#staff-result').textContent()).toBe(`已开通：${name}（乡镇审核员，${township!.name}）。令牌在下面，只显示这一次。`);
+    const token = ((await box.locator('code').textContent()) ?? '').trim();
+    expect(token).toMatch(/^csq_[A-Za-z0-9_-]{43}$/);
+    expect(await box.textContent()).toContain('令牌只显示这一次。');
+    // Kept in the page only: nothing in the tab's or the site's storage has it.
+    const stored = await page.evaluate(() => JSON.stringify([{ ...sessionStorage }, { ...localStorage }]));
+    expect(stored).not.toContain(token);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(baseUrl).origin });
+    await box.getByRole('button', { name: '复制', exact: true }).click();
+    await expect.poll(() => page.locator('#staff-token-copied').textContent()).toBe('已复制。');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    // Listed as active, with a 停用 button; the county's own account has none.
+    const row = accounts.locator('#staff-list tbody tr').filter({ hasText: name });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.locator('td').allTextContents()).toEqual([name, '乡镇审核员', `${township!.name}（${village.townshipCode}）`, expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), '有效', '停用']);
+    expect(await accounts.locator('#staff-list tbody tr').filter({ hasText: `e2e staff page 县${process.pid}` }).locator('td').last().textContent()).toBe('您正在用');
+    expect(await axeViolations(page, '.staff-accounts')).toEqual([]);
+    expect(await sidewaysAtPhoneWidth()).toEqual([]);
+
+    // The new token signs in as the township, which does not see 工作人员账号.
+    await signOut();
+    await signIn(token);
+    expect(await me().textContent()).toBe(`已登录：${name}（乡镇审核员，${township!.name} ${village.townshipCode}）`);
+    expect(await region('工作人员账号').isVisible()).toBe(false);
+
+    // The county stops it (answering 确定 to the question); the token no longer signs in.
+    await signOut();
+    await signIn(countyToken);
+    const again = region('工作人员账号').locator('#staff-list tbody tr').filter({ hasText: name });
+    await expect.poll(() => again.count(), { timeout: 30_000 }).toBe(1);
+    acceptConfirm = true;
+    try {
+      await again.getByRole('button', { name: `停用 ${name}`, exact: true }).click();
+      await expect.poll(() => page.locator('#staff-list-result').textContent(), { timeout: 30_000 }).toBe(`已停用“${name}”的账号，它的令牌已经不能再用。`);
+    } finally {
+      acceptConfirm = false;
+    }
+    expect(dialogs.splice(0)).toEqual([expect.stringMatching(new RegExp(`^confirm: 停用“${name}”（乡镇审核员，`))]);
+    await expect.poll(() => again.locator('td').nth(4).textContent()).toMatch(/^已停用（\d{4}-\d{2}-\d{2}）$/);
+    const refused = await fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(refused.status).toBe(401);
+    const audited = await opened.db.all<{ action: string; actor_label: string }>(
+      sql`select action, actor_label from audit_log where action in ('token.create', 'token.revoke') and detail_json like ${`%${name}%`} order by id`,
+    );
+    expect(audited).toEqual([
+      { action: 'token.create', actor_label: `e2e staff page 县${process.pid}` },
+      { action: 'token.revoke', actor_label: `e2e staff page 县${process.pid}` },
+    ]);
+  });
 });

@@ -73,8 +73,8 @@ export function setupChecklist(c: SetupCounts): { published: boolean; next: Setu
       title: '给乡镇和村发账号',
       done: c.users.township > 0,
       status: `县 ${c.users.county} 个、乡镇 ${c.users.township} 个、村 ${c.users.village} 个、纪检审计 ${c.users.inspector} 个账号。`,
-      links: [],
-      command: 'npm run token -- create --role township --scope <9 位乡镇代码> --name <姓名或岗位>',
+      // Opened on the staff page (工作人员账号); `npm run token -- create` on the server does the same.
+      links: [{ label: '到“工作人员账号”', href: '#staff-h' }],
     },
     {
       key: 'projects',
