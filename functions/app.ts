@@ -15,6 +15,7 @@ import { publicFeedbackFormRoutes } from './routes/public-feedback-form.ts';
 import { feedbackTriageRoutes } from './routes/feedback-triage.ts';
 import { postingProofRoutes } from './routes/posting-proof.ts';
 import { publicPostingProofRoutes } from './routes/public-posting-proof.ts';
+import { publicSurveyRoutes } from './routes/public-survey.ts';
 
 export interface CreateAppOptions extends AppDeps {
   /** Serves the built static site (file system in Node, the ASSETS binding in a Worker). */
@@ -63,6 +64,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.route('/', feedbackTriageRoutes);
   app.route('/', postingProofRoutes);
   app.route('/', publicPostingProofRoutes);
+  app.route('/', publicSurveyRoutes);
 
   app.all('/api/*', (c) => {
     throw new ApiError(404, 'NOT_FOUND', `没有这个接口：${c.req.method} ${c.req.path}`);

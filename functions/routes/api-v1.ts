@@ -19,6 +19,7 @@ import { registerLedgerBookRoutes } from './ledger-books.ts';
 import { registerMeRoutes } from './me.ts';
 import { registerProjectRoutes } from './projects.ts';
 import { registerPublishRoutes } from './publish.ts';
+import { registerSatisfactionRoutes } from './satisfaction.ts';
 import { registerSelfEvaluationRoutes } from './self-evaluation.ts';
 import { registerStaffAccountRoutes } from './staff-accounts.ts';
 import { registerTemplateRoutes } from './templates.ts';
@@ -56,7 +57,7 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
 
   const throttle = new FailureThrottle(options.authFailureLimit ?? 20);
   const wall = requireToken(throttle);
-  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*', '/county', '/county/*', '/staff-accounts', '/staff-accounts/*', '/self-evaluation/*', '/gaps', '/gaps/*', '/ledger-books/*']) api.use(path, wall);
+  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*', '/county', '/county/*', '/staff-accounts', '/staff-accounts/*', '/self-evaluation/*', '/gaps', '/gaps/*', '/satisfaction/*', '/ledger-books/*']) api.use(path, wall);
 
   registerMeRoutes(api);
   registerUploadRoutes(api);
@@ -67,6 +68,7 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
   registerCountyRoutes(api);
   registerSelfEvaluationRoutes(api);
   registerGapRoutes(api);
+  registerSatisfactionRoutes(api);
   registerStaffAccountRoutes(api);
   registerLedgerBookRoutes(api);
   return api;

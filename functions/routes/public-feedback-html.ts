@@ -39,7 +39,7 @@ export type FeedbackPageInput =
   | { page: 'stopped'; title: string; message: string }
   | { page: 'no_subject'; message: string; /** What the villager wrote, shown so it is not lost. */ body: string };
 
-const FORM_STYLE = `form label:not(.choice){display:block;font-weight:700}fieldset{border:0;padding:0;margin:0 0 .5rem}legend{font-weight:700}
+export const FORM_STYLE = `form label:not(.choice){display:block;font-weight:700}fieldset{border:0;padding:0;margin:0 0 .5rem}legend{font-weight:700}
 .choice{display:flex;align-items:center;gap:.5rem;min-height:44px}.choice input{width:1.4rem;height:1.4rem}
 textarea,input[type=tel],input[type=text]{font:inherit;width:100%;max-width:30rem;box-sizing:border-box;padding:.4rem .5rem;border:2px solid #1a1a1a;border-radius:6px;min-height:48px}
 input[aria-invalid=true]{border-color:#9c1c1c;border-width:3px}.hint{display:block;color:#555;font-size:.95rem}

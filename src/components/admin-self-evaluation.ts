@@ -101,6 +101,7 @@ async function load(): Promise<void> {
   const e = body as unknown as Evaluation;
   show($('se-status'), `${esc(e.title)}，数据截至 ${esc(e.asOf)}。`);
   render(e);
+  await loadSurvey();
 }
 
 const num = (el: Element | null): number | null => {
@@ -132,6 +133,36 @@ function collect(): Line[] {
       });
     });
   return lines;
+}
+
+interface SurveyVillage { code: string; name: string; online: number; onlineSatisfied: number; paper: number; paperSatisfied: number }
+
+async function loadSurvey(): Promise<void> {
+  const { status, body } = await staffApi<Answer>(`/satisfaction/${period()}`);
+  if (status !== 200) return show($('se-survey-result'), refusal(body), true);
+  const villages = (body.villages as SurveyVillage[]) ?? [];
+  $('se-survey-rows').innerHTML = villages
+    .map(
+      (v) =>
+        `<tr data-village="${esc(v.code)}"><th scope="row">${esc(v.name)}</th><td class="num">${v.online}</td><td class="num">${v.onlineSatisfied}</td><td><input type="number" min="0" step="1" data-field="respondents" aria-label="${esc(v.name)}：纸质问卷份数" value="${v.paper || ''}" /></td><td><input type="number" min="0" step="1" data-field="satisfied" aria-label="${esc(v.name)}：纸质问卷中满意和基本满意的份数" value="${v.paper ? v.paperSatisfied : ''}" /></td></tr>`,
+    )
+    .join('');
+  $('se-survey').hidden = false;
+  const readOnly = role !== 'county';
+  $('se-survey').querySelectorAll<HTMLInputElement>('input').forEach((el) => (el.disabled = readOnly));
+  $('se-survey').querySelectorAll<HTMLElement>('[data-se-edit]').forEach((el) => (el.hidden = readOnly));
+}
+
+async function saveSurvey(event: Event): Promise<void> {
+  event.preventDefault();
+  const rows = Array.from($('se-survey-rows').querySelectorAll<HTMLElement>('tr'))
+    .map((tr) => ({ villageCode: tr.dataset.village!, respondents: num(tr.querySelector('[data-field="respondents"]')), satisfied: num(tr.querySelector('[data-field="satisfied"]')) }))
+    .filter((r) => r.respondents !== null || r.satisfied !== null)
+    .map((r) => ({ ...r, respondents: r.respondents ?? 0, satisfied: r.satisfied ?? 0 }));
+  const { status, body } = await staffApi<Answer>(`/satisfaction/${period()}/paper`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows }) });
+  if (status !== 200) return show($('se-survey-result'), refusal(body), true);
+  await load();
+  show($('se-survey-result'), `已保存 ${rows.length} 个村的纸质问卷结果，自评表的满意度已更新。`);
 }
 
 async function save(event: Event): Promise<void> {
@@ -175,12 +206,14 @@ document.addEventListener('staff-signed-in', (e) => {
   if (!$<HTMLInputElement>('se-year').value) $<HTMLInputElement>('se-year').value = String(Number(today.slice(0, 4)) - 1);
   if (!$<HTMLInputElement>('se-asof').value) $<HTMLInputElement>('se-asof').value = today;
   $('se-form').hidden = true;
+  $('se-survey').hidden = true;
 });
 $('se-load').addEventListener('submit', (e) => {
   e.preventDefault();
   void load();
 });
 $('se-form').addEventListener('submit', (e) => void save(e));
+$('se-survey').addEventListener('submit', (e) => void saveSurvey(e));
 $('se-load')
   .querySelectorAll<HTMLButtonElement>('[data-se-download]')
   .forEach((b) => b.addEventListener('click', () => void download(b.dataset.seDownload as 'xlsx' | 'pdf')));

@@ -43,3 +43,42 @@ export function readSatisfactionForm(form: Readonly<Record<string, unknown>>): {
   }
   return { ok: true, answers };
 }
+
+/** A phone's survey id: 32 hex characters the server hands out in a cookie. */
+export const SURVEY_ID_PATTERN = /^[0-9a-f]{32}$/;
+
+/**
+ * The key a phone's answers are stored under: an HMAC of its survey id with the site's key, so the
+ * database never holds the id itself (and cannot be used to follow a phone around).
+ */
+export async function surveyDeviceKey(surveyId: string, key: string): Promise<string> {
+  const hmacKey = await crypto.subtle.importKey('raw', new TextEncoder().encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, new TextEncoder().encode(`survey:${surveyId}`)));
+  return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A paper questionnaire result as entered: how many forms, how many 满意 or 基本满意. */
+export interface PaperResultInput {
+  villageCode: string;
+  respondents: number;
+  satisfied: number;
+}
+
+/** Checks paper results: known villages, whole numbers, satisfied ≤ respondents. Problems in Chinese. */
+export function checkPaperResults(rows: readonly PaperResultInput[], villages: ReadonlySet<string>): Array<{ row: number; column: string; problem: string; received: string; expected: string }> {
+  const problems: Array<{ row: number; column: string; problem: string; received: string; expected: string }> = [];
+  const seen = new Set<string>();
+  rows.forEach((r, i) => {
+    const row = i + 1;
+    if (!villages.has(r.villageCode)) problems.push({ row, column: '村', problem: '不是本县的移民村', received: r.villageCode, expected: '本县移民村的 12 位区划代码' });
+    if (seen.has(r.villageCode)) problems.push({ row, column: '村', problem: '同一个村填了两次', received: r.villageCode, expected: '每个村一行' });
+    seen.add(r.villageCode);
+    for (const [column, v] of [['问卷份数', r.respondents], ['满意和基本满意份数', r.satisfied]] as const) {
+      if (!Number.isInteger(v) || v < 0 || v > 100_000) problems.push({ row, column, problem: '应为 0 到 100000 的整数', received: String(v), expected: '整数，例如 30' });
+    }
+    if (Number.isInteger(r.respondents) && Number.isInteger(r.satisfied) && r.satisfied > r.respondents) {
+      problems.push({ row, column: '满意和基本满意份数', problem: '比问卷份数还多', received: String(r.satisfied), expected: `不超过 ${r.respondents}` });
+    }
+  });
+  return problems;
+}
