@@ -689,3 +689,57 @@ export const satisfactionPaperResults = sqliteTable(
     check('satisfaction_paper_counts', sql`${t.respondents} >= 0 AND ${t.satisfied} >= 0 AND ${t.satisfied} <= ${t.respondents}`),
   ],
 );
+
+/** 项目档案 document types (src/domain/ledger/project-documents.ts has their labels and rules). */
+export const PROJECT_DOCUMENT_TYPES = ['application', 'approval', 'contract', 'acceptance', 'settlement', 'photo', 'other'] as const;
+/** The only kinds of file a project document may be, sniffed from its bytes. */
+export const PROJECT_DOCUMENT_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+
+/**
+ * 项目档案: a project's documents (立项申请报告, 批复文件, 合同, 验收表, 结算单, 照片, 其他) in the file
+ * storage under `storage_key`. Photos are stored re-encoded or stripped of metadata, PDFs as
+ * uploaded; `byte_size` and `sha256` are those of the stored bytes (what is served). A document is
+ * on the public site only while not removed, ticked reviewed by the county (no personal data),
+ * `is_public`, and of a type the county publishes (project_document_policies). `published_at` is
+ * the first time it was public: from then on its address answers, 410 once it no longer is
+ * (`withdrawn_at`, or `removed_at` for a removed one).
+ */
+export const projectDocuments = sqliteTable(
+  'project_documents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    projectCode: text('project_code')
+      .notNull()
+      .references(() => projects.code),
+    docType: text('doc_type', { enum: PROJECT_DOCUMENT_TYPES }).notNull(),
+    title: text('title').notNull(),
+    storageKey: text('storage_key').notNull(),
+    contentType: text('content_type', { enum: PROJECT_DOCUMENT_CONTENT_TYPES }).notNull(),
+    byteSize: integer('byte_size').notNull(),
+    /** Hex sha256 of the stored bytes; its first 8 characters are in the public address. */
+    sha256: text('sha256').notNull(),
+    uploadedBy: integer('uploaded_by').references(() => users.id),
+    uploadedAt: text('uploaded_at').notNull(),
+    isPublic: integer('is_public', { mode: 'boolean' }).notNull().default(false),
+    /** The county's tick: 已核对，不含身份证号、银行卡号、手机号等个人信息. */
+    reviewedAt: text('reviewed_at'),
+    reviewedBy: integer('reviewed_by').references(() => users.id),
+    publishedAt: text('published_at'),
+    withdrawnAt: text('withdrawn_at'),
+    removedAt: text('removed_at'),
+    removedBy: integer('removed_by').references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex('project_documents_storage_key_uq').on(t.storageKey),
+    index('project_documents_project_idx').on(t.projectCode),
+    check('project_documents_size_positive', sql`${t.byteSize} > 0`),
+  ],
+);
+
+/** Per document type, whether the county publishes that type; a type without a row uses the default in code. */
+export const projectDocumentPolicies = sqliteTable('project_document_policies', {
+  docType: text('doc_type', { enum: PROJECT_DOCUMENT_TYPES }).primaryKey(),
+  isPublic: integer('is_public', { mode: 'boolean' }).notNull(),
+  updatedAt: text('updated_at').notNull(),
+  updatedBy: text('updated_by').notNull(),
+});
