@@ -1,7 +1,8 @@
 /**
- * One storage interface for uploaded files (poster photos): a local folder in Node mode
- * (local-storage.ts), an R2 bucket on Cloudflare (r2-storage.ts). Keys are relative paths such as
- * `posting-proofs/430482105205/2f1c….jpg`; only published (re-encoded) images are ever stored.
+ * One storage interface for uploaded files (poster photos, project documents): a local folder in
+ * Node mode (local-storage.ts), an R2 bucket on Cloudflare (r2-storage.ts). Keys are relative paths
+ * such as `posting-proofs/430482105205/2f1c….jpg`; photos are only ever stored re-encoded or
+ * stripped of metadata, a project's PDFs as uploaded (the county reviews them before they go public).
  */
 
 export interface StoredFile {
@@ -33,10 +34,24 @@ export class UnsupportedImageError extends Error {
   override name = 'UnsupportedImageError';
 }
 
-/** What the posting-proof routes need from the runtime (passed to createApp as `files`). */
+/** A project document's photo made publishable: same kind (JPEG or PNG), upright, no metadata. */
+export interface CleanedDocumentImage {
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+  /** `re-encoded` (sharp, Node) or `metadata-stripped` (lossless, the Worker). */
+  method: 're-encoded' | 'metadata-stripped';
+}
+
+/** Cleans a JPEG or PNG of a project document; throws UnsupportedImageError when it cannot be read. */
+export type DocumentImageCleaner = (bytes: Uint8Array, contentType: 'image/jpeg' | 'image/png') => Promise<CleanedDocumentImage>;
+
+/** What the posting-proof and project-document routes need from the runtime (passed to createApp as `files`). */
 export interface FileDeps {
   storage: FileStorage;
   reencodeImage: ImageReencoder;
+  /** Project documents' photos; without it they are stripped losslessly (functions/storage/document-image.ts). */
+  cleanDocumentImage?: DocumentImageCleaner | undefined;
 }
 
 const KEY = /^[a-z0-9-]+(?:\/[A-Za-z0-9._-]+)+$/;

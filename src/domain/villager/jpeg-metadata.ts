@@ -69,3 +69,23 @@ export function stripJpegMetadata(input: Uint8Array): StrippedJpeg {
   }
   return { bytes, width, height };
 }
+
+/**
+ * Gives a stripped JPEG back the one EXIF field that says how to turn it (Orientation, 2–8): a
+ * minimal APP1 segment holding that field alone, after SOI (and APP0 when there is one), so a
+ * photo of a document taken sideways is still shown upright. 1 (or anything else) adds nothing.
+ */
+export function withJpegOrientation(jpeg: Uint8Array, orientation: number): Uint8Array {
+  if (!Number.isInteger(orientation) || orientation < 2 || orientation > 8) return jpeg;
+  // "Exif\0\0", a big-endian TIFF header, one IFD entry (0x0112 SHORT 1 = orientation), no next IFD.
+  const tiff = [0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, 0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, orientation, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
+  const payload = [0x45, 0x78, 0x69, 0x66, 0x00, 0x00, ...tiff];
+  const segment = new Uint8Array([0xff, 0xe1, ((payload.length + 2) >> 8) & 0xff, (payload.length + 2) & 0xff, ...payload]);
+  let at = 2;
+  if (jpeg[2] === 0xff && jpeg[3] === 0xe0) at = 4 + ((jpeg[4]! << 8) | jpeg[5]!);
+  const out = new Uint8Array(jpeg.length + segment.length);
+  out.set(jpeg.subarray(0, at), 0);
+  out.set(segment, at);
+  out.set(jpeg.subarray(at), at + segment.length);
+  return out;
+}
