@@ -10,9 +10,9 @@ import type { FileDeps } from './storage/file-storage.ts';
 
 /** What a publish produced, handed to the runtime's rebuild/deploy hook. */
 export interface PublishedEvent {
-  /** What changed on the public pages: a publish, an answer, a posting proof, or the county's settings. */
-  reason: 'publish' | 'answer' | 'posting_proof' | 'settings';
-  /** The year published (for an answer or a proof, the year it was made); null for a settings change. */
+  /** What changed on the public pages: a publish, an answer, a posting proof, the county's settings, or a project document shown or withdrawn. */
+  reason: 'publish' | 'answer' | 'posting_proof' | 'settings' | 'project_document';
+  /** The year published (for an answer or a proof, the year it was made; for a document, its project's); null for a settings change. */
   year: number | null;
   createdCount: number;
   publishedAt: string;

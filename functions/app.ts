@@ -16,6 +16,7 @@ import { feedbackTriageRoutes } from './routes/feedback-triage.ts';
 import { postingProofRoutes } from './routes/posting-proof.ts';
 import { publicPostingProofRoutes } from './routes/public-posting-proof.ts';
 import { publicSurveyRoutes } from './routes/public-survey.ts';
+import { publicProjectDocumentRoutes } from './routes/public-project-documents.ts';
 
 export interface CreateAppOptions extends AppDeps {
   /** Serves the built static site (file system in Node, the ASSETS binding in a Worker). */
@@ -65,6 +66,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.route('/', postingProofRoutes);
   app.route('/', publicPostingProofRoutes);
   app.route('/', publicSurveyRoutes);
+  app.route('/', publicProjectDocumentRoutes);
 
   app.all('/api/*', (c) => {
     throw new ApiError(404, 'NOT_FOUND', `没有这个接口：${c.req.method} ${c.req.path}`);

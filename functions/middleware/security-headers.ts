@@ -76,6 +76,14 @@ export function sitePolicy(config: TileConfig, https: boolean): string {
 /** API answers are data, never documents: nothing may load from or frame them. */
 export const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
+/**
+ * Project documents (`/files/…`: PDF, JPEG, PNG, or the page of a withdrawn one): nothing may run
+ * or load from elsewhere. Chromium shows a PDF through its own viewer, an embedded plugin with
+ * inline styles in a page it makes up, which `object-src 'none'` or a `default-src` without inline
+ * styles would block (crbug.com/271452), hence `object-src 'self'` and `style-src 'unsafe-inline'`.
+ */
+export const DOCUMENT_POLICY = "default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+
 /** The Cache-Control for a response, or null to keep the one the route set. */
 export function cacheControlFor(path: string, status: number, existing: string | null): string | null {
   // A route may always forbid storing (a page showing one household's payments, or a message and
@@ -104,7 +112,7 @@ export function securityHeaders(config: Config): MiddlewareHandler<AppEnv> {
     if (notModified) c.res = notModified;
     const res = c.res;
     const h = res.headers;
-    h.set('Content-Security-Policy', path.startsWith('/api/') ? API_POLICY : https ? policies.https : policies.http);
+    h.set('Content-Security-Policy', path.startsWith('/api/') ? API_POLICY : path.startsWith('/files/') ? DOCUMENT_POLICY : https ? policies.https : policies.http);
     h.set('X-Content-Type-Options', 'nosniff');
     h.set('X-Frame-Options', 'SAMEORIGIN');
     h.set('Referrer-Policy', 'strict-origin-when-cross-origin');

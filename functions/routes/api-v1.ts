@@ -18,6 +18,7 @@ import { registerGapRoutes } from './gaps.ts';
 import { registerLedgerBookRoutes } from './ledger-books.ts';
 import { registerMeRoutes } from './me.ts';
 import { registerProjectRoutes } from './projects.ts';
+import { registerProjectDocumentRoutes } from './project-documents.ts';
 import { registerPublishRoutes } from './publish.ts';
 import { registerSatisfactionRoutes } from './satisfaction.ts';
 import { registerSelfEvaluationRoutes } from './self-evaluation.ts';
@@ -62,6 +63,7 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
   registerMeRoutes(api);
   registerUploadRoutes(api);
   registerProjectRoutes(api);
+  registerProjectDocumentRoutes(api);
   registerPublishRoutes(api);
   registerDraftPosterRoutes(api);
   registerAuditRoutes(api);

@@ -1,7 +1,7 @@
 /**
  * Reads an upload body with a size cap (413 beyond it, before reading it all), from a raw body or
- * the `file` field of a multipart form, and turns it into rows by what the bytes are — never by
- * the file name or the declared content type.
+ * the `file` field of a multipart form (`readBodyFile` also gives its name and the form's fields),
+ * and turns it into rows by what the bytes are — never by the file name or the declared content type.
  */
 import { inflateRawSync } from 'node:zlib';
 import { ApiError } from '../api-error.ts';
@@ -18,11 +18,26 @@ const tooLarge = (max: number) =>
 
 /** The request body's bytes, at most `max` of them. */
 export async function readBodyBytes(request: Request, max: number): Promise<Uint8Array> {
+  return (await readBodyFile(request, max)).bytes;
+}
+
+/** An uploaded file: its bytes, its name when a form gave one, and the form's other text fields. */
+export interface BodyFile {
+  bytes: Uint8Array;
+  fileName: string | null;
+  fields: Record<string, string>;
+}
+
+/**
+ * The `file` field of a multipart form (with its name and the form's text fields), or the raw
+ * body (no name, no fields), at most `max` bytes; beyond it `tooLargeError(max)` (413 by default).
+ */
+export async function readBodyFile(request: Request, max: number, tooLargeError: (max: number) => ApiError = tooLarge): Promise<BodyFile> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > max + 64 * 1024) throw tooLarge(max);
+  if (Number.isFinite(declared) && declared > max + 64 * 1024) throw tooLargeError(max);
   const contentType = request.headers.get('content-type') ?? '';
   if (/^multipart\/form-data/i.test(contentType)) {
-    const raw = await readStream(request.body, max + 64 * 1024, max);
+    const raw = await readStream(request.body, max + 64 * 1024, max, tooLargeError);
     let form: FormData;
     try {
       form = await new Response(raw as Uint8Array<ArrayBuffer>, { headers: { 'content-type': contentType } }).formData();
@@ -31,13 +46,17 @@ export async function readBodyBytes(request: Request, max: number): Promise<Uint
     }
     const file = form.get('file');
     if (!file || typeof file === 'string') throw new ApiError(400, 'BAD_REQUEST', '表单里没有文件：请用字段名 file 上传文件。');
-    if (file.size > max) throw tooLarge(max);
-    return new Uint8Array(await file.arrayBuffer());
+    if (file.size > max) throw tooLargeError(max);
+    const fields: Record<string, string> = {};
+    form.forEach((value, key) => {
+      if (typeof value === 'string') fields[key] = value;
+    });
+    return { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name || null, fields };
   }
-  return readStream(request.body, max, max);
+  return { bytes: await readStream(request.body, max, max, tooLargeError), fileName: null, fields: {} };
 }
 
-async function readStream(body: ReadableStream<Uint8Array> | null, cap: number, max: number): Promise<Uint8Array> {
+async function readStream(body: ReadableStream<Uint8Array> | null, cap: number, max: number, tooLargeError: (max: number) => ApiError): Promise<Uint8Array> {
   if (!body) return new Uint8Array(0);
   const reader = body.getReader();
   const parts: Uint8Array[] = [];
@@ -48,7 +67,7 @@ async function readStream(body: ReadableStream<Uint8Array> | null, cap: number, 
     size += value.length;
     if (size > cap) {
       await reader.cancel();
-      throw tooLarge(max);
+      throw tooLargeError(max);
     }
     parts.push(value);
   }

@@ -10,6 +10,7 @@ import { mintToken } from '../../src/data/users.ts';
 import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import type { ApiTarget } from '../support/api-target.ts';
 import { approve, auth, mintAll, postJson, projectRow, seedCounty, TOWNSHIP_A, VILLAGE_A1, type Tokens } from './fixtures.ts';
+import { contractPdf } from './project-documents.case.ts';
 
 type Who = keyof Tokens;
 const WHO: readonly Who[] = ['county', 'townshipA', 'townshipB', 'villageA1', 'villageA2', 'villageB1', 'inspector'];
@@ -22,6 +23,8 @@ interface Row {
   body?: unknown;
   /** Runs before the request (e.g. creates a fresh project for a state-changing step). */
   prepare?: (who: Who) => Promise<void>;
+  /** A file sent as the raw body instead of JSON (an upload of a project document), with its type. */
+  raw?: { bytes: () => Uint8Array; contentType: string };
   expect: Record<Who, number>;
 }
 
@@ -142,10 +145,52 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
         },
         expect: only(['county']),
       },
+      // 项目档案: county, township and village within scope upload and read; only the county reviews and removes.
+      { name: 'GET /projects/<A1>/documents', method: 'GET', path: '/api/v1/projects/M-APPROVED/documents', expect: only(['county', 'townshipA', 'villageA1', 'inspector']) },
+      {
+        name: 'POST /projects/<A1>/documents (a PDF)',
+        method: 'POST',
+        path: '/api/v1/projects/M-APPROVED/documents?type=contract',
+        raw: { bytes: () => contractPdf(), contentType: 'application/pdf' },
+        expect: { ...only([]), county: 201, townshipA: 201, villageA1: 201 },
+      },
+      {
+        name: 'GET /projects/<A1>/documents/<id>/file',
+        method: 'GET',
+        path: (who) => `/api/v1/projects/M-APPROVED/documents/${documentFor[who] ?? 0}/file`,
+        prepare: async (who) => void (documentFor[who] = await uploadDocument()),
+        expect: only(['county', 'townshipA', 'villageA1', 'inspector']),
+      },
+      {
+        name: 'POST /projects/<A1>/documents/<id>/review',
+        method: 'POST',
+        path: (who) => `/api/v1/projects/M-APPROVED/documents/${documentFor[who] ?? 0}/review`,
+        prepare: async (who) => void (documentFor[who] = await uploadDocument()),
+        body: { reviewed: true, public: true },
+        expect: only(['county']),
+      },
+      {
+        name: 'DELETE /projects/<A1>/documents/<id>',
+        method: 'DELETE',
+        path: (who) => `/api/v1/projects/M-APPROVED/documents/${documentFor[who] ?? 0}`,
+        prepare: async (who) => void (documentFor[who] = await uploadDocument()),
+        expect: only(['county']),
+      },
+      { name: 'GET /county/document-types', method: 'GET', path: '/api/v1/county/document-types', expect: all(200) },
+      { name: 'PUT /county/document-types', method: 'PUT', path: '/api/v1/county/document-types', body: { public: ['approval', 'contract', 'acceptance', 'settlement', 'photo'] }, expect: only(['county']) },
     ];
+
+    /** The document each role's row acts on, uploaded by the county just before. */
+    const documentFor: Partial<Record<Who, number>> = {};
+    const uploadDocument = async () => {
+      const res = await target.request('/api/v1/projects/M-APPROVED/documents?type=contract', { method: 'POST', headers: { ...auth(tokens.county), 'content-type': 'application/pdf' }, body: contractPdf() as Uint8Array<ArrayBuffer> });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { document: { id: number } }).document.id;
+    };
 
     const send = (row: Row, who: Who, headers: Record<string, string>) => {
       const path = typeof row.path === 'function' ? row.path(who) : row.path;
+      if (row.raw) return target.request(path, { method: row.method, headers: { 'content-type': row.raw.contentType, ...headers }, body: row.raw.bytes() as Uint8Array<ArrayBuffer> });
       const body: unknown = typeof row.body === 'function' ? (row.body as () => unknown)() : row.body;
       return target.request(path, {
         method: row.method,
