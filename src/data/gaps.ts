@@ -10,6 +10,7 @@ import { disclosures, divisions, feedback, householdPayments, households, postin
 import { GAP_KINDS, gapLabels, idleVillageGaps, projectGaps, registryMismatchGaps, type GapFinding, type GapKind, type GapOptions } from '../domain/ledger/gaps.ts';
 import { addDays } from '../domain/shared/dates.ts';
 import { loadLedger } from './ledger.ts';
+import { listMissingDocuments } from './project-documents.ts';
 
 export interface GapCounts {
   code: string;
@@ -27,14 +28,8 @@ export interface GapReport {
 
 const zero = (): Record<GapKind, number> => Object.fromEntries(GAP_KINDS.map((k) => [k, 0])) as Record<GapKind, number>;
 
-/** Project documents a project should have by its stage and does not (filled by project documents, when present). */
-export type MissingDocumentsSource = (db: Database) => Promise<GapFinding[]>;
-
-/**
- * Finds every gap within `scopeCode` (a county, township or village code) as of `options.asOf`.
- * `missingDocuments` adds the 项目档案 findings when the caller has them.
- */
-export async function loadGaps(db: Database, scopeCode: string, options: GapOptions, missingDocuments?: MissingDocumentsSource): Promise<GapReport> {
+/** Finds every gap within `scopeCode` (a county, township or village code) as of `options.asOf`. */
+export async function loadGaps(db: Database, scopeCode: string, options: GapOptions): Promise<GapReport> {
   const inScope = (code: string) => code.startsWith(scopeCode);
   const [ledger, divisionRows, villages, registry, failed, current, proofs, objections, documents] = await Promise.all([
     loadLedger(db),
@@ -66,7 +61,7 @@ export async function loadGaps(db: Database, scopeCode: string, options: GapOpti
       .select({ id: feedback.id, villageCode: feedback.villageCode, receivedAt: feedback.receivedAt, body: feedback.body, status: feedback.status })
       .from(feedback)
       .where(and(eq(feedback.kind, 'objection'), isNull(feedback.answeredAt), ne(feedback.status, 'closed'))),
-    missingDocuments ? missingDocuments(db) : Promise.resolve([]),
+    listMissingDocuments(db),
   ]);
 
   const projects = ledger.projects.filter((p) => inScope(p.villageCode));
@@ -110,7 +105,10 @@ export async function loadGaps(db: Database, scopeCode: string, options: GapOpti
       link: null,
     });
   }
-  for (const d of documents) if (inScope(d.villageCode)) findings.push(d);
+  for (const d of documents) {
+    if (!inScope(d.villageCode)) continue;
+    findings.push({ kind: 'missingDocuments', ref: d.projectCode, villageCode: d.villageCode, title: `${d.year} 年 ${d.projectName}`, detail: `还缺：${d.missingLabels.join('、')}`, link: `/projects/${encodeURIComponent(d.projectCode)}/` });
+  }
 
   const names = new Map(divisionRows.map((d) => [d.code, d]));
   const townshipOf = (villageCode: string) => names.get(villageCode)?.parentCode ?? villageCode.slice(0, 9);
@@ -135,7 +133,7 @@ export async function loadGaps(db: Database, scopeCode: string, options: GapOpti
   for (const f of findings) totals[f.kind] += 1;
   return {
     options,
-    kinds: GAP_KINDS.filter((k) => k !== 'missingDocuments' || missingDocuments).map((key) => ({ key, ...labels[key], total: totals[key] })),
+    kinds: GAP_KINDS.map((key) => ({ key, ...labels[key], total: totals[key] })),
     townships: [...townships.values()]
       .sort((a, b) => a.code.localeCompare(b.code))
       .map((t) => ({ code: t.code, name: t.name, counts: t.counts, villages: [...t.villages.values()].sort((a, b) => a.code.localeCompare(b.code)) })),

@@ -62,6 +62,8 @@ export function runGapsContract(newTarget: () => Promise<ApiTarget>): void {
       expect(r.findings.filter((f) => f.kind === 'failedPayments').map((f) => f.villageCode)).toEqual([VILLAGE_B1]);
       expect(refs('registryMismatch')).toEqual([VILLAGE_B1]);
       expect(refs('idleVillages')).toEqual([VILLAGE_B1]);
+      // Approved, with no document uploaded: its application and its approval are missing.
+      expect(r.findings.filter((f) => f.kind === 'missingDocuments').map((f) => [f.ref, f.detail])).toEqual([['GAP-1', '还缺：立项申请报告、批复文件']]);
       // Staff see the household number, never the name or the account.
       const payment = r.findings.find((f) => f.kind === 'failedPayments')!;
       expect(payment.title).toContain(`${VILLAGE_B1}-0001`);
@@ -88,7 +90,7 @@ export function runGapsContract(newTarget: () => Promise<ApiTarget>): void {
       expect(b.findings.every((f) => f.villageCode.startsWith(TOWNSHIP_B))).toBe(true);
       expect(total(b, 'approvedNotStarted')).toBe(0);
       const a1 = await gaps(tokens.villageA1);
-      expect(a1.findings.map((f) => f.ref)).toEqual(['GAP-1']);
+      expect(a1.findings.map((f) => [f.kind, f.ref])).toEqual([['approvedNotStarted', 'GAP-1'], ['missingDocuments', 'GAP-1']]);
       expect(total(await gaps(tokens.inspector), 'approvedNotStarted')).toBe(1);
       expect((await target.request(`/api/v1/gaps?asOf=${asOf}`)).status).toBe(401);
     });

@@ -54,7 +54,7 @@ export function gapLabels(o: Pick<GapOptions, 'startDays' | 'paymentDays' | 'ans
     objectionsOverdue: { label: '异议逾期未答复', rule: `收到超过 ${o.answerDays} 天还没有答复的异议` },
     idleVillages: { label: '三年没有项目的移民村', rule: `${o.year - 2}–${o.year} 年没有县级批复项目的移民村` },
     registryMismatch: { label: '名册和直补人数不一致', rule: `${o.year} 年移民村名册的移民人数和直补发放人数不同` },
-    missingDocuments: { label: '项目档案缺件', rule: '按项目进度应有的档案（批复文件、合同、验收表、结算单）还没有上传' },
+    missingDocuments: { label: '项目档案缺件', rule: '按项目进度应有的档案还没有上传：申报后要有立项申请报告，批复后要有批复文件，开工后要有合同，完工后要有照片，验收后要有验收表，决算后要有结算单' },
   };
 }
 
