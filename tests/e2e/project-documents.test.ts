@@ -86,7 +86,8 @@ describe('a contract PDF on the project page once the county marks it public, in
     await row().getByLabel(REVIEW_STATEMENT).check();
     expect(await row().getByLabel('公开').isChecked()).toBe(true);
     await row().getByRole('button', { name: /^保存/ }).click();
-    await expect.poll(() => row().locator('[data-status]').textContent()).toBe('已公开');
+    // The save answers, then the list is read again, while the server starts its rebuild: not within poll's default second.
+    await expect.poll(() => row().locator('[data-status]').textContent(), { timeout: 30_000 }).toBe('已公开');
     expect((await fetch(`${baseUrl}${path}`)).status).toBe(200);
     expect(dialogs).toEqual([]);
   });
@@ -117,7 +118,7 @@ describe('a contract PDF on the project page once the county marks it public, in
 
   it('removed on the staff page: its address says 已撤下 (410) at once, and the page stops listing it after the rebuild', async () => {
     await row().getByRole('button', { name: /^删除/ }).click();
-    await expect.poll(() => row().locator('[data-status]').textContent()).toBe('已删除');
+    await expect.poll(() => row().locator('[data-status]').textContent(), { timeout: 30_000 }).toBe('已删除');
     expect(dialogs).toHaveLength(1);
     const { context } = await newPhoneContext(browser, baseUrl);
     const visitor = await context.newPage();
