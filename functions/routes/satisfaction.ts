@@ -7,7 +7,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { listPaperResults, resettlementVillageNames, savePaperResults } from '../../src/data/satisfaction.ts';
 import { loadSatisfaction } from '../../src/data/self-evaluation.ts';
-import { checkPaperResults } from '../../src/domain/villager/satisfaction.ts';
+import writeXlsxFile from 'write-excel-file/universal';
+import { XLSX_TYPE } from '../../src/data/self-evaluation-files.ts';
+import { neutraliseCell } from '../../src/domain/shared/csv-safety.ts';
+import { checkPaperResults, PAPER_TEMPLATE_HEADER, readPaperResultsTable } from '../../src/domain/villager/satisfaction.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES, readBodyBytes, readSheetCells } from './upload-body.ts';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { bearer, errorResponses } from './schemas.ts';
@@ -34,6 +38,27 @@ const putRoute = createRoute({
   security: bearer,
   request: { params: YearParam, body: { content: { 'application/json': { schema: z.object({ rows: Rows }).openapi('PaperResults') } }, required: true } },
   responses: { 200: { description: '已保存', content: { 'application/json': { schema: z.object({ saved: z.number().int() }) } } }, ...errorResponses(400, 401, 403) },
+});
+
+const fileRoute = createRoute({
+  method: 'put',
+  path: '/satisfaction/{year}/paper-file',
+  tags: ['绩效自评'],
+  summary: '上传纸质问卷结果（.xlsx 或 .csv，列：村代码、问卷份数、满意和基本满意份数；模板见 paper-template.xlsx）',
+  description: '请求体是文件本身（最大与上传文件相同）。表头在前五行之内；两个份数都空的行跳过；出错时按表格的行号列出每一处，什么也不保存。',
+  security: bearer,
+  request: { params: YearParam },
+  responses: { 200: { description: '已保存', content: { 'application/json': { schema: z.object({ saved: z.number().int() }) } } }, ...errorResponses(400, 401, 403, 413, 415) },
+});
+
+const templateRoute = createRoute({
+  method: 'get',
+  path: '/satisfaction/{year}/paper-template.xlsx',
+  tags: ['绩效自评'],
+  summary: '纸质问卷结果模板：本县每个移民村一行（已填的结果也在里面）',
+  security: bearer,
+  request: { params: YearParam },
+  responses: { 200: { description: 'Excel 文件', content: { [XLSX_TYPE]: { schema: z.string().meta({ format: 'binary' }) } } }, ...errorResponses(401, 403) },
 });
 
 export function registerSatisfactionRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -64,5 +89,45 @@ export function registerSatisfactionRoutes(app: OpenAPIHono<AppEnv>): void {
     if (problems.length > 0) throw new ApiError(400, 'VALIDATION_FAILED', `纸质问卷结果有 ${problems.length} 处要改，没有保存。`, problems);
     await savePaperResults(deps.db, { year, rows, actorId: actor.userId, actorLabel: actor.name, at: deps.clock().toISOString(), requestId: c.get('requestId') });
     return c.json({ saved: rows.length }, 200);
+  });
+
+  // The body is read raw (not through a validator): a file, checked by its bytes.
+  app.openapi(fileRoute, async (c) => {
+    const actor = c.get('actor');
+    if (actor.role !== 'county') throw new ApiError(403, 'FORBIDDEN', '只有县级管理员可以上传纸质问卷结果。');
+    const { year } = c.req.valid('param');
+    const deps = c.get('deps');
+    const cells = await readSheetCells(await readBodyBytes(c.req.raw, deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES));
+    const table = readPaperResultsTable(cells);
+    if (!table.ok) throw new ApiError(400, 'VALIDATION_FAILED', `文件有 ${table.problems.length} 处要改，没有保存。`, table.problems);
+    const problems = checkPaperResults(table.rows, new Set((await resettlementVillageNames(deps.db)).keys())).map((p) => ({ ...p, row: table.rows[p.row - 1]!.sheetRow }));
+    if (problems.length > 0) throw new ApiError(400, 'VALIDATION_FAILED', `文件有 ${problems.length} 处要改，没有保存。`, problems);
+    const rows = table.rows.map(({ villageCode, respondents, satisfied }) => ({ villageCode, respondents, satisfied }));
+    await savePaperResults(deps.db, { year, rows, actorId: actor.userId, actorLabel: actor.name, at: deps.clock().toISOString(), requestId: c.get('requestId') });
+    return c.json({ saved: rows.length }, 200);
+  });
+
+  app.openapi(templateRoute, async (c) => {
+    const { role } = c.get('actor');
+    if (role !== 'county' && role !== 'inspector') throw new ApiError(403, 'FORBIDDEN', '只有县级管理员和监督检查员可以下载问卷结果模板。');
+    const { year } = c.req.valid('param');
+    const db = c.get('deps').db;
+    const [names, paper] = await Promise.all([resettlementVillageNames(db), listPaperResults(db, year)]);
+    const byVillage = new Map(paper.map((p) => [p.villageCode, p]));
+    const text = (v: string, bold = false) => ({ value: neutraliseCell(v), type: String, ...(bold ? { fontWeight: 'bold' as const } : {}) });
+    const data = [
+      PAPER_TEMPLATE_HEADER.map((h) => text(h, true)),
+      ...[...names.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([code, name]) => {
+          const p = byVillage.get(code);
+          return [text(code), text(name), p ? { value: p.respondents, type: Number } : null, p ? { value: p.satisfied, type: Number } : null];
+        }),
+    ];
+    const blob = await writeXlsxFile(data as never, { columns: [{ width: 16 }, { width: 18 }, { width: 12 }, { width: 20 }], stickyRowsCount: 1, sheet: `${year}年纸质问卷` } as never).toBlob();
+    c.header('Content-Type', XLSX_TYPE);
+    c.header('Content-Disposition', `attachment; filename="paper-results-${year}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${year}年纸质问卷结果.xlsx`)}`);
+    c.header('Cache-Control', 'no-store');
+    return c.body(new Uint8Array(await blob.arrayBuffer()), 200) as never;
   });
 }

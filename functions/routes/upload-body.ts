@@ -134,3 +134,22 @@ export async function readUpload(kind: UploadKind, bytes: Uint8Array, examples: 
   }
   throw new ApiError(415, 'UNSUPPORTED_FILE', '不认识这种文件。');
 }
+
+/**
+ * The cells of a small sheet the staff page sends outside the upload kinds (e.g. paper
+ * questionnaire results): the first worksheet of an XLSX or a CSV (UTF-8 or GB18030), under the
+ * same zip guard; 415 for other formats, 400 for broken files, in the uploads' words.
+ */
+export async function readSheetCells(bytes: Uint8Array): Promise<unknown[][]> {
+  const sniffed = sniffFormat(bytes);
+  try {
+    if (sniffed === 'empty') throw new ApiError(400, 'EMPTY_FILE', '文件是空的。请选择填好的文件后再上传。');
+    if (sniffed === 'zip') return await xlsxRows(bytes, { inflateRaw });
+    if (sniffed === 'csv') return csvRows(decodeText(bytes).text);
+    if (sniffed === 'ole') throw new ApiError(415, 'UNSUPPORTED_FILE', '这是旧版 Excel（.xls）文件。请在 Excel 中“另存为”.xlsx 或 CSV 后再上传。');
+  } catch (e) {
+    if (e instanceof FileProblemError) throw new ApiError(e.code === 'UNSUPPORTED_FILE' ? 415 : 400, e.code, e.message, e.details);
+    throw e;
+  }
+  throw new ApiError(415, 'UNSUPPORTED_FILE', '不认识这种文件。请上传 .xlsx 或 .csv 文件。');
+}

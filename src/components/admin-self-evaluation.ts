@@ -165,6 +165,15 @@ async function saveSurvey(event: Event): Promise<void> {
   show($('se-survey-result'), `已保存 ${rows.length} 个村的纸质问卷结果，自评表的满意度已更新。`);
 }
 
+async function uploadSurvey(): Promise<void> {
+  const file = $<HTMLInputElement>('se-survey-file').files?.[0];
+  if (!file) return show($('se-survey-result'), '请先选择填好的文件。', true);
+  const { status, body } = await staffApi<Answer>(`/satisfaction/${period()}/paper-file`, { method: 'PUT', body: file });
+  if (status !== 200) return show($('se-survey-result'), refusal(body), true);
+  await load();
+  show($('se-survey-result'), `已保存 ${String(body.saved)} 个村的纸质问卷结果，自评表的满意度已更新。`);
+}
+
 async function save(event: Event): Promise<void> {
   event.preventDefault();
   const { status, body } = await staffApi<Answer>(`/self-evaluation/${period()}/lines`, {
@@ -177,24 +186,29 @@ async function save(event: Event): Promise<void> {
   show($('se-result'), '已保存。下载的表会用新的内容。');
 }
 
-async function download(format: 'xlsx' | 'pdf'): Promise<void> {
+async function downloadTable(format: 'xlsx' | 'pdf'): Promise<void> {
   show($('se-result'), format === 'pdf' ? '正在生成 PDF，大约要几秒……' : '正在生成 Excel……');
-  const res = await staffFetch(`/self-evaluation/${period()}/table.${format}?${asOfQuery()}`);
-  if (!res) return show($('se-result'), esc(NO_ANSWER), true);
+  await download(`/self-evaluation/${period()}/table.${format}?${asOfQuery()}`, `绩效自评表.${format}`, $('se-result'));
+}
+
+/** Fetches a file with the page's credentials and saves it (a link cannot carry the token). */
+async function download(path: string, fallbackName: string, out: HTMLElement): Promise<void> {
+  const res = await staffFetch(path);
+  if (!res) return show(out, esc(NO_ANSWER), true);
   if (!res.ok) {
     const body = (await res.json().catch(() => ({ message: `服务器返回 ${res.status}` }))) as Answer;
-    return show($('se-result'), refusal(body), true);
+    return show(out, refusal(body), true);
   }
   const blob = await res.blob();
   const name = /filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1];
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
-  a.download = name ? decodeURIComponent(name) : `绩效自评表.${format}`;
+  a.download = name ? decodeURIComponent(name) : fallbackName;
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-  show($('se-result'), `已下载：${esc(a.download)}`);
+  show(out, `已下载：${esc(a.download)}`);
 }
 
 document.addEventListener('staff-signed-in', (e) => {
@@ -214,9 +228,11 @@ $('se-load').addEventListener('submit', (e) => {
 });
 $('se-form').addEventListener('submit', (e) => void save(e));
 $('se-survey').addEventListener('submit', (e) => void saveSurvey(e));
+$('se-survey-upload').addEventListener('click', () => void uploadSurvey());
+$('se-survey-template').addEventListener('click', () => void download(`/satisfaction/${period()}/paper-template.xlsx`, `${$<HTMLInputElement>('se-year').value}年纸质问卷结果.xlsx`, $('se-survey-result')));
 $('se-load')
   .querySelectorAll<HTMLButtonElement>('[data-se-download]')
-  .forEach((b) => b.addEventListener('click', () => void download(b.dataset.seDownload as 'xlsx' | 'pdf')));
+  .forEach((b) => b.addEventListener('click', () => void downloadTable(b.dataset.seDownload as 'xlsx' | 'pdf')));
 $('se-benefit-add').addEventListener('click', () => {
   const n = $('se-benefits').querySelectorAll('tr').length;
   if (n >= 8) return show($('se-result'), '效益指标最多 8 行。', true);

@@ -124,6 +124,16 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
         expect: only(['county']),
       },
       { name: 'DELETE /county/outline', method: 'DELETE', path: '/api/v1/county/outline', expect: only(['county']) },
+      // 绩效自评表 and 满意度 results: the county's report on the whole county; read by the county and the inspectors, saved by the county.
+      { name: 'GET /self-evaluation/<year>', method: 'GET', path: '/api/v1/self-evaluation/2025', expect: only(['county', 'inspector']) },
+      { name: 'GET /self-evaluation/<year>/table.xlsx', method: 'GET', path: '/api/v1/self-evaluation/2025/table.xlsx', expect: only(['county', 'inspector']) },
+      { name: 'PUT /self-evaluation/<year>/lines', method: 'PUT', path: '/api/v1/self-evaluation/2025/lines', body: { lines: [] }, expect: only(['county']) },
+      { name: 'GET /satisfaction/<year>', method: 'GET', path: '/api/v1/satisfaction/2025', expect: only(['county', 'inspector']) },
+      { name: 'GET /satisfaction/<year>/paper-template.xlsx', method: 'GET', path: '/api/v1/satisfaction/2025/paper-template.xlsx', expect: only(['county', 'inspector']) },
+      { name: 'PUT /satisfaction/<year>/paper', method: 'PUT', path: '/api/v1/satisfaction/2025/paper', body: { rows: [] }, expect: only(['county']) },
+      // 缺漏和滞后: every role, each within its own scope (what it sees is checked in gaps.case.ts).
+      { name: 'GET /gaps', method: 'GET', path: '/api/v1/gaps', expect: all(200) },
+      { name: 'GET /gaps/table.xlsx', method: 'GET', path: '/api/v1/gaps/table.xlsx', expect: all(200) },
       // 台账 export: the county and the inspector for the county or any township, a township for its own, no village.
       { name: 'GET /ledger-books/<year>.xlsx', method: 'GET', path: '/api/v1/ledger-books/2025.xlsx', expect: only(['county', 'townshipA', 'townshipB', 'inspector']) },
       { name: 'GET /ledger-books/<year>.xlsx?township=<A>', method: 'GET', path: `/api/v1/ledger-books/2025.xlsx?township=${TOWNSHIP_A}`, expect: only(['county', 'townshipA', 'inspector']) },

@@ -4,6 +4,7 @@
  * results the county enters (checked, audited), and both feeding the 绩效自评表's 满意度 line.
  */
 import { eq } from 'drizzle-orm';
+import { readSheet } from 'read-excel-file/universal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
 import { shanghaiDate } from '../../src/domain/shared/dates.ts';
@@ -107,6 +108,29 @@ export function runSatisfactionContract(newTarget: () => Promise<ApiTarget>): vo
       const table = (await (await target.request(`/api/v1/self-evaluation/${year}`, { headers: auth(tokens.county) })).json()) as { rows: Array<{ key: string; actualText: string }> };
       // One online (基本满意 counts as satisfied) and 27 of 30 on paper: 28 of 31.
       expect(table.rows.find((r) => r.key === 'satisfaction')!.actualText).toBe('90.3%（31 份问卷，满意和基本满意 28 份）');
+    });
+
+    it('gives the county a template of its villages and takes the filled file back, naming each bad cell by its row', async () => {
+      const template = await target.request(`/api/v1/satisfaction/${year}/paper-template.xlsx`, { headers: auth(tokens.county) });
+      expect(template.status).toBe(200);
+      const rows = await readSheet(await template.arrayBuffer());
+      expect(rows[0]).toEqual(['村代码', '村', '问卷份数', '满意和基本满意份数']);
+      expect(rows.slice(1).map((r) => r[0])).toEqual([VILLAGE_A1, VILLAGE_A2]);
+      expect(rows.find((r) => r[0] === VILLAGE_A2)?.slice(2)).toEqual([30, 27]);
+
+      const upload = (csv: string) =>
+        target.request(`/api/v1/satisfaction/${year}/paper-file`, { method: 'PUT', headers: auth(tokens.county, { 'content-type': 'text/csv' }), body: `\uFEFF${csv}` });
+      const bad = await upload(`村代码,村,问卷份数,满意和基本满意份数\r\n${VILLAGE_A1},禄福村委会,20,很多\r\n`);
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { details: unknown[] }).details).toEqual([{ row: 2, column: '满意和基本满意份数', problem: '不是整数', received: '很多', expected: '整数，例如 30' }]);
+      const tooMany = await upload(`村代码,村,问卷份数,满意和基本满意份数\r\n${VILLAGE_A2},杨家湾居委会,,\r\n${VILLAGE_A1},禄福村委会,20,21\r\n`);
+      expect(tooMany.status).toBe(400);
+      expect(((await tooMany.json()) as { details: Array<{ row: number }> }).details.map((d) => d.row)).toEqual([3]);
+      const good = await upload(`村代码,村,问卷份数,满意和基本满意份数\r\n${VILLAGE_A1},禄福村委会,20,18\r\n`);
+      expect(good.status).toBe(200);
+      const [a1] = await target.db.select().from(schema.satisfactionPaperResults).where(eq(schema.satisfactionPaperResults.villageCode, VILLAGE_A1));
+      expect(a1).toMatchObject({ respondents: 20, satisfied: 18 });
+      expect((await target.request(`/api/v1/satisfaction/${year}/paper-file`, { method: 'PUT', headers: auth(tokens.inspector), body: 'x' })).status).toBe(403);
     });
   });
 }

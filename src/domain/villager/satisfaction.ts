@@ -82,3 +82,49 @@ export function checkPaperResults(rows: readonly PaperResultInput[], villages: R
   });
   return problems;
 }
+
+/** Column names of the paper-results sheet (the template's, and the names offices are likely to type). */
+const PAPER_COLUMNS = {
+  villageCode: ['村代码', '区划代码', '村级区划代码'],
+  respondents: ['问卷份数', '收回份数', '有效问卷份数'],
+  satisfied: ['满意和基本满意份数', '满意份数', '满意和基本满意'],
+} as const;
+export const PAPER_TEMPLATE_HEADER = ['村代码', '村', '问卷份数', '满意和基本满意份数'] as const;
+
+type TableProblem = { row: number; column: string; problem: string; received: string; expected: string };
+
+/**
+ * Reads paper results from a sheet's cells: the header row (one of the first five) names the
+ * columns; blank rows, and rows whose two counts are both blank, are skipped. Row numbers are the
+ * sheet's (1 = first row). Counts must be whole numbers; the rest is checked by checkPaperResults.
+ */
+export function readPaperResultsTable(cells: ReadonlyArray<ReadonlyArray<unknown>>): { ok: true; rows: Array<PaperResultInput & { sheetRow: number }> } | { ok: false; problems: TableProblem[] } {
+  const text = (v: unknown) => (v === null || v === undefined ? '' : String(v).trim());
+  const headerIndex = cells.slice(0, 5).findIndex((r) => r.some((c) => (PAPER_COLUMNS.villageCode as readonly string[]).includes(text(c))));
+  if (headerIndex < 0) {
+    return { ok: false, problems: [{ row: 1, column: '表头', problem: '没有找到“村代码”这一列', received: cells[0]?.map(text).filter(Boolean).join('、') ?? '（空表）', expected: PAPER_TEMPLATE_HEADER.join('、') }] };
+  }
+  const header = cells[headerIndex]!.map(text);
+  const find = (names: readonly string[]) => header.findIndex((h) => names.includes(h));
+  const at = { villageCode: find(PAPER_COLUMNS.villageCode), respondents: find(PAPER_COLUMNS.respondents), satisfied: find(PAPER_COLUMNS.satisfied) };
+  const missing = (['respondents', 'satisfied'] as const).filter((k) => at[k] < 0);
+  if (missing.length > 0) {
+    return { ok: false, problems: missing.map((k) => ({ row: headerIndex + 1, column: '表头', problem: `没有找到“${PAPER_COLUMNS[k][0]}”这一列`, received: header.filter(Boolean).join('、'), expected: PAPER_TEMPLATE_HEADER.join('、') })) };
+  }
+  const problems: TableProblem[] = [];
+  const rows: Array<PaperResultInput & { sheetRow: number }> = [];
+  cells.slice(headerIndex + 1).forEach((r, i) => {
+    const sheetRow = headerIndex + 2 + i;
+    const code = text(r[at.villageCode]);
+    const n = text(r[at.respondents]);
+    const s = text(r[at.satisfied]);
+    if (n === '' && s === '') return;
+    const count = (column: string, v: string) => {
+      if (/^\d{1,6}$/.test(v)) return Number(v);
+      problems.push({ row: sheetRow, column, problem: '不是整数', received: v === '' ? '（空）' : v, expected: '整数，例如 30' });
+      return NaN;
+    };
+    rows.push({ sheetRow, villageCode: code, respondents: count(PAPER_COLUMNS.respondents[0], n), satisfied: count(PAPER_COLUMNS.satisfied[0], s) });
+  });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, rows };
+}
