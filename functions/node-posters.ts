@@ -11,7 +11,7 @@ import { drawDraftPoster, type DraftPosterRenderer, type DraftPosterResult } fro
 import { releaseOriginalFonts } from '../src/posters/fonts.ts';
 import { MANIFEST_FILE } from '../src/posters/manifest.ts';
 import { renderReportPdf, type ReportPdfRenderer } from '../src/posters/report-pdf.ts';
-import type { PosterSettings } from '../src/posters/model.ts';
+import { readPosterSettings, type PosterSettingsSource } from '../src/posters/model.ts';
 import type { PosterOnDemand } from '../src/posters/on-demand.ts';
 import type { AppEnv } from './app-env.ts';
 
@@ -41,12 +41,12 @@ export function nodePosterFiles(posters: PosterOnDemand, urlPrefix = '/posters')
  * of clicks queues instead of starving other requests. The 17 MB original fonts a draft loads stay
  * cached while staff keep previewing and are dropped after `idleMs` without a draft.
  */
-export function nodeDraftPosters(settings: PosterSettings | (() => Promise<PosterSettings>), options: { idleMs?: number } = {}): DraftPosterRenderer {
+export function nodeDraftPosters(settings: PosterSettingsSource, options: { idleMs?: number } = {}): DraftPosterRenderer {
   let queue: Promise<unknown> = Promise.resolve();
   let idle: ReturnType<typeof setTimeout> | undefined;
   return (request) => {
     clearTimeout(idle);
-    const run = queue.then(async () => drawDraftPoster(request, typeof settings === 'function' ? await settings() : settings));
+    const run = queue.then(async () => drawDraftPoster(request, await readPosterSettings(settings)));
     queue = run
       .catch(() => undefined)
       .then(() => {

@@ -9,7 +9,7 @@ import type { Database } from '../db/database.ts';
 import { loadCountySettings, posterSettingsFor } from '../src/data/county-settings.ts';
 import type { Config } from '../src/config.ts';
 import { posterSource } from '../src/data/poster-source.ts';
-import type { PosterSettings } from '../src/posters/model.ts';
+import { readPosterSettings, type PosterSettings } from '../src/posters/model.ts';
 import { loadSitePosterManifest } from '../src/posters/manifest.ts';
 import { createPosterOnDemand, type PosterOnDemand } from '../src/posters/on-demand.ts';
 import { createApp } from './app.ts';
@@ -68,7 +68,7 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
   const siteDir = options.siteDir ?? (() => defaultDir);
   const site = nodeStaticSite(siteDir);
   const redirects = posterRedirects(posters ? () => posters.manifest() : () => loadSitePosterManifest(join(siteDir(), 'posters')));
-  const cards = nodeShareCards(async () => (options.posters ? (typeof options.posters.settings === 'function' ? await options.posters.settings() : options.posters.settings).siteUrl : config.SITE_URL));
+  const cards = nodeShareCards(async () => (options.posters ? (await readPosterSettings(options.posters.settings)).siteUrl : config.SITE_URL));
   const served = posters ? every(nodePosterFiles(posters), site, cards, redirects) : every(site, cards, redirects);
   const staticSite = options.preparing ? every(preparingPage(options.preparing), served) : served;
   const uploads =

@@ -36,6 +36,14 @@ export interface PreviousDisclosureOutcome {
   resolved: number;
 }
 
+/** Poster settings, or how to read them when they are wanted (they can change while a server runs). */
+export type PosterSettingsSource = PosterSettings | (() => Promise<PosterSettings>);
+
+/** The settings a {@link PosterSettingsSource} gives now. */
+export function readPosterSettings(source: PosterSettingsSource): Promise<PosterSettings> {
+  return typeof source === 'function' ? source() : Promise.resolve(source);
+}
+
 export interface PosterSettings {
   /** Public origin without trailing slash, e.g. https://ymgs.example.cn */
   siteUrl: string;

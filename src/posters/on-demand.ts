@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { MANIFEST_FILE, POSTER_FILE_NAME, readPosterManifest, villagePosterEntries, type PosterManifest } from './manifest.ts';
 import { planPosters, posterId, type PosterPlan, type PosterSource } from './plan.ts';
 import { createRenderPool, type PoolTask, type RenderPriority } from './pool.ts';
-import type { PosterSettings } from './model.ts';
+import { readPosterSettings, type PosterSettingsSource } from './model.ts';
 
 
 export interface PosterFile {
@@ -36,7 +36,7 @@ export interface PosterOnDemandOptions {
    * The settings to draw with, or how to read them: read again whenever the manifest changes, so a
    * rebuild after the county changes its settings draws with the new ones, without a restart.
    */
-  settings: PosterSettings | (() => Promise<PosterSettings>);
+  settings: PosterSettingsSource;
   urlPrefix?: string;
   /** Render threads (default 1): requests never take more than this many cores. */
   workers?: number;
@@ -91,8 +91,7 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
     // has been answered since (the next rebuild plans afresh).
     const manifest = readPosterManifest(dir);
     const previousOutcomes = new Map(villagePosterEntries(manifest).map((v) => [posterId({ scopeCode: v.villageCode, year: v.year, version: v.version }), v.previousOutcome ?? null]));
-    const settings = typeof options.settings === 'function' ? options.settings() : Promise.resolve(options.settings);
-    const plan = settings.then((s) => planPosters({ source: options.source, outDir: dir, settings: s, urlPrefix: options.urlPrefix, years: [year], previousOutcomes }));
+    const plan = readPosterSettings(options.settings).then((s) => planPosters({ source: options.source, outDir: dir, settings: s, urlPrefix: options.urlPrefix, years: [year], previousOutcomes }));
     plans.set(year, { mtimeMs, plan });
     plan.catch(() => plans.delete(year));
     return plan;
