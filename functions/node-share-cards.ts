@@ -7,7 +7,7 @@
  * `npm run build` draws the current year's cards into the site for static hosting and the Worker.
  */
 import type { MiddlewareHandler } from 'hono';
-import { listDisclosureVersions } from '../src/data/disclosures.ts';
+import { loadCurrentVersion } from '../src/data/disclosures.ts';
 import { sha256Hex, type PublishedDisclosure, type VillageDisclosureContent } from '../src/domain/disclosure/disclosure-content.ts';
 import { buildShareCardModel } from '../src/posters/card-model.ts';
 import { drawShareCard } from '../src/posters/card.ts';
@@ -36,8 +36,7 @@ export function nodeShareCards(siteUrl: () => Promise<string> | string): Middlew
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     const m = SHARE_CARD_PATH.exec(c.req.path);
     if (!m) return next();
-    const versions = await listDisclosureVersions(c.get('deps').db, 'village', m[1]!, Number(m[2]));
-    const d = versions.at(-1) as PublishedDisclosure<VillageDisclosureContent> | undefined;
+    const d = (await loadCurrentVersion(c.get('deps').db, 'village', m[1]!, Number(m[2]))) as PublishedDisclosure<VillageDisclosureContent> | null;
     if (!d) return next();
     const url = await siteUrl();
     const key = `${d.contentHash}|${url}`;

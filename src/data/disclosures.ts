@@ -482,6 +482,22 @@ export async function listDisclosureVersions(
   return rows.map((r) => toPublished(r));
 }
 
+/** The current (highest) version of one scope and year, or null: one row read and parsed. */
+export async function loadCurrentVersion(
+  db: Database,
+  scopeType: DisclosureScopeType,
+  scopeCode: string,
+  year: number,
+): Promise<PublishedDisclosure | null> {
+  const [row] = await db
+    .select()
+    .from(disclosures)
+    .where(and(eq(disclosures.scopeType, scopeType), eq(disclosures.scopeCode, scopeCode), eq(disclosures.year, year)))
+    .orderBy(desc(disclosures.version))
+    .limit(1);
+  return row ? toPublished(row) : null;
+}
+
 export type VerificationLookup =
   | {
       ok: true;
