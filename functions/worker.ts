@@ -52,14 +52,28 @@ export function assetsStaticSite(assets: AssetsBinding): MiddlewareHandler<AppEn
   };
 }
 
-/** The built site's poster manifest, read from the assets (null when there is none). */
-async function assetsPosterManifest(assets: AssetsBinding): Promise<PosterManifest | null> {
-  const res = await assets.fetch(new Request(`https://assets.invalid/posters/${MANIFEST_FILE}`));
-  if (!res.ok) {
-    await res.body?.cancel();
-    return null;
+/**
+ * The built site's poster manifest, read from the assets (null when there is none). A Worker
+ * version's assets never change (a new build is a new version, in new isolates), so it is read and
+ * parsed once per isolate, not on every stale poster name.
+ */
+const manifests = new WeakMap<AssetsBinding, Promise<PosterManifest | null>>();
+function assetsPosterManifest(assets: AssetsBinding): Promise<PosterManifest | null> {
+  let manifest = manifests.get(assets);
+  if (!manifest) {
+    manifest = (async () => {
+      const res = await assets.fetch(new Request(`https://assets.invalid/posters/${MANIFEST_FILE}`));
+      if (!res.ok) {
+        await res.body?.cancel();
+        return null;
+      }
+      return parsePosterManifest(await res.json().catch(() => null));
+    })();
+    manifests.set(assets, manifest);
+    // A failed read is tried again by the next request.
+    manifest.catch(() => manifests.delete(assets));
   }
-  return parsePosterManifest(await res.json().catch(() => null));
+  return manifest;
 }
 
 /**
