@@ -37,44 +37,35 @@ export function nodePosterFiles(posters: PosterOnDemand, urlPrefix = '/posters')
 }
 
 /**
- * Draws 草稿 previews in this process, one at a time (each takes about a second of CPU), so a burst
- * of clicks queues instead of starving other requests. The 17 MB original fonts a draft loads stay
- * cached while staff keep previewing and are dropped after `idleMs` without a draft.
+ * Runs font-heavy work (a draft poster, a report PDF) one job at a time in this process, so a burst
+ * of clicks queues instead of starving other requests; the 17 MB original fonts a job loads stay
+ * cached while jobs keep coming and are dropped after `idleMs` without one.
  */
-export function nodeDraftPosters(settings: PosterSettingsSource, options: { idleMs?: number } = {}): DraftPosterRenderer {
+function oneAtATimeWithFonts(idleMs = 60_000): <T>(work: () => Promise<T>) => Promise<T> {
   let queue: Promise<unknown> = Promise.resolve();
   let idle: ReturnType<typeof setTimeout> | undefined;
-  return (request) => {
+  return (work) => {
     clearTimeout(idle);
-    const run = queue.then(async () => drawDraftPoster(request, await readPosterSettings(settings)));
+    const run = queue.then(work);
     queue = run
       .catch(() => undefined)
       .then(() => {
         clearTimeout(idle);
-        idle = setTimeout(releaseOriginalFonts, options.idleMs ?? 60_000);
-        idle.unref();
-      });
-    return run as Promise<DraftPosterResult>;
-  };
-}
-
-/**
- * Office reports (the 绩效自评表) as PDF, drawn one at a time like the draft posters (staff-only
- * and rare), and the 17 MB original fonts dropped again after a minute without one.
- */
-export function nodeReportPdf(options: { idleMs?: number } = {}): ReportPdfRenderer {
-  let queue: Promise<unknown> = Promise.resolve();
-  let idle: ReturnType<typeof setTimeout> | undefined;
-  return (doc) => {
-    clearTimeout(idle);
-    const run = queue.then(() => renderReportPdf(doc));
-    queue = run
-      .catch(() => undefined)
-      .then(() => {
-        clearTimeout(idle);
-        idle = setTimeout(releaseOriginalFonts, options.idleMs ?? 60_000);
+        idle = setTimeout(releaseOriginalFonts, idleMs);
         idle.unref();
       });
     return run;
   };
+}
+
+/** Draws 草稿 previews in this process, one at a time (each takes about a second of CPU). */
+export function nodeDraftPosters(settings: PosterSettingsSource, options: { idleMs?: number } = {}): DraftPosterRenderer {
+  const run = oneAtATimeWithFonts(options.idleMs);
+  return (request) => run(async (): Promise<DraftPosterResult> => drawDraftPoster(request, await readPosterSettings(settings)));
+}
+
+/** Office reports (the 绩效自评表) as PDF, drawn one at a time like the draft posters (staff-only and rare). */
+export function nodeReportPdf(options: { idleMs?: number } = {}): ReportPdfRenderer {
+  const run = oneAtATimeWithFonts(options.idleMs);
+  return (doc) => run(() => renderReportPdf(doc));
 }
