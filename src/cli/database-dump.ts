@@ -7,8 +7,9 @@
  *
  * The file is valid SQL (`sqlite3 new.db < dump.sql` works too). Every statement ends with a line
  * holding only `;`, so the restore can split it without parsing SQL; each row is one line (text
- * containing line breaks is written as a UTF-8 hex literal), up to 100 rows per INSERT. Triggers are created
- * after the rows, so restoring does not fire them (the immutability and audit triggers would).
+ * containing line breaks is written as a UTF-8 hex literal), up to 100 rows per INSERT. Indexes are
+ * created before the rows (a foreign key may need one); triggers after them, so restoring does not
+ * fire them (the immutability and audit triggers would).
  */
 import type { Client, InValue, ResultSet } from '@libsql/client';
 
@@ -47,6 +48,10 @@ export async function dumpDatabase(client: SqlReader, write: (chunk: string) => 
   const userVersion = Number((await client.execute('PRAGMA user_version')).rows[0]?.[0] ?? 0);
   if (userVersion !== 0) await emit(`PRAGMA user_version = ${userVersion}`);
   for (const table of tables) await emit(table.sql);
+  // Indexes before the rows: a foreign key to a column that is unique only by its index (e.g.
+  // project_documents → projects.code) is refused as a "foreign key mismatch" on every insert
+  // into the parent until that index exists.
+  for (const item of schema) if (item.type === 'index' && !isShadow(item.tbl_name)) await emit(item.sql);
 
   let rows = 0;
   for (const table of await parentsFirst(client, tables)) {
@@ -61,7 +66,7 @@ export async function dumpDatabase(client: SqlReader, write: (chunk: string) => 
       await emit(`INSERT INTO sqlite_sequence (rowid, name, seq) VALUES (${[0, 1, 2].map((i) => literal(row[i] as InValue)).join(', ')})`);
     }
   }
-  for (const kind of ['index', 'view', 'trigger']) {
+  for (const kind of ['view', 'trigger']) {
     for (const item of schema) if (item.type === kind && !isShadow(item.tbl_name)) await emit(item.sql);
   }
   await write(`COMMIT${END}`);

@@ -21,6 +21,8 @@ interface Violation {
 /** Each CHECK constraint of db/schema.ts and how an upload would break it, or why none can. */
 const CONSTRAINTS: Record<string, Violation[] | { notUploaded: string }> = {
   divisions_level_code_len: { notUploaded: 'divisions are loaded by the county set-up, not by uploads' },
+  project_documents_size_positive: { notUploaded: 'a document is one file checked by its own route: an empty file is refused with 400 EMPTY_FILE first (tests/api/project-documents.case.ts)' },
+  satisfaction_paper_counts: { notUploaded: 'paper results are checked by checkPaperResults first: 400 naming the row and column when 满意 exceeds the forms or a count is not a whole number (tests/api/satisfaction.case.ts)' },
   village_registry_counts: [
     { kind: 'villages', row: { villageCode: VILLAGE_A1, year: 2025, migrantPopulation: 10, migrantHouseholds: 11 }, column: '移民户数' },
     { kind: 'villages', row: { villageCode: VILLAGE_A1, year: 2025, migrantPopulation: -1, migrantHouseholds: 0 }, column: '移民人数' },
