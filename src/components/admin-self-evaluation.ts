@@ -58,7 +58,7 @@ function targetCell(row: Row, line: MeasuredLine | undefined): string {
 
 function measuredRow(row: Row, line: MeasuredLine | undefined): string {
   const behind = row.behindPath
-    ? `<br><a href="${esc(row.behindPath)}" target="_blank" rel="noopener">依据${row.behindCount === null ? '' : ` ${row.behindCount} 条`}<span class="visually-hidden">：${esc(row.name)}</span></a>`
+    ? `<br><a href="${esc(row.behindPath)}" target="_blank" rel="noopener">${row.actualText.endsWith('%') ? '未达到的' : '明细'}${row.behindCount === null ? '' : ` ${row.behindCount} 条`}<span class="visually-hidden">：${esc(row.name)}</span></a>`
     : row.source === 'questionnaire'
       ? `<br><small>问卷来自 ${current?.satisfaction.villages ?? 0} 个村</small>`
       : '';
@@ -147,6 +147,7 @@ async function loadSurvey(): Promise<void> {
         `<tr data-village="${esc(v.code)}"><th scope="row">${esc(v.name)}</th><td class="num">${v.online}</td><td class="num">${v.onlineSatisfied}</td><td><input type="number" min="0" step="1" data-field="respondents" aria-label="${esc(v.name)}：纸质问卷份数" value="${v.paper || ''}" /></td><td><input type="number" min="0" step="1" data-field="satisfied" aria-label="${esc(v.name)}：纸质问卷中满意和基本满意的份数" value="${v.paper ? v.paperSatisfied : ''}" /></td></tr>`,
     )
     .join('');
+  $('se-survey-count').textContent = String(villages.length);
   $('se-survey').hidden = false;
   const readOnly = role !== 'county';
   $('se-survey').querySelectorAll<HTMLInputElement>('input').forEach((el) => (el.disabled = readOnly));
