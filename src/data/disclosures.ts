@@ -319,8 +319,15 @@ export type VillageContentsResult =
  */
 export async function buildVillageContents(db: Queryable, options: VillageContentOptions): Promise<VillageContentsResult> {
   const { year, asOf, isSample, ledger, villageCodes } = options;
-  const divisionRows = await db.select().from(divisions);
-  const byCode = new Map(divisionRows.map((d) => [d.code, d]));
+  // Only the villages asked for and their townships and counties: a province's divisions are tens
+  // of thousands of rows, and a page rendered for one village should not read them all.
+  const byCode = new Map<string, typeof divisions.$inferSelect>();
+  let level: readonly string[] = [...new Set(villageCodes)];
+  for (let step = 0; step < 3 && level.length > 0; step++) {
+    const rows = await db.select().from(divisions).where(inArray(divisions.code, [...level]));
+    for (const d of rows) byCode.set(d.code, d);
+    level = [...new Set(rows.map((d) => d.parentCode).filter((c): c is string => c !== null && !byCode.has(c)))];
+  }
   const unknown = villageCodes.filter((c) => byCode.get(c)?.level !== 'village');
   if (unknown.length > 0) {
     return fail('UNKNOWN_VILLAGE', `找不到这些村的区划代码：${unknown.join('、')}。应为 12 位村级区划代码，请检查后重试。`);
@@ -353,7 +360,7 @@ export async function buildVillageContents(db: Queryable, options: VillageConten
     .select({ voucherNumber: disbursements.voucherNumber })
     .from(disbursements)
     .innerJoin(projects, eq(disbursements.projectId, projects.id))
-    .where(and(eq(projects.year, year), eq(disbursements.payeeIsPerson, true)));
+    .where(and(eq(projects.year, year), eq(disbursements.payeeIsPerson, true), inArray(projects.villageCode, [...villageCodes])));
   const personPayeeVouchers = new Set(personVoucherRows.map((r) => r.voucherNumber));
 
   const contents = villageCodes.map((code) => {
