@@ -70,7 +70,8 @@ export function registerPublishRoutes(app: OpenAPIHono<AppEnv>): void {
     const at = now.toISOString();
     const requestId = c.get('requestId');
     const result: PublishResult = await withWriteLock(deps.db, async () => {
-      const ledger = await loadLedger(deps.db, { year: body.year });
+      // The publishing county's villages only: the database may hold other counties.
+      const ledger = await loadLedger(deps.db, { year: body.year, scopeCode: actor.scopeCode });
       return deps.db.transaction(async (tx) => {
         // publishDisclosures opens a savepoint inside this transaction, so the audit entry commits with it.
         const published = await publishDisclosures(tx as unknown as Database, {
@@ -82,6 +83,7 @@ export function registerPublishRoutes(app: OpenAPIHono<AppEnv>): void {
           issuingUnit: settings.issuingUnit,
           isSample: settings.isSample,
           ledger,
+          countyCode: actor.scopeCode,
           ...(body.correctionReason ? { correctionReason: body.correctionReason } : {}),
         });
         if (published.ok && published.createdCount > 0) {

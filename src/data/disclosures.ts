@@ -58,8 +58,13 @@ export interface PublishOptions {
   correctionReason?: string;
   /** Default: every village with projects or a direct subsidy in the ledger for `year`. */
   villageCodes?: readonly string[];
-  /** Default: loaded from the internal tables with `loadLedger(db, { year })`. */
+  /** Default: loaded from the internal tables with `loadLedger(db, { year, scopeCode: countyCode })`. */
   ledger?: Ledger;
+  /**
+   * The county publishing: its villages only (the database may hold other counties). Default: the
+   * whole database, which holds one county in a database made by `npm run county -- init`.
+   */
+  countyCode?: string;
 }
 
 /** A row written by a publish. */
@@ -169,7 +174,7 @@ export async function publishDisclosures(db: Database, options: PublishOptions):
   const { year, asOf, isSample } = options;
   const reason = options.correctionReason?.trim() || null;
   const periodEnd = addDays(options.periodStart, (options.periodDays ?? 10) - 1);
-  const ledger = options.ledger ?? (await loadLedger(db, { year }));
+  const ledger = options.ledger ?? (await loadLedger(db, { year, ...(options.countyCode ? { scopeCode: options.countyCode } : {}) }));
 
   const villageCodes = [
     ...new Set(

@@ -3,7 +3,7 @@
  * indicators and disclosure snapshots are computed from. Six queries sent in one batch (one round
  * trip, also over HTTP), whatever the number of projects.
  */
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import {
   directSubsidies,
@@ -34,6 +34,14 @@ export interface LoadLedgerOptions {
    * not yet part of any year's plan and must not move its indicators.
    */
   includeUnapproved?: boolean;
+  /**
+   * Only records within this division (a county, township or village code, matched as a prefix of
+   * the village code; trainings by their township). County-wide trainings (no township) come with
+   * a county scope: trainings carry no county yet, so a database holding several counties must give
+   * each training a township. All the database's records when omitted; a county's publish passes
+   * its county so that it never reads another county's villages.
+   */
+  scopeCode?: string;
 }
 
 const milestoneRank = new Map(MILESTONE_ORDER.map((k, i) => [k, i]));
@@ -49,10 +57,12 @@ const fundSourceRank = new Map(FUND_SOURCE_ORDER.map((k, i) => [k, i]));
  * computeIndicators(ledger, { year: 2022, asOf: '2023-08-31' });
  */
 export async function loadLedger(db: Database, options: LoadLedgerOptions = {}): Promise<Ledger> {
-  const { year } = options;
+  const { year, scopeCode } = options;
+  const within = scopeCode === undefined ? undefined : `${scopeCode.replace(/[%_\\]/g, '')}%`;
   const projectScope: SQL | undefined = and(
     year === undefined ? undefined : eq(projects.year, year),
     options.includeUnapproved ? undefined : eq(projects.workflowState, 'county_approved'),
+    within === undefined ? undefined : like(projects.villageCode, within),
   );
 
   const [projectRows, budgetRows, milestoneRows, disbursementRows, subsidyRows, trainingRows] = await db.batch([
@@ -124,7 +134,7 @@ export async function loadLedger(db: Database, options: LoadLedgerOptions = {}):
       })
       .from(directSubsidies)
       .innerJoin(divisions, eq(divisions.code, directSubsidies.villageCode))
-      .where(year === undefined ? undefined : eq(directSubsidies.year, year))
+      .where(and(year === undefined ? undefined : eq(directSubsidies.year, year), within === undefined ? undefined : like(directSubsidies.villageCode, within)))
       .orderBy(asc(directSubsidies.year), asc(directSubsidies.villageCode)),
     db
       .select({
@@ -138,7 +148,12 @@ export async function loadLedger(db: Database, options: LoadLedgerOptions = {}):
         passed: trainings.passed,
       })
       .from(trainings)
-      .where(year === undefined ? undefined : eq(trainings.year, year))
+      .where(
+        and(
+          year === undefined ? undefined : eq(trainings.year, year),
+          within === undefined ? undefined : or(like(trainings.townshipCode, within), scopeCode!.length === 6 ? isNull(trainings.townshipCode) : sql`0`),
+        ),
+      )
       .orderBy(asc(trainings.year), asc(trainings.startDate), asc(trainings.id)),
   ]);
 
