@@ -1,14 +1,21 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import cloudflare from '@astrojs/cloudflare';
+import { nodeOnDemand } from './src/on-demand/adapter.mjs';
 
-// Pages are prerendered in Node (not workerd) so they can read the embedded libSQL file;
-// the Worker serves them as static assets next to the Hono API (functions/worker.ts).
+// SITE_TARGET=node (set by src/cli/site-build.ts for `npm start`): the Node server's build, where
+// the pages there is one of per village, project, version or verification code are rendered on
+// demand (src/on-demand/adapter.mjs). Otherwise every page is prerendered in Node (not workerd, so
+// it can read the embedded libSQL file) and the Worker serves them as static assets next to the
+// Hono API (functions/worker.ts).
+const nodeTarget = process.env.SITE_TARGET === 'node';
+
 export default defineConfig({
   output: 'static',
   site: process.env.SITE_URL || 'http://localhost:4321',
   trailingSlash: 'always',
-  adapter: cloudflare({ prerenderEnvironment: 'node', imageService: 'passthrough', configPath: 'wrangler.astro.toml' }),
+  adapter: nodeTarget ? nodeOnDemand() : cloudflare({ prerenderEnvironment: 'node', imageService: 'passthrough', configPath: 'wrangler.astro.toml' }),
+  ...(nodeTarget ? { image: { service: { entrypoint: 'astro/assets/services/noop' } } } : {}),
   build: { format: 'directory' },
   server: { port: Number(process.env.PORT) || 4321 },
   devToolbar: { enabled: false },

@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist.*/**', '.astro/**', 'node_modules/**', '.wrangler/**', 'db/migrations/**', 'tests/.output/**', 'public/**'] },
+  { ignores: ['dist/**', 'dist.*/**', '.site-server/**', '.astro/**', 'node_modules/**', '.wrangler/**', 'db/migrations/**', 'tests/.output/**', 'public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

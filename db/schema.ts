@@ -478,6 +478,22 @@ export const disclosures = sqliteTable(
   ],
 );
 
+/**
+ * Which villages' published versions list a project, so that the project's page (rendered on
+ * demand) reads only those villages' disclosures. Written with each village version in the same
+ * transaction; a row is never changed or removed, since a published project's page never dies.
+ */
+export const publishedProjects = sqliteTable(
+  'published_projects',
+  {
+    projectCode: text('project_code').notNull(),
+    villageCode: text('village_code')
+      .notNull()
+      .references(() => divisions.code),
+  },
+  (t) => [primaryKey({ columns: [t.projectCode, t.villageCode] })],
+);
+
 /** Append-only, hash-chained record of every write (triggers reject UPDATE and DELETE). */
 export const auditLog = sqliteTable(
   'audit_log',

@@ -16,6 +16,7 @@ import { createApp } from './app.ts';
 import type { AppDeps } from './app-env.ts';
 import type { Logger } from './logger.ts';
 import { nodeDraftPosters, nodePosterFiles, nodeReportPdf } from './node-posters.ts';
+import { nodeOnDemandPages, type OnDemandPages } from './node-on-demand.ts';
 import { nodeStaticSite, preparingPage } from './node-static.ts';
 import { posterRedirects } from './poster-redirects.ts';
 import { nodeShareCards } from './node-share-cards.ts';
@@ -54,6 +55,8 @@ export interface RunningServer {
   port: number;
   /** On-demand posters, when `posters` was given (e.g. to warm a year after start). */
   posters: PosterOnDemand | null;
+  /** The on-demand pages (village, project, version, verification), for a build that has them. */
+  pages: OnDemandPages;
   close(): Promise<void>;
 }
 
@@ -67,9 +70,10 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
   // it, a poster name from before a settings change is sent to the same version's current file.
   const siteDir = options.siteDir ?? (() => defaultDir);
   const site = nodeStaticSite(siteDir);
+  const pages = nodeOnDemandPages({ siteDir, db, config, logger, ...(options.posters ? { posterDir: options.posters.dir } : {}) });
   const redirects = posterRedirects(posters ? () => posters.manifest() : () => loadSitePosterManifest(join(siteDir(), 'posters')));
   const cards = nodeShareCards(async () => (options.posters ? (await readPosterSettings(options.posters.settings)).siteUrl : config.SITE_URL));
-  const served = posters ? every(nodePosterFiles(posters), site, cards, redirects) : every(site, cards, redirects);
+  const served = posters ? every(nodePosterFiles(posters), site, pages.middleware, cards, redirects) : every(site, pages.middleware, cards, redirects);
   const staticSite = options.preparing ? every(preparingPage(options.preparing), served) : served;
   const uploads =
     options.uploadThread === false || /:memory:|mode=memory/.test(config.DATABASE_URL)
@@ -84,7 +88,12 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
     runtime: 'node',
     staticSite,
     compressResponses: true,
-    onPublished: options.onPublished,
+    // A change is live on the on-demand pages at once; the rest of the site follows the rebuild.
+    // Without a hook, nothing on the site follows a change (the API says so: not_configured).
+    onPublished: options.onPublished && (async (event) => {
+      pages.forget();
+      await options.onPublished?.(event);
+    }),
     fetch: options.fetch,
     files: nodeFileDeps(config),
     reportPdf: nodeReportPdf(),
@@ -97,6 +106,7 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
         server,
         port: info.port,
         posters,
+        pages,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => void Promise.all([posters?.close(), uploads?.close()]).then(() => done()));

@@ -33,6 +33,12 @@ export interface BuildOptions {
   posters?: boolean | 'render' | 'plan';
   /** Write .br and .gz beside the site's text files, for the Node server (never for the Worker's assets). */
   precompress?: boolean;
+  /**
+   * `'node'`: for the Node server, which renders the pages there is one of per village, project,
+   * version or verification code when asked (src/on-demand/adapter.mjs); they are not written as
+   * files. `'static'` (default): every page a file, for the Worker's assets or any static host.
+   */
+  target?: 'node' | 'static';
 }
 
 export interface BuildResult {
@@ -96,7 +102,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   await new Promise<void>((done, fail) => {
     const child = spawn(process.execPath, [astroBin, 'build', '--outDir', nextDir], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ...options.env, POSTER_DIR: posterDir, ASTRO_TELEMETRY_DISABLED: '1' },
+      env: { ...process.env, ...options.env, POSTER_DIR: posterDir, ASTRO_TELEMETRY_DISABLED: '1', SITE_TARGET: options.target === 'node' ? 'node' : 'static' },
       stdio: options.verbose === false ? ['ignore', 'ignore', 'pipe'] : 'inherit',
     });
     let stderr = '';

@@ -36,7 +36,7 @@ export function createSiteRebuilder(options: SiteRebuilderOptions): SiteRebuilde
 
   const buildOnce = async () => {
     const name = resolve(root, `${Date.now()}-${++serial}`);
-    const built = await buildSite({ env: options.env, outDir: name, verbose: false, posters: options.posters, precompress: true });
+    const built = await buildSite({ env: options.env, outDir: name, verbose: false, posters: options.posters, precompress: true, target: 'node' });
     const previous = current;
     current = resolve(built.outDir, 'client');
     options.logger.log('info', 'site rebuilt and swapped in', { dir: current, ms: Math.round(built.ms) });

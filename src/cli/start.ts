@@ -67,7 +67,7 @@ let preparing = !existsSync(resolve(siteDir, 'index.html')) || !builtFrom(resolv
 let initialBuild: Promise<void> = Promise.resolve();
 if (!process.argv.includes('--no-build') || preparing) {
   logger.log('info', 'building the site from the database', { servingMeanwhile: preparing ? 'a 网站正在准备 page' : 'the last build' });
-  initialBuild = buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, verbose: false, posters: 'plan', precompress: true }).then(
+  initialBuild = buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, verbose: false, posters: 'plan', precompress: true, target: 'node' }).then(
     (built) => {
       preparing = false;
       logger.log('info', 'site built', { ms: Math.round(built.ms), precompressed: built.precompressed && { files: built.precompressed.files, ms: Math.round(built.precompressed.ms) } });
@@ -97,13 +97,15 @@ const running = await startNodeServer({
   // Read from the database at each rebuild: a change on the staff page needs no restart.
   posters: { dir: posterConfig.POSTER_DIR, settings: () => posterSettingsFromConfig(posterConfig, db) },
 });
-// A 公示期 ends at midnight in Asia/Shanghai, and pages show its outcome only once rebuilt: rebuild
-// daily a few minutes after midnight there (the Worker does the same with a cron trigger).
+// A 公示期 ends at midnight in Asia/Shanghai, and pages show its outcome only once rendered again:
+// drop the on-demand pages and rebuild the rest daily a few minutes after midnight there (the
+// Worker does the same with a cron trigger).
 const scheduleNightlyRebuild = () => {
   const now = Date.now();
   const shanghaiMidnight = Math.floor((now + 8 * 3600_000) / 86_400_000 + 1) * 86_400_000 - 8 * 3600_000;
   const timer = setTimeout(() => {
     logger.log('info', 'nightly rebuild (ended disclosure periods)');
+    running.pages.forget();
     void rebuildAfterFirst().catch((error: unknown) => logger.log('error', 'nightly rebuild failed', { error: String(error) }));
     scheduleNightlyRebuild();
   }, shanghaiMidnight + 5 * 60_000 - now);

@@ -33,7 +33,7 @@ import { addDays } from '../domain/shared/dates.ts';
 import type { Ledger } from '../domain/ledger/ledger.ts';
 import { loadLedger } from './ledger.ts';
 
-const { allocationDocuments, disbursements, disclosures, divisions, projects, resettlementVillages, villageRegistry } = schema;
+const { allocationDocuments, disbursements, disclosures, divisions, projects, publishedProjects, resettlementVillages, villageRegistry } = schema;
 
 /** Both the database and a transaction on it. */
 type Queryable = BaseSQLiteDatabase<'async', ResultSet, typeof schema>;
@@ -289,6 +289,16 @@ export async function publishDisclosures(db: Database, options: PublishOptions):
           isSample,
         })
         .returning({ id: disclosures.id });
+      if (p.scopeType === 'village') {
+        // The page of each project listed is found through this index (src/data/portal-data.ts).
+        const codes = [...new Set((p.content as VillageDisclosureContent).projects.map((x) => x.code))];
+        for (let at = 0; at < codes.length; at += 500) {
+          await tx
+            .insert(publishedProjects)
+            .values(codes.slice(at, at + 500).map((projectCode) => ({ projectCode, villageCode: p.scopeCode })))
+            .onConflictDoNothing();
+        }
+      }
       created.push({
         id: inserted!.id,
         scopeType: p.scopeType,

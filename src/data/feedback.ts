@@ -11,6 +11,7 @@ import { disclosures, divisions, feedback, projects } from '../../db/schema.ts';
 import { shanghaiDate } from '../domain/shared/dates.ts';
 import { normalizeVerificationCode } from '../domain/disclosure/disclosure-content.ts';
 import { disclosureOutcome, type DisclosureOutcome, type FeedbackRecord, type FeedbackStatus, type FeedbackSubjectType, type FeedbackSubmission, type VersionWindow } from '../domain/villager/feedback.ts';
+import { loadedOnce } from './site-cache.ts';
 
 export interface ResolvedSubject {
   subjectType: FeedbackSubjectType;
@@ -183,18 +184,13 @@ export interface SiteFeedback {
   labels: Map<string, { label: string; href: string | null }>;
 }
 
-let loaded: Promise<SiteFeedback> | undefined;
-
-/** Every message and its subject labels, loaded once per site build (tracker, outcomes, feeds). */
-export function siteFeedback(): Promise<SiteFeedback> {
-  loaded ??= (async () => {
-    const { siteDatabase } = await import('./site-database.ts');
-    const { db } = await siteDatabase();
-    const records = await listFeedbackRecords(db);
-    return { records, labels: await subjectLabels(db, records) };
-  })();
-  return loaded;
-}
+/** Every message and its subject labels, loaded once per site build or data change (tracker, outcomes, feeds). */
+export const siteFeedback: () => Promise<SiteFeedback> = loadedOnce(async () => {
+  const { siteDatabase } = await import('./site-database.ts');
+  const { db } = await siteDatabase();
+  const records = await listFeedbackRecords(db);
+  return { records, labels: await subjectLabels(db, records) };
+});
 
 /** The label of a record's subject, from {@link subjectLabels}. */
 export function labelOf(labels: SiteFeedback['labels'], r: FeedbackRecord): { label: string; href: string | null } {

@@ -5,14 +5,13 @@
 import { loadConfig } from '../config.ts';
 import { answeredEntry, disclosureEntry, renderAtomFeed, type AtomEntry } from '../domain/disclosure/atom-feed.ts';
 import { labelOf, siteFeedback } from './feedback.ts';
-import { portalData } from './portal-data.ts';
+import { portalData, type PortalData } from './portal-data.ts';
 import { siteDatabase } from './site-database.ts';
 
 const site = () => loadConfig(process.env).SITE_URL;
 
 /** Atom XML for one village: its disclosure versions and its answered messages. */
-export async function villageFeed(code: string): Promise<string> {
-  const data = await portalData();
+export async function villageFeed(code: string, data: PortalData): Promise<string> {
   const { records, labels } = await siteFeedback();
   const village = data.villageByCode.get(code);
   const name = village?.name ?? code;

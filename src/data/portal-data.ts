@@ -4,9 +4,9 @@
  * only — the immutable published snapshots — never the internal ledger tables, so drafts cannot
  * appear. One query, then in-memory lookups: a few thousand pages are built from one load.
  */
-import { asc } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
-import { disclosures, divisionChanges } from '../../db/schema.ts';
+import { disclosures, divisionChanges, publishedProjects } from '../../db/schema.ts';
 import type {
   CountyDisclosureContent,
   DisclosureContent,
@@ -18,6 +18,7 @@ import type { MilestoneKind } from '../domain/ledger/ledger.ts';
 import { projectStatusAsOf } from '../domain/ledger/project-status.ts';
 import type { PublishedDisclosure } from './disclosures.ts';
 import { siteDatabase } from './site-database.ts';
+import { loadedOnce } from './site-cache.ts';
 
 export type VillageVersion = PublishedDisclosure<VillageDisclosureContent>;
 export type CountyVersion = PublishedDisclosure<CountyDisclosureContent>;
@@ -230,17 +231,60 @@ function changesByCode(changes: readonly DivisionChangeNote[]): Map<string, Divi
 /** Loads every published disclosure with one query and indexes it. */
 export async function loadPortalData(db: Database): Promise<PortalData> {
   const rows = await db.select().from(disclosures).orderBy(asc(disclosures.id));
-  const changes = await db
+  return indexPortalData(rows, await loadDivisionChanges(db));
+}
+
+function loadDivisionChanges(db: Database): Promise<DivisionChangeNote[]> {
+  return db
     .select({ kind: divisionChanges.kind, effectiveOn: divisionChanges.effectiveOn, fromCode: divisionChanges.fromCode, fromName: divisionChanges.fromName, toCode: divisionChanges.toCode, toName: divisionChanges.toName, basis: divisionChanges.basis })
     .from(divisionChanges)
     .orderBy(asc(divisionChanges.id));
+}
+
+/**
+ * What a page rendered on demand needs, read by the index: the published versions of the villages
+ * given (and of the villages their division changes name, whose pages they link), indexed as
+ * {@link loadPortalData} indexes everything. For those villages it holds what the whole portal's
+ * data holds, at a cost that does not grow with the number of villages in the database.
+ */
+export async function loadVillagesPortalData(db: Database, villageCodes: readonly string[]): Promise<PortalData> {
+  const changes = await loadDivisionChanges(db);
+  const codes = new Set(villageCodes);
+  for (const c of changes) {
+    if (!codes.has(c.toCode) && !(c.fromCode && codes.has(c.fromCode))) continue;
+    codes.add(c.toCode);
+    if (c.fromCode) codes.add(c.fromCode);
+  }
+  if (codes.size === 0) return indexPortalData([], changes);
+  const rows = await db
+    .select()
+    .from(disclosures)
+    .where(and(eq(disclosures.scopeType, 'village'), inArray(disclosures.scopeCode, [...codes])))
+    .orderBy(asc(disclosures.id));
   return indexPortalData(rows, changes);
 }
 
-let cached: Promise<PortalData> | undefined;
-
-/** The portal data of this build process, loaded on first use and shared by every page. */
-export function portalData(): Promise<PortalData> {
-  cached ??= siteDatabase().then(({ db }) => loadPortalData(db));
-  return cached;
+/** The villages whose published versions list the project (one, unless it moved). */
+export async function villagesListingProject(db: Database, projectCode: string): Promise<string[]> {
+  const rows = await db.select({ villageCode: publishedProjects.villageCode }).from(publishedProjects).where(eq(publishedProjects.projectCode, projectCode));
+  return rows.map((r) => r.villageCode);
 }
+
+/** The scope of the version with this verification code, or null. */
+export async function scopeOfVerificationCode(db: Database, code: string): Promise<{ scopeType: 'village' | 'county'; scopeCode: string; year: number } | null> {
+  const [row] = await db.select({ scopeType: disclosures.scopeType, scopeCode: disclosures.scopeCode, year: disclosures.year }).from(disclosures).where(eq(disclosures.verificationCode, code)).limit(1);
+  return row ?? null;
+}
+
+/** The county's published versions (county scope), indexed: what a county version's verification page needs. */
+export async function loadCountyPortalData(db: Database, countyCode: string): Promise<PortalData> {
+  const rows = await db
+    .select()
+    .from(disclosures)
+    .where(and(eq(disclosures.scopeType, 'county'), eq(disclosures.scopeCode, countyCode)))
+    .orderBy(asc(disclosures.id));
+  return indexPortalData(rows, []);
+}
+
+/** The portal data of this build process (or data change), loaded on first use and shared by every page. */
+export const portalData: () => Promise<PortalData> = loadedOnce(() => siteDatabase().then(({ db }) => loadPortalData(db)));

@@ -8,6 +8,7 @@ import { disclosures, divisions, postingProofs } from '../../db/schema.ts';
 import { normalizeVerificationCode } from '../domain/disclosure/disclosure-content.ts';
 import type { ProofCheck, ProofStatus } from '../domain/villager/posting-proof.ts';
 import type { WriteTx } from './write-lock.ts';
+import { loadedOnce } from './site-cache.ts';
 
 export interface ProofTarget {
   disclosureId: number;
@@ -121,13 +122,8 @@ export async function listAcceptedProofs(db: Database): Promise<PublicProof[]> {
     .orderBy(desc(postingProofs.uploadedAt), desc(postingProofs.id));
 }
 
-let loaded: Promise<PublicProof[]> | undefined;
-
-/** Accepted proofs, loaded once per site build. */
-export function siteAcceptedProofs(): Promise<PublicProof[]> {
-  loaded ??= (async () => {
-    const { siteDatabase } = await import('./site-database.ts');
-    return listAcceptedProofs((await siteDatabase()).db);
-  })();
-  return loaded;
-}
+/** Accepted proofs, loaded once per site build or data change. */
+export const siteAcceptedProofs: () => Promise<PublicProof[]> = loadedOnce(async () => {
+  const { siteDatabase } = await import('./site-database.ts');
+  return listAcceptedProofs((await siteDatabase()).db);
+});

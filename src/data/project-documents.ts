@@ -23,6 +23,7 @@ import {
   type ProjectDocumentType,
 } from '../domain/ledger/project-documents.ts';
 import type { WriteTx } from './write-lock.ts';
+import { loadedOnce } from './site-cache.ts';
 
 type Db = Database | WriteTx;
 export type ProjectDocumentRow = typeof projectDocuments.$inferSelect;
@@ -266,13 +267,8 @@ export async function listPublicDocuments(db: Database): Promise<Map<string, Pub
   return byCode;
 }
 
-let loaded: Promise<Map<string, PublicProjectDocument[]>> | undefined;
-
-/** The public documents, loaded once per site build. */
-export function sitePublicDocuments(): Promise<Map<string, PublicProjectDocument[]>> {
-  loaded ??= (async () => {
-    const { siteDatabase } = await import('./site-database.ts');
-    return listPublicDocuments((await siteDatabase()).db);
-  })();
-  return loaded;
-}
+/** The public documents, loaded once per site build or data change. */
+export const sitePublicDocuments: () => Promise<Map<string, PublicProjectDocument[]>> = loadedOnce(async () => {
+  const { siteDatabase } = await import('./site-database.ts');
+  return listPublicDocuments((await siteDatabase()).db);
+});

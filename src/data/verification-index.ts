@@ -48,10 +48,11 @@ export async function buildVerificationIndex(data: PortalData): Promise<Verifica
   return entries.sort((a, b) => (a.code < b.code ? -1 : 1));
 }
 
-let cached: Promise<VerificationEntry[]> | undefined;
+const computed = new WeakMap<PortalData, Promise<VerificationEntry[]>>();
 
-/** The verification index of this build, computed once. */
+/** The verification index of this portal data, computed once. */
 export function verificationIndex(data: PortalData): Promise<VerificationEntry[]> {
-  cached ??= buildVerificationIndex(data);
-  return cached;
+  let index = computed.get(data);
+  if (!index) computed.set(data, (index = buildVerificationIndex(data)));
+  return index;
 }

@@ -5,6 +5,7 @@
 import { computeIndicators, type YearIndicators } from '../domain/ledger/indicators.ts';
 import { loadPublishedYear, listPublishedYears, type PublishedYear } from './disclosures.ts';
 import { siteDatabase } from './site-database.ts';
+import { loadedOnce } from './site-cache.ts';
 
 export interface YearFigures {
   year: number;
@@ -13,11 +14,9 @@ export interface YearFigures {
   indicators: YearIndicators;
 }
 
-let cached: Promise<YearFigures[]> | undefined;
 
 /** Every published year with its ledger and indicators, newest first. */
-export function yearFigures(): Promise<YearFigures[]> {
-  cached ??= (async () => {
+export const yearFigures: () => Promise<YearFigures[]> = loadedOnce(async () => {
     const { db } = await siteDatabase();
     const years = await listPublishedYears(db);
     const out: YearFigures[] = [];
@@ -27,6 +26,4 @@ export function yearFigures(): Promise<YearFigures[]> {
       out.push({ year, published, asOf: published.asOf, indicators: computeIndicators(published.ledger, { year, asOf: published.asOf }) });
     }
     return out;
-  })();
-  return cached;
-}
+});

@@ -122,13 +122,19 @@ export function currentPosterPath(manifest: PosterManifest, name: string): strin
 }
 
 let cached: { file: string; mtimeMs: number; manifest: PosterManifest } | null = null;
+let sitePosterDir: string | null = null;
+
+/** The folder {@link loadSitePosterManifest} reads by default from now on (the Node server's POSTER_DIR, for its on-demand pages). */
+export function useSitePosterDir(dir: string): void {
+  sitePosterDir = dir;
+}
 
 /**
  * The manifest of the site's posters (`public/posters/` under the working directory, which is the
- * project root during `astro build` and `astro dev`; `POSTER_DIR` overrides it). Read once per
+ * project root during `astro build` and `astro dev`; `POSTER_DIR` or {@link useSitePosterDir} overrides it). Read once per
  * change of the file, since every village page asks for it.
  */
-export function loadSitePosterManifest(dir = process.env.POSTER_DIR ?? resolve(process.cwd(), 'public/posters')): PosterManifest {
+export function loadSitePosterManifest(dir = sitePosterDir ?? process.env.POSTER_DIR ?? resolve(process.cwd(), 'public/posters')): PosterManifest {
   const file = join(dir, MANIFEST_FILE);
   const mtimeMs = existsSync(file) ? statSync(file).mtimeMs : 0;
   if (cached?.file === file && cached.mtimeMs === mtimeMs) return cached.manifest;

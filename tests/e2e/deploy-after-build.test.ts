@@ -20,7 +20,7 @@ describe('wrangler deploy after a build, without --config', () => {
     expect(existsSync(WRANGLER_REDIRECT)).toBe(false);
     const result = spawnSync(
       process.execPath,
-      [resolve(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', out, '--assets', inject('siteDir')],
+      [resolve(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', out, '--assets', inject('staticSiteDir')],
       { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: '1' }, timeout: 120_000 },
     );
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);

@@ -1,12 +1,13 @@
 /**
  * End-to-end setup: a fresh database with the sample county, the site built from it, and the
- * Node server on a free port, wired as `npm start` wires it: a publish, an answer or an accepted
- * posting photo rebuilds the site into a new folder and swaps it in (src/cli/site-rebuild.ts).
- * Tests get the base URL through `inject('baseUrl')` and the folder being served now through
- * `currentSiteDir()` (tests/e2e/site.ts). Posters are only planned, into this run's own folder;
+ * Node server on a free port, wired as `npm start` wires it: village, project, version and
+ * verification pages rendered on demand (functions/node-on-demand.ts), and a publish, an answer or
+ * an accepted posting photo rebuilds the rest of the site into a new folder and swaps it in
+ * (src/cli/site-rebuild.ts). The same database is also built as a static site (every page a file).
+ * Tests get the base URL through `inject('baseUrl')`. Posters are only planned, into this run's own folder;
  * the server draws the few that tests fetch.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
@@ -22,11 +23,16 @@ import { createSiteRebuilder } from '../../src/cli/site-rebuild.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
-    /** The site as first built (files that no publish changes). */
+    /** The site as first built for the Node server (files that no publish changes; no on-demand pages). */
     siteDir: string;
-    /** A file holding the path of the site folder being served now (after any rebuild). */
-    siteDirPointer: string;
+    /**
+     * The same database built as `npm run build` builds for the Worker or a static host: every
+     * page a file, the on-demand ones included. What the server renders on demand must equal it.
+     */
+    staticSiteDir: string;
     databaseUrl: string;
+    /** A copy of the database as first built (the sample, before any test changed it), with its poster folder. */
+    pristine: { databaseUrl: string; posterDir: string };
     /** This run's poster folder (POSTER_DIR), planned but empty at the start. */
     posterDir: string;
     /** The settings the posters were planned with (what the server draws them with). */
@@ -50,19 +56,22 @@ export default async function setup(project: TestProject) {
   // Closed while Astro builds in its child process: with the seeding connection still open the
   // build took 400 s instead of about 20 s (tests/bench/portal.ts, twice; cause not isolated).
   seeded.close();
+  const pristineDb = join(workDir, 'pristine.db');
+  for (const suffix of ['', '-wal']) if (existsSync(join(workDir, `portal.db${suffix}`))) copyFileSync(join(workDir, `portal.db${suffix}`), `${pristineDb}${suffix}`);
   const outDir = join(workDir, 'dist');
   // A tile URL on a host that does not exist: the map must ask for tiles, the browser harness must
   // block them, and the page must still work (tests/e2e/portal-interactive.test.ts); the server gets it too, so its CSP allows that host.
   const posterDir = join(workDir, 'posters');
   const env = { DATABASE_URL: databaseUrl, OSM_TILE_URL: E2E_TILE_URL, POSTER_DIR: posterDir };
-  // As `npm start` builds: with .br/.gz beside the text files.
-  await buildSite({ env, outDir, verbose: false, posters: 'plan', precompress: true });
+  // As `npm start` builds: with .br/.gz beside the text files, village pages and the like on demand.
+  await buildSite({ env, outDir, verbose: false, posters: 'plan', precompress: true, target: 'node' });
   const siteDir = join(outDir, 'client');
+  // As `npm run build` builds, with the posters just planned.
+  const staticOutDir = join(workDir, 'dist-static');
+  await buildSite({ env, outDir: staticOutDir, verbose: false, posters: false });
   const { db, close } = await openDatabase({ url: databaseUrl });
   const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir, OSM_TILE_URL: E2E_TILE_URL });
   const posterSettings = await posterSettingsFromEnv({ ...process.env, ...env }, db);
-  const siteDirPointer = join(workDir, 'site-dir.txt');
-  writeFileSync(siteDirPointer, siteDir);
   const logger = createMemoryLogger();
   const rebuilder = createSiteRebuilder({
     initialDir: siteDir,
@@ -70,14 +79,16 @@ export default async function setup(project: TestProject) {
     logger,
     posters: 'plan',
     rebuildRoot: join(workDir, 'rebuilds'),
-    onSwapped: (dir) => writeFileSync(siteDirPointer, dir),
   });
   const running = await startNodeServer({ db, config, logger, siteDir: rebuilder.siteDir, onPublished: rebuilder.onPublished, posters: { dir: posterDir, settings: posterSettings } });
   project.provide('baseUrl', `http://127.0.0.1:${running.port}`);
   project.provide('siteDir', siteDir);
-  project.provide('siteDirPointer', siteDirPointer);
+  project.provide('staticSiteDir', join(staticOutDir, 'client'));
   project.provide('databaseUrl', databaseUrl);
   project.provide('posterDir', posterDir);
+  const pristinePosters = join(workDir, 'pristine-posters');
+  cpSync(posterDir, pristinePosters, { recursive: true });
+  project.provide('pristine', { databaseUrl: `file:${pristineDb}`, posterDir: pristinePosters });
   project.provide('posterSettings', posterSettings);
   return async () => {
     await running.close();

@@ -9,7 +9,6 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { initialsOf } from '../../src/data/search-index.ts';
 import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';
-import { currentSiteDir } from './site.ts';
 
 const baseUrl = inject('baseUrl');
 const siteDir = inject('siteDir');
@@ -142,7 +141,7 @@ describe('search, map and verification in Chromium at 360×640', () => {
   })()`;
 
   it('reads a village’s printed summary aloud where a Chinese voice exists (听一听), and hides the button where none does', async () => {
-    const village = readdirSync(join(currentSiteDir(), 'villages')).filter((c) => /^\d{12}$/.test(c)).sort()[0]!;
+    const village = readdirSync(join(inject('staticSiteDir'), 'villages')).filter((c) => /^\d{12}$/.test(c)).sort()[0]!;
     const { context } = await newPhoneContext(browser, baseUrl);
     await context.addInitScript(speech([{ name: '普通话（测试）', lang: 'zh-CN' }]));
     const page = await context.newPage();
@@ -168,7 +167,7 @@ describe('search, map and verification in Chromium at 360×640', () => {
   });
 
   it('听一听 picks the browser’s own Mandarin voice (espeak-ng through speech-dispatcher here) to read the printed summary', async () => {
-    const village = readdirSync(join(currentSiteDir(), 'villages')).filter((c) => /^\d{12}$/.test(c)).sort()[0]!;
+    const village = readdirSync(join(inject('staticSiteDir'), 'villages')).filter((c) => /^\d{12}$/.test(c)).sort()[0]!;
     const { context } = await newPhoneContext(browser, baseUrl);
     const page = await context.newPage();
     await page.goto(`${baseUrl}/villages/${village}/`);

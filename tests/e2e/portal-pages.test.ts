@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';
-import { currentSiteDir } from './site.ts';
 
 const baseUrl = inject('baseUrl');
 
@@ -187,7 +186,9 @@ describe('every page type in Chromium at 360×640', () => {
   });
   afterAll(async () => browser?.close());
 
-  const site = currentSiteDir();
+  // Paths found in the static build of the same data (village, project and verification pages are
+  // rendered on demand by the server, not files in its folder).
+  const site = inject('staticSiteDir');
   const first = (dir: string, pattern: RegExp) => readdirSync(join(site, dir)).filter((f) => pattern.test(f)).sort()[0]!;
   // A village corrected in 2022 (version 2), so both a current and a corrected version's page exist.
   const corrected = readdirSync(join(site, 'villages')).filter((code) => existsSync(join(site, 'villages', code, '2022', 'v2', 'index.html'))).sort()[0]!;

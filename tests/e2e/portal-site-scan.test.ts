@@ -1,5 +1,7 @@
 /**
- * Scans the whole built site — every HTML page and every JSON, CSV and GeoJSON export — for
+ * Scans the whole site as a static build writes it — every HTML page and every JSON, CSV and
+ * GeoJSON export, the ones the Node server renders on demand included (tests/e2e/on-demand.test.ts
+ * shows it renders them the same) — for
  * anything shaped like a resident ID number, a bank-card number or a private mobile number, and
  * checks the CSV exports open safely in a spreadsheet.
  */
@@ -9,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, inject, it } from 'vitest';
 import { findPersonalData } from '../../src/domain/villager/masking.ts';
 
-const siteDir = inject('siteDir');
+const siteDir = inject('staticSiteDir');
 
 function filesOf(dir: string, exts: RegExp): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

@@ -36,7 +36,7 @@ describe('migrations', () => {
     expect(await count()).toBe(applied);
   });
 
-  it('installs the triggers that keep disclosures and the audit log append-only', async () => {
+  it('installs the triggers that keep disclosures, their project index and the audit log append-only', async () => {
     temp = await createTempDatabase();
     const triggers = await temp.client.execute("select name from sqlite_master where type = 'trigger' order by name");
     expect(triggers.rows.map((r) => r.name)).toEqual([
@@ -44,6 +44,8 @@ describe('migrations', () => {
       'audit_log_no_update',
       'disclosures_no_delete',
       'disclosures_no_update',
+      'published_projects_no_delete',
+      'published_projects_no_update',
     ]);
   });
 

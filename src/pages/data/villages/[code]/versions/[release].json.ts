@@ -8,18 +8,21 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { portalData } from '../../../../../data/portal-data.ts';
 import { exportMeta } from '../../../../../data/open-data.ts';
+import { villagePageData } from '../../../../../data/page-data.ts';
 import { villageVersionPath } from '../../../../../domain/disclosure/version-paths.ts';
 
 export const getStaticPaths = (async () => {
   const data = await portalData();
-  return data.villages.flatMap((v) => v.years.flatMap((y) => y.versions.map((d) => ({ params: { code: v.code, file: `${y.year}-v${d.version}.json` } }))));
+  return data.villages.flatMap((v) => v.years.flatMap((y) => y.versions.map((d) => ({ params: { code: v.code, release: `${y.year}-v${d.version}` } }))));
 }) satisfies GetStaticPaths;
 
-export const GET: APIRoute = async ({ params }) => {
-  const data = await portalData();
-  const village = data.villageByCode.get(params.code!)!;
-  const [, year, version] = /^(\d{4})-v(\d+)\.json$/.exec(params.file!)!;
-  const d = village.years.find((y) => y.year === Number(year))!.versions.find((x) => x.version === Number(version))!;
+export const GET: APIRoute = async ({ params, isPrerendered }) => {
+  const data = await villagePageData(params.code!, isPrerendered);
+  // Served on demand in the Node build (src/on-demand/adapter.mjs): any path can be asked for.
+  const village = data.villageByCode.get(params.code!);
+  const [, year, version] = /^(\d{4})-v(\d+)$/.exec(params.release!) ?? [];
+  const d = village?.years.find((y) => String(y.year) === year)?.versions.find((x) => String(x.version) === version);
+  if (!village || !d) return new Response(null, { status: 404 });
   const body = {
     meta: { ...exportMeta(data, `${village.townshipName}${village.name}${year}年度公示第${version}版`), page: villageVersionPath(village.code, d.year, d.version) },
     release: {
