@@ -291,9 +291,12 @@ describe('a real county from its own files', () => {
     };
 
     beforeAll(async () => {
-      const config = loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir });
+      // As npm start builds (village pages and the like on demand), so that the rebuilds swapped in
+      // during the crawl bundle the same scripts under the same names as the first build.
+      const nodeSite = join((await buildSite({ env, outDir: join(work, 'dist-node'), verbose: false, posters: 'plan', target: 'node' })).outDir, 'client');
+      const config = loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', SITE_DIR: nodeSite });
       const logger = createMemoryLogger();
-      rebuilder = createSiteRebuilder({ initialDir: siteDir, env, logger, posters: 'plan', rebuildRoot: join(work, 'rebuilds') });
+      rebuilder = createSiteRebuilder({ initialDir: nodeSite, env, logger, posters: 'plan', rebuildRoot: join(work, 'rebuilds') });
       const posterConfig = loadPosterConfig(env);
       running = await startNodeServer({
         db: opened.db,
