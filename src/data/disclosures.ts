@@ -8,7 +8,7 @@
  * public sees is read from these rows alone, never from the internal ledger tables.
  */
 import type { ResultSet } from '@libsql/client';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/database.ts';
 import * as schema from '../../db/schema.ts';
@@ -135,7 +135,8 @@ interface LatestRow {
 const scopeKey = (scopeType: DisclosureScopeType, scopeCode: string) => `${scopeType}:${scopeCode}`;
 
 /** The latest version of every scope of a year, keyed by `scopeType:scopeCode`. */
-async function latestVersions(db: Queryable, year: number): Promise<Map<string, LatestRow & { scopeType: DisclosureScopeType; scopeCode: string }>> {
+/** The latest version of each scope of one county (its villages and itself) in a year. */
+async function latestVersions(db: Queryable, year: number, countyCode: string): Promise<Map<string, LatestRow & { scopeType: DisclosureScopeType; scopeCode: string }>> {
   const rows = await db
     .select({
       id: disclosures.id,
@@ -146,7 +147,8 @@ async function latestVersions(db: Queryable, year: number): Promise<Map<string, 
       contentJson: disclosures.contentJson,
     })
     .from(disclosures)
-    .where(eq(disclosures.year, year))
+    // Village codes begin with their county's: another county's versions are neither read nor listed.
+    .where(and(eq(disclosures.year, year), like(disclosures.scopeCode, `${countyCode}%`)))
     .orderBy(asc(disclosures.version));
   const latest = new Map<string, (typeof rows)[number]>();
   for (const row of rows) latest.set(scopeKey(row.scopeType, row.scopeCode), row);
@@ -192,7 +194,7 @@ export async function publishDisclosures(db: Database, options: PublishOptions):
     const built = await buildVillageContents(tx, { year, asOf, isSample, ledger, villageCodes });
     if (!built.ok) return built;
     const { county } = built;
-    const latest = await latestVersions(tx, year);
+    const latest = await latestVersions(tx, year, county.code);
 
     type Pending = { scopeType: DisclosureScopeType; scopeCode: string; content: DisclosureContent; previous: LatestRow | undefined };
     const pending: Pending[] = [];

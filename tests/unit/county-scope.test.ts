@@ -2,6 +2,7 @@
  * Two counties in one database (issue 16): a county's ledger and its publish read its own villages
  * only. Without the county scope, publishing such a database fails (villages of two counties).
  */
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
 import { publishDisclosures } from '../../src/data/disclosures.ts';
@@ -52,5 +53,19 @@ describe('two counties in one database', () => {
     expect(result.created.map((r) => r.scopeCode).sort()).toEqual(['430482', CHANGNING_VILLAGE]);
     const rows = await temp.db.select({ scopeCode: schema.disclosures.scopeCode }).from(schema.disclosures);
     expect(rows.map((r) => r.scopeCode)).not.toContain(HENGYANG_VILLAGE);
+  });
+
+  it('lists in a county’s snapshot its own villages only, when the other county has published too', async () => {
+    const hengyang = await publish('430421');
+    expect(hengyang.ok).toBe(true);
+    // 常宁市 again: nothing of its own changed, and 衡阳县's version is none of its business.
+    const again = await publish('430482');
+    expect(again.ok).toBe(true);
+    if (!again.ok) return;
+    expect(again.createdCount).toBe(0);
+    const counties = await temp.db.select({ scopeCode: schema.disclosures.scopeCode, contentJson: schema.disclosures.contentJson }).from(schema.disclosures).where(eq(schema.disclosures.scopeType, 'county'));
+    const listed = (code: string) => (JSON.parse(counties.find((c) => c.scopeCode === code)!.contentJson) as { villages: Array<{ code: string }> }).villages.map((v) => v.code);
+    expect(listed('430482')).toEqual([CHANGNING_VILLAGE]);
+    expect(listed('430421')).toEqual([HENGYANG_VILLAGE]);
   });
 });
