@@ -15,6 +15,8 @@ export interface PublishedEvent {
   /** The year published (for an answer or a proof, the year it was made; for a document, its project's); null for a settings change. */
   year: number | null;
   createdCount: number;
+  /** For a publish: the villages that got a new version (their posters are named at once). */
+  villageCodes?: string[];
   publishedAt: string;
   requestId: string;
 }

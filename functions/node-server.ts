@@ -92,6 +92,11 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
     // Without a hook, nothing on the site follows a change (the API says so: not_configured).
     onPublished: options.onPublished && (async (event) => {
       pages.forget();
+      // The new versions' posters, named from their townships alone: the manifest's change makes
+      // the pages render again, now linking them (functions/node-on-demand.ts).
+      if (posters && event.reason === 'publish' && event.year !== null && event.villageCodes?.length) {
+        await posters.planVillages(event.year, event.villageCodes).catch((error: unknown) => logger.log('warn', 'naming the new posters failed; the rebuild names them', { error: String(error) }));
+      }
       await options.onPublished?.(event);
     }),
     fetch: options.fetch,

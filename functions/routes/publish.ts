@@ -106,7 +106,7 @@ export function registerPublishRoutes(app: OpenAPIHono<AppEnv>): void {
       const details = result.details?.map((d) => ({ problem: `${d.scopeType === 'county' ? '全县' : `村 ${d.scopeCode}`} 第 ${d.latestVersion} 版之后内容有变化（${d.changes.length} 处）` }));
       throw new ApiError(status, result.code, result.message, details);
     }
-    const rebuild = result.createdCount === 0 ? ('not_needed' as const) : scheduleRebuild(c, { reason: 'publish', year: body.year, createdCount: result.createdCount, publishedAt: at });
+    const rebuild = result.createdCount === 0 ? ('not_needed' as const) : scheduleRebuild(c, { reason: 'publish', year: body.year, createdCount: result.createdCount, villageCodes: result.created.filter((r) => r.scopeType === 'village').map((r) => r.scopeCode), publishedAt: at });
     return c.json(
       {
         year: result.year,

@@ -5,7 +5,8 @@
  * serves only files that exist); `npm start` calls {@link planSitePosters}, which only names the
  * files, and the Node server draws each poster when first asked for it.
  *
- * Flags: `--out <dir>`, `--year <yyyy>` (repeatable), `--workers <n>`.
+ * Flags: `--out <dir>`, `--year <yyyy>` (repeatable), `--workers <n>`; `--plan` only names them and
+ * prints the result as JSON (the Node build runs it so, in a child process).
  */
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -141,14 +142,23 @@ export async function generateSitePostersFromEnv(env: Record<string, string | un
   }
 }
 
-export function describeResult(r: GeneratePostersResult): string {
+export function describeResult(r: Omit<GeneratePostersResult, 'manifest'>): string {
   if (r.missing !== undefined) {
     return `海报：已规划 ${r.reused + r.missing} 张（${r.missing} 张待首次访问时生成），清理旧文件 ${r.removedFiles} 个，用时 ${(r.ms / 1000).toFixed(1)} 秒`;
   }
   return `海报：新生成 ${r.rendered} 张、沿用 ${r.reused} 张，乡镇合订本 ${r.townshipsRendered} 份，清理旧文件 ${r.removedFiles} 个，用时 ${(r.ms / 1000).toFixed(1)} 秒`;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv.includes('--plan')) {
+  // Only name the posters (what a Node build does, in this child process: src/cli/site-build.ts).
+  const { db, close } = await openDatabase({ url: loadPosterConfig(process.env).DATABASE_URL, authToken: loadPosterConfig(process.env).DATABASE_AUTH_TOKEN });
+  try {
+    const { manifest: _manifest, ...planned } = await planSitePosters(db, process.env);
+    console.log(JSON.stringify(planned));
+  } finally {
+    close();
+  }
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const value = (flag: string) => args.flatMap((a, i) => (a === flag && args[i + 1] ? [args[i + 1]!] : []));
   const env = process.env;

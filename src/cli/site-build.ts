@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MANIFEST_FILE, manifestFiles, readPosterManifest, type PosterManifest } from '../posters/manifest.ts';
 import { precompressFolder, type PrecompressResult } from './precompress.ts';
+import type { GeneratePostersResult } from '../posters/generate.ts';
 import { describeResult, generateSitePostersFromEnv, loadPosterConfig } from './posters.ts';
 import { drawSiteShareCards } from './share-cards.ts';
 
@@ -85,11 +86,30 @@ export class BuildFailedError extends Error {
   override name = 'BuildFailedError';
 }
 
+/** `node src/cli/posters.ts --plan` with the build's environment: names the posters into POSTER_DIR. */
+async function planPostersInChild(env: BuildOptions['env']): Promise<Omit<GeneratePostersResult, 'manifest'>> {
+  const output = await new Promise<string>((done, fail) => {
+    const child = spawn(process.execPath, [resolve(PROJECT_ROOT, 'src/cli/posters.ts'), '--plan'], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? done(stdout) : fail(new BuildFailedError(`planning the posters exited with ${code}\n${stderr.slice(-4000)}`))));
+  });
+  return JSON.parse(output.trim().split('\n').at(-1)!) as Omit<GeneratePostersResult, 'manifest'>;
+}
+
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
   const posterMode = options.posters ?? 'render';
-  if (posterMode !== false) {
-    const posters = await generateSitePostersFromEnv(options.env, { quiet: options.verbose === false, plan: posterMode === 'plan' });
+  if (posterMode === 'plan') {
+    // In a child process, like the Astro build: naming every poster of a large database takes long
+    // (tests/bench/scale.ts) and would hold up a server that builds while it serves.
+    const planned = await planPostersInChild(options.env);
+    if (options.verbose !== false) console.log(describeResult(planned));
+  } else if (posterMode !== false) {
+    const posters = await generateSitePostersFromEnv(options.env, { quiet: options.verbose === false });
     if (options.verbose !== false) console.log(describeResult(posters));
   }
   // PosterLinks reads the manifest from POSTER_DIR during the build: the same folder, absolute.

@@ -8,7 +8,7 @@
  * public sees is read from these rows alone, never from the internal ledger tables.
  */
 import type { ResultSet } from '@libsql/client';
-import { and, asc, desc, eq, inArray, like } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/database.ts';
 import * as schema from '../../db/schema.ts';
@@ -476,13 +476,18 @@ export async function loadPublishedYear(db: Database, year: number): Promise<Pub
 }
 
 /** Every published village version of `year` (current and corrected), by village code, oldest version first. */
-export async function listVillageVersionsOfYear(db: Database, year: number): Promise<Array<PublishedDisclosure<VillageDisclosureContent>>> {
+export async function listVillageVersionsOfYear(db: Database, year: number, codePrefixes?: readonly string[]): Promise<Array<PublishedDisclosure<VillageDisclosureContent>>> {
   const rows = await db
     .select()
     .from(disclosures)
-    .where(and(eq(disclosures.year, year), eq(disclosures.scopeType, 'village')))
+    .where(and(eq(disclosures.year, year), eq(disclosures.scopeType, 'village'), codePrefixes ? scopeCodeStartsWith(codePrefixes) : undefined))
     .orderBy(asc(disclosures.scopeCode), asc(disclosures.version));
   return rows.map((r) => toPublished<VillageDisclosureContent>(r));
+}
+
+/** The scope code begins with one of `prefixes` (a township's villages, say); none matches an empty list. */
+export function scopeCodeStartsWith(prefixes: readonly string[]): SQL {
+  return prefixes.length === 0 ? sql`0` : or(...prefixes.map((p) => like(disclosures.scopeCode, `${p}%`)))!;
 }
 
 /** Years that have at least one published disclosure, newest first. */

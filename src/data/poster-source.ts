@@ -13,7 +13,7 @@ import { loadPreviousOutcomes } from './previous-outcome.ts';
 export function posterSource(db: Database): PosterSource {
   return {
     listPublishedYears: () => listPublishedYears(db),
-    loadVillageVersions: (year) => listVillageVersionsOfYear(db, year),
-    loadPreviousOutcomes: (year, today) => loadPreviousOutcomes(db, year, today),
+    loadVillageVersions: (year, codePrefixes) => listVillageVersionsOfYear(db, year, codePrefixes),
+    loadPreviousOutcomes: (year, today, codePrefixes) => loadPreviousOutcomes(db, year, today, codePrefixes),
   };
 }

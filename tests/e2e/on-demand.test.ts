@@ -2,7 +2,7 @@
  * Pages rendered on demand by the Node server (functions/node-on-demand.ts): every village,
  * version, history, project and verification page and every village's open data and feed. They
  * must be exactly what a static build of the same database writes, answer 404 for what was never
- * published, and show a correction as soon as it is published, with no rebuild at all.
+ * published, and show a correction, with its poster, as soon as it is published, with no rebuild.
  *
  * Runs its own server over a copy of the database as first built (the shared one is changed by
  * other test files), serving the Node build the e2e setup made, with no rebuilder behind it.
@@ -150,9 +150,16 @@ describe('pages rendered on demand', () => {
     const after = await (await fetch(`${base}/villages/${village}/`)).text();
     expect(after).toContain('2024年度公示（第2版）');
     expect(after).toContain('本版更正原因：补录一笔拨付（e2e）');
-    // Version 2's poster is not planned on this server (no rebuild plans it): the page offers no
-    // poster rather than version 1's as if it were current.
+    // Never version 1's poster as if it were current; version 2's once named (its township planned
+    // again, not the site), then drawn when asked.
     expect(after).not.toContain('2024年度公示第 1 版');
+    let png: string | undefined;
+    await expect
+      .poll(async () => (png = /年度公示第 2 版[\s\S]*?href="(\/posters\/2024\/430482101207-v2-[^"]+\.png)"/.exec(await (await fetch(`${base}/villages/${village}/`)).text())?.[1]), { timeout: 20_000 })
+      .toBeDefined();
+    const poster = await fetch(`${base}${png!}`);
+    expect([poster.status, poster.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect((await poster.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
     expect((await fetch(`${base}/villages/${village}/2024/v2/`)).status).toBe(200);
     expect(await (await fetch(`${base}/villages/${village}/2024/v1/`)).text()).toContain('data-version-state="corrected"');
     expect(events.map((e) => e.reason)).toEqual(['publish']);

@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/config.ts';
 import { loadSampleCounty } from '../../src/cli/sample-data.ts';
 import { posterSource } from '../../src/data/poster-source.ts';
 import type { VillagePosterEntry } from '../../src/posters/manifest.ts';
-import { planPosters, writePosterManifest } from '../../src/posters/plan.ts';
+import { mergeTownshipPlan, planPosters, writePosterManifest } from '../../src/posters/plan.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
 import { POSTER_SETTINGS } from '../support/poster-fixtures.ts';
 
@@ -75,6 +75,20 @@ describe('posters drawn on demand', () => {
     entry = villages[0]!;
   }, 60_000);
 
+
+  it('names a published village’s posters from its township alone, as a whole plan names them', async () => {
+    const whole = await planPosters({ source: posterSource(db.db), outDir: posterDir, settings: POSTER_SETTINGS, years: [2022] });
+    const village = Object.values(whole.manifest.villages)[0]!;
+    const township = village.villageCode.slice(0, 9);
+    // The manifest as it was before that township's villages were published.
+    const before = mergeTownshipPlan(whole.manifest, { schema: 1, villages: {}, superseded: {}, townships: {} }, 2022, [township]);
+    expect(Object.keys(before.villages).length).toBeLessThan(Object.keys(whole.manifest.villages).length);
+    expect(before.townships[`${township}/2022`]).toBeUndefined();
+    writePosterManifest(posterDir, { manifest: before, posters: [] }, { removeStale: false });
+    await server.posters!.planVillages(2022, [village.villageCode]);
+    expect(JSON.parse(readFileSync(join(posterDir, 'manifest.json'), 'utf8'))).toEqual(whole.manifest);
+    expect(filesUnder(posterDir)).toEqual(['manifest.json']);
+  });
   it('renders a planned but missing poster once for two concurrent requests, then serves the file', async () => {
     const [a, b] = await Promise.all([fetch(`${base()}${entry.png[0]}`), fetch(`${base()}${entry.png[0]}`)]);
     for (const res of [a, b]) {
