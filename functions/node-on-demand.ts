@@ -76,6 +76,8 @@ export function nodeOnDemandPages(options: OnDemandPagesOptions): OnDemandPages 
       });
       entries.set(serverDir, entry);
       entry.catch(() => entries.delete(serverDir));
+      // One per rebuild: keep the last few (identical builds share one imported module anyway).
+      for (const old of entries.keys()) if (entries.size > 4 && old !== serverDir) entries.delete(old);
     }
     return entry;
   };

@@ -8,7 +8,8 @@
  * public sees is read from these rows alone, never from the internal ledger tables.
  */
 import type { ResultSet } from '@libsql/client';
-import { and, asc, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { codeStartsWith } from './code-prefix.ts';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/database.ts';
 import * as schema from '../../db/schema.ts';
@@ -148,7 +149,12 @@ async function latestVersions(db: Queryable, year: number, countyCode: string): 
     })
     .from(disclosures)
     // Village codes begin with their county's: another county's versions are neither read nor listed.
-    .where(and(eq(disclosures.year, year), like(disclosures.scopeCode, `${countyCode}%`)))
+    .where(
+      and(
+        eq(disclosures.year, year),
+        or(and(eq(disclosures.scopeType, 'village'), codeStartsWith(disclosures.scopeCode, countyCode)), and(eq(disclosures.scopeType, 'county'), eq(disclosures.scopeCode, countyCode))),
+      ),
+    )
     .orderBy(asc(disclosures.version));
   const latest = new Map<string, (typeof rows)[number]>();
   for (const row of rows) latest.set(scopeKey(row.scopeType, row.scopeCode), row);
@@ -487,7 +493,7 @@ export async function listVillageVersionsOfYear(db: Database, year: number, code
 
 /** The scope code begins with one of `prefixes` (a township's villages, say); none matches an empty list. */
 export function scopeCodeStartsWith(prefixes: readonly string[]): SQL {
-  return prefixes.length === 0 ? sql`0` : or(...prefixes.map((p) => like(disclosures.scopeCode, `${p}%`)))!;
+  return prefixes.length === 0 ? sql`0` : or(...prefixes.map((p) => codeStartsWith(disclosures.scopeCode, p)))!;
 }
 
 /** Years that have at least one published disclosure, newest first. */

@@ -3,7 +3,9 @@
  * indicators and disclosure snapshots are computed from. Six queries sent in one batch (one round
  * trip, also over HTTP), whatever the number of projects.
  */
-import { and, asc, eq, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { codeStartsWith } from './code-prefix.ts';
 import type { Database } from '../../db/database.ts';
 import {
   directSubsidies,
@@ -58,11 +60,12 @@ const fundSourceRank = new Map(FUND_SOURCE_ORDER.map((k, i) => [k, i]));
  */
 export async function loadLedger(db: Database, options: LoadLedgerOptions = {}): Promise<Ledger> {
   const { year, scopeCode } = options;
-  const within = scopeCode === undefined ? undefined : `${scopeCode.replace(/[%_\\]/g, '')}%`;
+  // As an index range (src/data/code-prefix.ts): the villages (or trainings' townships) in the scope.
+  const within = (column: SQLiteColumn) => (scopeCode === undefined ? undefined : codeStartsWith(column, scopeCode));
   const projectScope: SQL | undefined = and(
     year === undefined ? undefined : eq(projects.year, year),
     options.includeUnapproved ? undefined : eq(projects.workflowState, 'county_approved'),
-    within === undefined ? undefined : like(projects.villageCode, within),
+    within(projects.villageCode),
   );
 
   const [projectRows, budgetRows, milestoneRows, disbursementRows, subsidyRows, trainingRows] = await db.batch([
@@ -134,7 +137,7 @@ export async function loadLedger(db: Database, options: LoadLedgerOptions = {}):
       })
       .from(directSubsidies)
       .innerJoin(divisions, eq(divisions.code, directSubsidies.villageCode))
-      .where(and(year === undefined ? undefined : eq(directSubsidies.year, year), within === undefined ? undefined : like(directSubsidies.villageCode, within)))
+      .where(and(year === undefined ? undefined : eq(directSubsidies.year, year), within(directSubsidies.villageCode)))
       .orderBy(asc(directSubsidies.year), asc(directSubsidies.villageCode)),
     db
       .select({
@@ -151,7 +154,7 @@ export async function loadLedger(db: Database, options: LoadLedgerOptions = {}):
       .where(
         and(
           year === undefined ? undefined : eq(trainings.year, year),
-          within === undefined ? undefined : or(like(trainings.townshipCode, within), scopeCode!.length === 6 ? isNull(trainings.townshipCode) : sql`0`),
+          scopeCode === undefined ? undefined : or(within(trainings.townshipCode), scopeCode.length === 6 ? isNull(trainings.townshipCode) : sql`0`),
         ),
       )
       .orderBy(asc(trainings.year), asc(trainings.startDate), asc(trainings.id)),
