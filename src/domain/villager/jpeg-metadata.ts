@@ -4,6 +4,7 @@
  * IPTC, ICC and comments. Pure (bytes in, bytes out) so it runs in a Worker, where sharp cannot.
  * It is the fallback there; in Node the photo is fully re-encoded with sharp.
  */
+import { concatBytes } from '../shared/bytes.ts';
 
 export class JpegFormatError extends Error {
   override name = 'JpegFormatError';
@@ -60,14 +61,7 @@ export function stripJpegMetadata(input: Uint8Array): StrippedJpeg {
     i = end;
   }
   if (width === 0 || height === 0) throw new JpegFormatError('no frame header (SOF)');
-  const total = out.reduce((n, b) => n + b.length, 0);
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const b of out) {
-    bytes.set(b, at);
-    at += b.length;
-  }
-  return { bytes, width, height };
+  return { bytes: concatBytes(out), width, height };
 }
 
 /**

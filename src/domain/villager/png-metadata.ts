@@ -5,6 +5,7 @@
  * hold GPS), tIME, the ICC profile (its name is free text) and any private chunk. Pure, so it runs in
  * a Worker, where sharp cannot; the Node server re-encodes with sharp instead.
  */
+import { concatBytes } from '../shared/bytes.ts';
 
 export class PngFormatError extends Error {
   override name = 'PngFormatError';
@@ -48,12 +49,5 @@ export function stripPngMetadata(input: Uint8Array): StrippedPng {
   }
   if (!ended) throw new PngFormatError('no IEND chunk');
   if (width === 0 || height === 0) throw new PngFormatError('no image size');
-  const total = out.reduce((n, b) => n + b.length, 0);
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const b of out) {
-    bytes.set(b, at);
-    at += b.length;
-  }
-  return { bytes, width, height };
+  return { bytes: concatBytes(out), width, height };
 }
