@@ -119,6 +119,21 @@ describe('search, map and verification in Chromium at 360×640', () => {
     expect(await inFirstScreen('.pm, .pc')).toBeGreaterThan(0);
     // Place names are drawn from the site's own data: nothing else was fetched for them.
     expect(blocked.every((u) => u.startsWith('https://tiles.e2e.invalid/'))).toBe(true);
+    // Leaflet may still be placing markers (a zoom animation, clusters): axe once met markers
+    // replaced under it and reported them as `:root`. Wait until two looks 250 ms apart agree.
+    await page.waitForFunction(
+      () => {
+        const el = document.getElementById('map')!;
+        if (el.querySelector('.leaflet-zoom-anim')) return false;
+        const layout = [...el.querySelectorAll('.pm, .pc, .place-t')].map((e) => e.getBoundingClientRect()).map((r) => `${Math.round(r.x)},${Math.round(r.y)}`).join(';');
+        const w = window as unknown as { __mapLayout?: string };
+        const settled = w.__mapLayout === layout;
+        w.__mapLayout = layout;
+        return settled;
+      },
+      undefined,
+      { polling: 250, timeout: 10_000 },
+    );
     // axeViolations includes WCAG 2.2 AA, whose target-size rule wants 24 × 24 px.
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
