@@ -151,7 +151,8 @@ export function describeResult(r: Omit<GeneratePostersResult, 'manifest'>): stri
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv.includes('--plan')) {
   // Only name the posters (what a Node build does, in this child process: src/cli/site-build.ts).
-  const { db, close } = await openDatabase({ url: loadPosterConfig(process.env).DATABASE_URL, authToken: loadPosterConfig(process.env).DATABASE_AUTH_TOKEN });
+  const config = loadPosterConfig(process.env);
+  const { db, close } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
   try {
     const { manifest: _manifest, ...planned } = await planSitePosters(db, process.env);
     console.log(JSON.stringify(planned));

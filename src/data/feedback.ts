@@ -4,7 +4,7 @@
  * the public tracker and the disclosure outcomes. The reply phone is written here and read only by
  * {@link getFeedbackForStaff}; nothing public selects it.
  */
-import { and, asc, desc, eq, inArray, like, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import type { WriteTx } from './write-lock.ts';
 import { disclosures, divisions, feedback, projects } from '../../db/schema.ts';
@@ -12,6 +12,7 @@ import { shanghaiDate } from '../domain/shared/dates.ts';
 import { normalizeVerificationCode } from '../domain/disclosure/disclosure-content.ts';
 import { disclosureOutcome, type DisclosureOutcome, type FeedbackRecord, type FeedbackStatus, type FeedbackSubjectType, type FeedbackSubmission, type VersionWindow } from '../domain/villager/feedback.ts';
 import { loadedOnce } from './site-cache.ts';
+import { codeStartsWith } from './code-prefix.ts';
 
 export interface ResolvedSubject {
   subjectType: FeedbackSubjectType;
@@ -117,7 +118,7 @@ export interface StaffFeedback extends FeedbackRecord {
  */
 export async function listFeedbackForStaff(db: Database, options: { scopeCode: string; countyWide: boolean; status?: FeedbackStatus | undefined }): Promise<StaffFeedback[]> {
   const where: SQL[] = [];
-  if (!options.countyWide) where.push(like(feedback.villageCode, `${options.scopeCode}%`));
+  if (!options.countyWide) where.push(codeStartsWith(feedback.villageCode, options.scopeCode));
   if (options.status) where.push(eq(feedback.status, options.status));
   return db
     .select({ ...publicCols, contactPhone: feedback.contactPhone })

@@ -2,13 +2,14 @@
  * Poster photos (posting_proofs): which disclosure a photo is for, storing the checked proof,
  * staff review, and the accepted proofs the site shows as 已张贴.
  */
-import { and, desc, eq, like, type SQL } from 'drizzle-orm';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { disclosures, divisions, postingProofs } from '../../db/schema.ts';
 import { normalizeVerificationCode } from '../domain/disclosure/disclosure-content.ts';
 import type { ProofCheck, ProofStatus } from '../domain/villager/posting-proof.ts';
 import type { WriteTx } from './write-lock.ts';
 import { loadedOnce } from './site-cache.ts';
+import { codeStartsWith } from './code-prefix.ts';
 
 export interface ProofTarget {
   disclosureId: number;
@@ -85,7 +86,7 @@ export async function getProof(db: Database, id: number): Promise<ProofRow | nul
 /** Proofs within a division prefix (all for the county), newest first. */
 export async function listProofs(db: Database, options: { scopeCode: string; countyWide: boolean; status?: ProofStatus | undefined }): Promise<ProofRow[]> {
   const where: SQL[] = [];
-  if (!options.countyWide) where.push(like(postingProofs.villageCode, `${options.scopeCode}%`));
+  if (!options.countyWide) where.push(codeStartsWith(postingProofs.villageCode, options.scopeCode));
   if (options.status) where.push(eq(postingProofs.status, options.status));
   return db.select().from(postingProofs).where(where.length ? and(...where) : undefined).orderBy(desc(postingProofs.uploadedAt), desc(postingProofs.id));
 }

@@ -8,7 +8,7 @@
  * change it records the moment: `publishedAt` the first time a document is shown, `withdrawnAt`
  * each time it stops being shown, so its address can say 已撤下 and when (410), never 404.
  */
-import { and, asc, eq, inArray, isNull, like, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { projectDocumentPolicies, projectDocuments, projectMilestones, projects } from '../../db/schema.ts';
 import {
@@ -24,6 +24,7 @@ import {
 } from '../domain/ledger/project-documents.ts';
 import type { WriteTx } from './write-lock.ts';
 import { loadedOnce } from './site-cache.ts';
+import { codeStartsWith } from './code-prefix.ts';
 
 type Db = Database | WriteTx;
 export type ProjectDocumentRow = typeof projectDocuments.$inferSelect;
@@ -180,7 +181,7 @@ export interface MissingDocuments {
 export async function listMissingDocuments(db: Database, filter: { year?: number | undefined; townshipCode?: string | undefined } = {}): Promise<MissingDocuments[]> {
   const where: SQL | undefined = and(
     filter.year !== undefined ? eq(projects.year, filter.year) : undefined,
-    filter.townshipCode ? like(projects.villageCode, `${filter.townshipCode}%`) : undefined,
+    filter.townshipCode ? codeStartsWith(projects.villageCode, filter.townshipCode) : undefined,
   );
   const [rows, milestones, docs] = await db.batch([
     db

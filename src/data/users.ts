@@ -14,6 +14,7 @@ import { ROLE_SCOPE_LEVEL, type Actor, type Role } from '../domain/access/access
 import { generateToken, hashToken, looksLikeToken } from '../domain/access/api-token.ts';
 import { appendAudit } from './audit.ts';
 import { writeTransaction } from './write-lock.ts';
+import { codeStartsWith } from './code-prefix.ts';
 
 /**
  * Why a new token or grant was refused, for callers that say it in their own words (the staff
@@ -223,7 +224,7 @@ async function selectAccounts(db: Database, where: SQL | undefined): Promise<Sta
 
 /** The tokens and Access grants of users whose scope lies within `scopeCode`, newest first, revoked ones included. */
 export function listAccounts(db: Database, scopeCode: string): Promise<StaffAccount[]> {
-  return selectAccounts(db, like(users.scopeCode, `${scopeCode}%`));
+  return selectAccounts(db, codeStartsWith(users.scopeCode, scopeCode));
 }
 
 /** One token or Access grant by id, or undefined. */

@@ -3,13 +3,14 @@
  * updates the project, records a workflow step (actor, time, comment), the lifecycle milestone and
  * an audit entry, all in one transaction.
  */
-import { and, asc, desc, eq, inArray, like, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import * as t from '../../db/schema.ts';
 import { actorUnit, inScope, type Actor } from '../domain/access/access.ts';
 import { ACTION_MILESTONE, decideTransition, type WorkflowAction, type WorkflowState } from '../domain/ledger/workflow.ts';
 import { appendAudit } from './audit.ts';
 import { writeTransaction } from './write-lock.ts';
+import { codeStartsWith } from './code-prefix.ts';
 
 export type TransitionOutcome =
   | { ok: true; code: string; from: WorkflowState; to: WorkflowState; stepId: number }
@@ -88,7 +89,7 @@ export interface ProjectListFilter {
 /** Projects within the actor's scope (newest first), with budget total. */
 export async function listProjects(db: Database, actor: Pick<Actor, 'scopeCode'>, filter: ProjectListFilter = {}) {
   const where: SQL | undefined = and(
-    like(t.projects.villageCode, `${actor.scopeCode}%`),
+    codeStartsWith(t.projects.villageCode, actor.scopeCode),
     filter.states && filter.states.length > 0 ? inArray(t.projects.workflowState, [...filter.states]) : undefined,
     filter.year !== undefined ? eq(t.projects.year, filter.year) : undefined,
     filter.villageCode ? eq(t.projects.villageCode, filter.villageCode) : undefined,

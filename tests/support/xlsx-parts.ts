@@ -6,6 +6,7 @@
  */
 import { crc32 } from 'node:zlib';
 import { columnLetters } from '../../src/domain/upload/xlsx-scan.ts';
+import { concatBytes } from '../../src/domain/shared/bytes.ts';
 
 const enc = new TextEncoder();
 
@@ -47,14 +48,7 @@ export function zipStored(files: ReadonlyArray<readonly [string, string | Uint8A
   end.setUint16(10, files.length, true);
   end.setUint32(12, dirSize, true);
   end.setUint32(16, offset, true);
-  const all = [...locals, ...central, new Uint8Array(end.buffer)];
-  const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of all) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes([...locals, ...central, new Uint8Array(end.buffer)]);
 }
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
