@@ -138,6 +138,9 @@ export function nodeOnDemandPages(options: OnDemandPagesOptions): OnDemandPages 
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     checkManifest();
+    // As the static files: a path that does not decode, or holds a NUL, names no page (and must not
+    // fill the cache with variants of one).
+    if (!decodesCleanly(c.req.path)) return next();
     const serverDir = resolve(options.siteDir(), '..', 'server');
     const entry = await loadEntry(serverDir);
     if (!entry) return next();
@@ -206,4 +209,12 @@ async function importEntry(serverDir: string): Promise<OnDemandEntry | null> {
     }
   }
   return (await import(pathToFileURL(join(copy, 'entry.mjs')).href)) as OnDemandEntry;
+}
+
+function decodesCleanly(path: string): boolean {
+  try {
+    return !decodeURIComponent(path).includes('\0');
+  } catch {
+    return false;
+  }
 }

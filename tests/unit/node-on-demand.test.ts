@@ -2,7 +2,7 @@
  * The Node server's keeping of on-demand pages (functions/node-on-demand.ts), over a stand-in
  * server entry that numbers its renders: kept until a change, never kept when rendered from data
  * older than the change, dropped when the posters' manifest is planned afresh, bounded in bytes,
- * and passed on (404) for paths no page answers.
+ * and passed on (404) for paths no page answers or that do not decode cleanly.
  */
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -111,6 +111,9 @@ describe('on-demand pages in the Node server', () => {
   it('passes a path no page answers on to the app (its 404 page)', async () => {
     expect(await get('/missing/page/')).toMatchObject({ status: 404, text: 'the app’s own 404' });
     expect((await get('/villages/5/', { method: 'POST' })).text).toBe('the app’s own 404');
+    const renders = pages.stats().renders;
+    for (const path of ['/villages/5%00/', '/feeds/villages/5.xml%00', '/villages/%E0%A4%A/']) expect(await get(path), path).toMatchObject({ status: 404, text: 'the app’s own 404' });
+    expect(pages.stats().renders).toBe(renders);
   });
 
   it('keeps at most its bytes, dropping the least recently used first', async () => {
