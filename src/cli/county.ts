@@ -9,7 +9,7 @@
  * county's own list (columns 统计用区划代码, 城乡分类代码, 名称). `--admin` creates the first
  * county user and prints its token once, as `npm run token` does.
  *
- *   npm run county -- changes <区划变更.csv|.xlsx> [--dry-run]
+ *   npm run county -- changes <区划变更.csv|.xlsx> [--dry-run] [--county <code>]
  *
  * records the county's division changes (更名, 撤并, 新设; columns 变更类型, 生效日期, 原代码,
  * 原名称, 新代码, 新名称, 依据): a merged village keeps its code and its published history, and
@@ -25,7 +25,7 @@ import { inflateRawSync } from 'node:zlib';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { applyDivisionChanges, CountySetupError, initCounty, loadKnownDivisions } from '../data/county-setup.ts';
-import { loadCountySettings } from '../data/county-settings.ts';
+import { loadAllCountySettings } from '../data/county-settings.ts';
 import { mintToken } from '../data/users.ts';
 import { DIVISION_CHANGE_COLUMNS, readDivisionChanges } from '../domain/county/division-changes.ts';
 import { isCountyCode, readDivisionList, type DivisionEntry } from '../domain/county/division-list.ts';
@@ -36,7 +36,7 @@ import type { UploadProblem } from '../domain/upload/upload-plan.ts';
 const USAGE = `用法 (usage):
   npm run county -- init <6 位县级区划代码> [--divisions <区划表.csv 或 .xlsx>]
       [--unit <公示单位>] [--phone <县监督电话>]… [--address <受理地址>] [--admin <管理员名称>]
-  npm run county -- changes <区划变更.csv 或 .xlsx> [--dry-run]
+  npm run county -- changes <区划变更.csv 或 .xlsx> [--dry-run] [--county <县代码>（数据库里有几个县时必填）]
       表头：${DIVISION_CHANGE_COLUMNS.join(',')}`;
 
 export interface NationalDivisions {
@@ -113,9 +113,10 @@ async function main(args: string[]): Promise<number> {
       address: { type: 'string' },
       admin: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      county: { type: 'string' },
     },
   });
-  if (command === 'changes' && positionals.length === 1) return changes(positionals[0]!, values['dry-run'] === true);
+  if (command === 'changes' && positionals.length === 1) return changes(positionals[0]!, values['dry-run'] === true, values.county?.trim());
   const code = positionals[0]?.trim() ?? '';
   if (command !== 'init' || positionals.length !== 1) {
     console.error(USAGE);
@@ -183,15 +184,24 @@ async function main(args: string[]): Promise<number> {
 }
 
 /** `changes <file>`: reads the county's division changes, checks them all, then applies them in one transaction. */
-async function changes(path: string, dryRun: boolean): Promise<number> {
+async function changes(path: string, dryRun: boolean, countyCode: string | undefined): Promise<number> {
   const config = loadConfig(process.env);
   const { db, close } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
   try {
     await migrateDatabase(db);
-    const county = await loadCountySettings(db);
-    if (!county.countyCode) {
+    const counties = await loadAllCountySettings(db);
+    if (counties.length === 0) {
       console.error('这个数据库里还没有县：请先运行 npm run county -- init <县代码>。');
       return 1;
+    }
+    if (countyCode === undefined && counties.length > 1) {
+      console.error(`这个数据库里有 ${counties.length} 个县（${counties.map((c) => `${c.countyName} ${c.countyCode}`).join('、')}）：请用 --county <县代码> 说明改哪个县的区划。`);
+      return 2;
+    }
+    const county = countyCode === undefined ? counties[0]! : counties.find((c) => c.countyCode === countyCode);
+    if (!county?.countyCode) {
+      console.error(`这个数据库里没有县级代码 ${countyCode ?? ''}：有 ${counties.map((c) => `${c.countyName} ${c.countyCode}`).join('、')}。`);
+      return 2;
     }
     if (county.isSample) {
       console.error('示例县（示例数据）的区划不能改。');

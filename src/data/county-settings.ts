@@ -1,10 +1,12 @@
 /**
- * The county this database serves and its settings (`county_settings`, one row), with the
- * operations overrides from the environment applied on top: ISSUING_UNIT, COUNTY_SUPERVISION_PHONES,
- * SUPERVISION_ADDRESS and DISCLOSURE_PERIOD_DAYS win over the stored values when set. A database
- * with no county yet gets neutral placeholders, never another county's text.
+ * The counties this database serves and their settings (`county_settings`, one row per county),
+ * with the operations overrides from the environment applied on top: ISSUING_UNIT,
+ * COUNTY_SUPERVISION_PHONES, SUPERVISION_ADDRESS and DISCLOSURE_PERIOD_DAYS win over the stored
+ * values when set, in a database that holds one county (with several, one county's override would
+ * print on another's pages, so each county's own stored settings are used). A database with no
+ * county yet gets neutral placeholders, never another county's text.
  */
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { countySettings, divisions } from '../../db/schema.ts';
 import type { Config } from '../config.ts';
@@ -61,13 +63,20 @@ export function settingsFromRow(row: typeof countySettings.$inferSelect): Editab
   };
 }
 
-/** The county and its settings, overrides applied. One query. */
-export async function loadCountySettings(db: Database, overrides: SettingsOverrides = {}): Promise<CountySettings> {
-  const [row] = await db
+/** The county a division code (village, township or county) belongs to: its first six digits. */
+export function countyOfCode(code: string): string {
+  return code.slice(0, 6);
+}
+
+async function settingsRows(db: Database) {
+  return db
     .select({ s: countySettings, countyName: divisions.name })
     .from(countySettings)
     .innerJoin(divisions, eq(divisions.code, countySettings.countyCode))
-    .limit(1);
+    .orderBy(asc(countySettings.countyCode));
+}
+
+function withOverrides(row: Awaited<ReturnType<typeof settingsRows>>[number] | undefined, overrides: SettingsOverrides): CountySettings {
   const s = row?.s;
   const stored = s ? settingsFromRow(s) : NO_COUNTY;
   return {
@@ -81,6 +90,28 @@ export async function loadCountySettings(db: Database, overrides: SettingsOverri
     disclosurePeriodDays: overrides.DISCLOSURE_PERIOD_DAYS ?? stored.disclosurePeriodDays,
     outline: parseJson<LonLat[] | null>(s?.outlineJson ?? null, null),
   };
+}
+
+/**
+ * A county's settings, overrides applied (one query): of `countyCode` (a county, or any division
+ * code inside it) when given, else of the database's first county. A code of no county here gets
+ * the neutral placeholders.
+ */
+export async function loadCountySettings(db: Database, overrides: SettingsOverrides = {}, countyCode?: string): Promise<CountySettings> {
+  const rows = await settingsRows(db);
+  const row = countyCode === undefined ? rows[0] : rows.find((r) => r.s.countyCode === countyOfCode(countyCode));
+  return withOverrides(row, rows.length > 1 ? {} : overrides);
+}
+
+/** Every county's settings, in code order (overrides applied only when there is one county). */
+export async function loadAllCountySettings(db: Database, overrides: SettingsOverrides = {}): Promise<CountySettings[]> {
+  const rows = await settingsRows(db);
+  return rows.map((r) => withOverrides(r, rows.length > 1 ? {} : overrides));
+}
+
+/** The settings of the county `code` (a division code) belongs to, from a list of all counties; the neutral placeholders when none. */
+export function settingsOfCode(all: readonly CountySettings[], code: string): CountySettings {
+  return all.find((c) => c.countyCode === countyOfCode(code)) ?? withOverrides(undefined, {});
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * `npm run county -- init`: writes a county, its townships and villages, its settings and the
- * standard project types into a database that holds no county yet, in one transaction with an
- * audit entry. A database holds one county: the sample and a real county never mix.
+ * standard project types, in one transaction with an audit entry. A database may hold several
+ * real counties (a city or province hosting its counties in one portal), each with its own
+ * settings; the sample county and a real county never mix.
  */
 import { and, count, eq, inArray, ne } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
@@ -11,6 +12,7 @@ import type { DivisionEntry } from '../domain/county/division-list.ts';
 import { STANDARD_PROJECT_TYPES } from '../domain/county/project-types.ts';
 import { appendAudit } from './audit.ts';
 import { bulkInsert } from './bulk-insert.ts';
+import { codeStartsWith } from './code-prefix.ts';
 import { writeTransaction } from './write-lock.ts';
 
 export class CountySetupError extends Error {
@@ -35,20 +37,18 @@ export interface CountyInitResult {
   projectTypes: number;
 }
 
-/** Whether the database already serves a county (the sample or a real one). */
-export async function databaseHasCounty(db: Database): Promise<boolean> {
-  const [divisions] = await db.select({ n: count() }).from(t.divisions);
-  const [settings] = await db.select({ n: count() }).from(t.countySettings);
-  return (divisions?.n ?? 0) > 0 || (settings?.n ?? 0) > 0;
-}
-
 export async function initCounty(db: Database, input: CountyInit): Promise<CountyInitResult> {
   return writeTransaction(db, async (tx) => {
     // Checked inside the write transaction, so two init commands cannot both pass.
-    if (await databaseHasCounty(tx as unknown as Database)) {
-      throw new CountySetupError('这个数据库里已经有一个县（或示例县）了。一个数据库只放一个县：请换一个空的 DATABASE_URL，或先备份后运行 npm run db:reset。');
-    }
     const { county } = input;
+    const [sample] = await tx.select({ code: t.countySettings.countyCode }).from(t.countySettings).where(eq(t.countySettings.isSample, true)).limit(1);
+    if (sample) {
+      throw new CountySetupError('这个数据库里是示例县（示例数据），真实的县不能和示例数据放在一起：请换一个空的 DATABASE_URL，或先备份后运行 npm run db:reset。');
+    }
+    const [existing] = await tx.select({ code: t.divisions.code }).from(t.divisions).where(eq(t.divisions.code, county.code)).limit(1);
+    if (existing) throw new CountySetupError(`${county.name}（${county.code}）已经建立过了，不能再建一次。要改乡镇和村，请用 npm run county -- changes。`);
+    const [stray] = await tx.select({ code: t.divisions.code }).from(t.divisions).where(codeStartsWith(t.divisions.code, county.code)).limit(1);
+    if (stray) throw new CountySetupError(`数据库里已经有 ${county.code} 开头的区划 ${stray.code}，但没有这个县：请检查数据库，或换一个空的 DATABASE_URL。`);
     await tx.insert(t.divisions).values({ code: county.code, name: county.name, level: 'county', parentCode: null });
     const row = (d: DivisionEntry) => ({ code: d.code, name: d.name, level: d.level, parentCode: d.parentCode });
     await bulkInsert(tx, t.divisions, ['code', 'name', 'level', 'parentCode'], input.townships.map(row));

@@ -13,7 +13,7 @@ import * as t from '../../db/schema.ts';
 import { nationalDivisions } from '../../src/cli/county.ts';
 import { ensureSampleData } from '../../src/cli/sample-data.ts';
 import { PROJECT_ROOT } from '../../src/cli/site-build.ts';
-import { loadCountySettings } from '../../src/data/county-settings.ts';
+import { loadAllCountySettings, loadCountySettings } from '../../src/data/county-settings.ts';
 import { CountySetupError, initCounty } from '../../src/data/county-setup.ts';
 import { isCountyCode, levelOfCode, readDivisionList } from '../../src/domain/county/division-list.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
@@ -121,12 +121,37 @@ describe('initCounty', () => {
     expect(audit).toMatchObject({ action: 'county.init', subjectId: '430421' });
   });
 
-  it('refuses a second county, and a database that holds the sample, writing nothing', async () => {
+  it('adds a second county beside the first, each with its own settings; refuses the same county twice, writing nothing', async () => {
     temp = await createTempDatabase();
     await initCounty(temp.db, input);
-    await expect(initCounty(temp.db, { ...input, county: { code: '430422', name: '衡南县' }, townships: [], villages: [] })).rejects.toThrow(CountySetupError);
+    const second = { ...input, county: { code: '430422', name: '衡南县' }, townships: [{ ...townships[0]!, code: '430422100', name: '云集镇', parentCode: '430422' }], villages: [], settings: { ...input.settings, issuingUnit: '衡南县水库移民事务中心' } };
+    expect(await initCounty(temp.db, second)).toMatchObject({ countyCode: '430422', townships: 1 });
+    expect((await loadAllCountySettings(temp.db)).map((c) => [c.countyCode, c.issuingUnit])).toEqual([
+      ['430421', '衡阳县水库移民事务中心'],
+      ['430422', '衡南县水库移民事务中心'],
+    ]);
+    expect((await loadCountySettings(temp.db, {}, '430422100')).issuingUnit).toBe('衡南县水库移民事务中心');
+    expect((await loadCountySettings(temp.db, {}, '430421100201')).issuingUnit).toBe('衡阳县水库移民事务中心');
+    await expect(initCounty(temp.db, second)).rejects.toThrow(/已经建立过/);
     const [divisions] = await temp.db.select({ n: count() }).from(t.divisions);
-    expect(divisions?.n).toBe(3);
+    expect(divisions?.n).toBe(5);
+  });
+
+  it('refuses a real county in a database that holds the sample, writing nothing', async () => {
+    temp = await createTempDatabase();
+    expect(await ensureSampleData(temp.db)).not.toBeNull();
+    const [before] = await temp.db.select({ n: count() }).from(t.divisions);
+    await expect(initCounty(temp.db, input)).rejects.toThrow(/示例/);
+    const [after] = await temp.db.select({ n: count() }).from(t.divisions);
+    expect(after?.n).toBe(before?.n);
+  });
+
+  it('applies the environment overrides only while the database holds one county', async () => {
+    temp = await createTempDatabase();
+    await initCounty(temp.db, input);
+    expect((await loadCountySettings(temp.db, { ISSUING_UNIT: '临时公示单位' })).issuingUnit).toBe('临时公示单位');
+    await initCounty(temp.db, { ...input, county: { code: '430422', name: '衡南县' }, townships: [], villages: [], settings: { ...input.settings, issuingUnit: '衡南县水库移民事务中心' } });
+    expect((await loadCountySettings(temp.db, { ISSUING_UNIT: '临时公示单位' }, '430422')).issuingUnit).toBe('衡南县水库移民事务中心');
   });
 
   it('lets environment variables override the stored settings for operations', async () => {
@@ -148,9 +173,9 @@ describe('npm run county -- init', () => {
     expect(result.stdout).toMatch(/已建立 衡阳县（430421）：\d+ 个乡镇（街道）、\d+ 个村（社区）/);
     expect(result.stdout).toMatch(/^csq_[A-Za-z0-9_-]{40,}$/m);
     expect(result.stdout).toContain('ROSTER_KEY');
-    const again = run(url, '430422');
+    const again = run(url, '430421');
     expect(again.status).toBe(1);
-    expect(again.stderr).toContain('已经有一个县');
+    expect(again.stderr).toContain('已经建立过');
   });
 
   it('refuses a code that is not a county, and a division file with problems, naming them', () => {
