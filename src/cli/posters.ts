@@ -18,7 +18,7 @@ import { posterSource } from '../data/poster-source.ts';
 import { generatePosters, type GeneratePostersResult } from '../posters/generate.ts';
 import type { PosterSettings } from '../posters/model.ts';
 import { planPosters, writePosterManifest } from '../posters/plan.ts';
-import { loadCountySettings, posterSettingsFor } from '../data/county-settings.ts';
+import { loadAllCountySettings, loadCountySettings, posterSettingsFor } from '../data/county-settings.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -80,8 +80,12 @@ export async function posterSettingsFromEnv(env: Record<string, string | undefin
 }
 
 export async function posterSettingsFromConfig(c: PosterConfig, db: Database): Promise<PosterSettings> {
-  const county = await loadCountySettings(db, c);
-  return posterSettingsFor(county, c.SITE_URL, { titleTemplate: c.POSTER_TITLE_TEMPLATE, townshipPhones: c.TOWNSHIP_SUPERVISION_PHONES });
+  const counties = await loadAllCountySettings(db, c);
+  const first = posterSettingsFor(counties[0] ?? (await loadCountySettings(db, c)), c.SITE_URL, { titleTemplate: c.POSTER_TITLE_TEMPLATE, townshipPhones: c.TOWNSHIP_SUPERVISION_PHONES });
+  if (counties.length <= 1) return first;
+  // Several counties: each poster is drawn with its own county's settings; the environment's
+  // poster overrides would print one county's title and phones on another's, so they are not used.
+  return { ...first, byCounty: Object.fromEntries(counties.map((county) => [county.countyCode!, posterSettingsFor(county, c.SITE_URL)])) };
 }
 
 /** A one-line progress display on a terminal, a line every 10 % otherwise. */

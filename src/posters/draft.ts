@@ -12,7 +12,7 @@
 import type { VillageDisclosureContent } from '../domain/disclosure/disclosure-content.ts';
 import { MissingGlyphError, missingCharacters, openPosterFonts, subsetPosterFonts, type PosterFonts } from './fonts.ts';
 import { layoutPoster, posterCharacters, type PaperSize, type PosterPage } from './layout.ts';
-import { buildPosterModel, type PosterModel, type PosterSettings, type PreviousDisclosureOutcome } from './model.ts';
+import { buildPosterModel, posterSettingsOf, type PosterModel, type PosterSettings, type PreviousDisclosureOutcome } from './model.ts';
 import { missingGlyphMessage } from './glyph-message.ts';
 import { renderPdf, renderPng } from './render.ts';
 
@@ -52,7 +52,7 @@ interface Prepared {
 }
 
 async function prepare(content: VillageDisclosureContent, settings: PosterSettings, previous: PreviousDisclosureOutcome | null): Promise<Prepared | { missing: string[] }> {
-  const model = buildPosterModel(content, null, settings, previous);
+  const model = buildPosterModel(content, null, posterSettingsOf(settings, content.scope.code), previous);
   const text = posterCharacters(model);
   const missing = missingCharacters(text);
   if (missing.length > 0) return { missing };

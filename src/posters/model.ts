@@ -54,6 +54,16 @@ export interface PosterSettings {
   /** Township supervision phones by township code, when the county keeps them. */
   townshipSupervisionPhones?: Readonly<Record<string, string>>;
   titleTemplate?: string;
+  /**
+   * In a site over several counties, each county's own settings by its 6-digit code: a poster is
+   * drawn with its village's ({@link posterSettingsOf}). Absent when the site serves one county.
+   */
+  byCounty?: Readonly<Record<string, PosterSettings>>;
+}
+
+/** The settings a village's (or township's) poster is drawn with: its county's, when the site has several. */
+export function posterSettingsOf(settings: PosterSettings, code: string): PosterSettings {
+  return settings.byCounty?.[code.slice(0, 6)] ?? settings;
 }
 
 export interface PosterRow {

@@ -17,7 +17,7 @@ import { MissingGlyphError, missingCharacters, openPosterFonts, releaseOriginalF
 import type { PosterJob } from './jobs.ts';
 import { layoutPoster, posterCharacters } from './layout.ts';
 import { emptyManifest, MANIFEST_FILE, type PosterManifest, type TownshipPosterEntry, type VillagePosterEntry } from './manifest.ts';
-import { buildPosterModel, type PosterModel, type PosterSettings, type PreviousDisclosureOutcome } from './model.ts';
+import { buildPosterModel, posterSettingsOf, type PosterModel, type PosterSettings, type PreviousDisclosureOutcome } from './model.ts';
 import { villageDisplayName } from './title.ts';
 
 /** Bump when the layout or rendering changes, so every poster is drawn again. */
@@ -142,7 +142,7 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
       if (only && !only.has(d.scopeCode)) continue;
       const previous = previousOf(d);
       previousByPoster.set(posterId(d), previous);
-      const key = villagePosterKey(d, settings, previous);
+      const key = villagePosterKey(d, posterSettingsOf(settings, d.scopeCode), previous);
       const base = `${year}/${d.scopeCode}-v${d.version}-${key}`;
       const isCurrent = d.version === latestVersion.get(d.scopeCode);
       const entry: VillagePosterEntry = {
@@ -196,7 +196,7 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
   const modelOf = (d: PublishedDisclosure<VillageDisclosureContent>) => {
     const id = posterId(d);
     let m = models.get(id);
-    if (!m) models.set(id, (m = buildPosterModel(d.content, d, settings, previousByPoster.get(id) ?? null)));
+    if (!m) models.set(id, (m = buildPosterModel(d.content, d, posterSettingsOf(settings, d.scopeCode), previousByPoster.get(id) ?? null)));
     return m;
   };
   for (const v of missingVillages) modelOf(v.disclosure);
