@@ -67,7 +67,8 @@ let preparing = !existsSync(resolve(siteDir, 'index.html')) || !builtFrom(resolv
 let initialBuild: Promise<void> = Promise.resolve();
 if (!process.argv.includes('--no-build') || preparing) {
   logger.log('info', 'building the site from the database', { servingMeanwhile: preparing ? 'a 网站正在准备 page' : 'the last build' });
-  initialBuild = buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, verbose: false, posters: 'plan', precompress: true, target: 'node' }).then(
+  // Into the folder SITE_DIR names (`<outDir>/client`), which is the one served.
+  initialBuild = buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, outDir: resolve(siteDir, '..'), verbose: false, posters: 'plan', precompress: true, target: 'node' }).then(
     (built) => {
       preparing = false;
       logger.log('info', 'site built', { ms: Math.round(built.ms), precompressed: built.precompressed && { files: built.precompressed.files, ms: Math.round(built.precompressed.ms) } });

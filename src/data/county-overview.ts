@@ -31,10 +31,13 @@ export interface CountyOverview {
   projects: ProjectRecord[];
 }
 
-/** Loads the overview of `year` (`years` lists every published year, newest first), or null when nothing of that year has been published. */
-export async function loadCountyOverview(db: Database, year: number): Promise<CountyOverview | null> {
-  const years = await listPublishedYears(db);
-  const published = await loadPublishedYear(db, year);
+/**
+ * Loads the overview of `year` (`years` lists every published year, newest first), or null when
+ * nothing of that year has been published: of `countyCode` in a database that holds several.
+ */
+export async function loadCountyOverview(db: Database, year: number, countyCode?: string): Promise<CountyOverview | null> {
+  const years = await listPublishedYears(db, countyCode);
+  const published = await loadPublishedYear(db, year, countyCode);
   const { ledger, asOf } = published;
   if (asOf === null || (!published.county && published.villages.length === 0)) return null;
   const indicators = computeIndicators(ledger, { year, asOf });

@@ -461,8 +461,12 @@ export interface PublishedYear {
 }
 
 /** Everything the site shows for a year, read from published snapshots only. */
-export async function loadPublishedYear(db: Database, year: number): Promise<PublishedYear> {
-  const rows = await db.select().from(disclosures).where(eq(disclosures.year, year)).orderBy(asc(disclosures.version));
+export async function loadPublishedYear(db: Database, year: number, countyCode?: string): Promise<PublishedYear> {
+  const rows = await db
+    .select()
+    .from(disclosures)
+    .where(and(eq(disclosures.year, year), countyCode === undefined ? undefined : codeStartsWith(disclosures.scopeCode, countyCode)))
+    .orderBy(asc(disclosures.version));
   const latest = new Map<string, DisclosureRow>();
   for (const row of rows) latest.set(scopeKey(row.scopeType, row.scopeCode), row);
   let county: PublishedDisclosure<CountyDisclosureContent> | null = null;
@@ -496,9 +500,13 @@ export function scopeCodeStartsWith(prefixes: readonly string[]): SQL {
   return prefixes.length === 0 ? sql`0` : or(...prefixes.map((p) => codeStartsWith(disclosures.scopeCode, p)))!;
 }
 
-/** Years that have at least one published disclosure, newest first. */
-export async function listPublishedYears(db: Database): Promise<number[]> {
-  const rows = await db.selectDistinct({ year: disclosures.year }).from(disclosures).orderBy(desc(disclosures.year));
+/** Years that have at least one published disclosure (of `countyCode` when given), newest first. */
+export async function listPublishedYears(db: Database, countyCode?: string): Promise<number[]> {
+  const rows = await db
+    .selectDistinct({ year: disclosures.year })
+    .from(disclosures)
+    .where(countyCode === undefined ? undefined : codeStartsWith(disclosures.scopeCode, countyCode))
+    .orderBy(desc(disclosures.year));
   return rows.map((r) => r.year);
 }
 

@@ -6,7 +6,8 @@ import { loadConfig } from '../config.ts';
 import { answeredEntry, disclosureEntry, renderAtomFeed, type AtomEntry } from '../domain/disclosure/atom-feed.ts';
 import { labelOf, siteFeedback } from './feedback.ts';
 import { portalData, type PortalData } from './portal-data.ts';
-import { siteDatabase } from './site-database.ts';
+import { siteScopeName } from './roll-up.ts';
+import { siteSettingsFor } from './site-database.ts';
 
 const site = () => loadConfig(process.env).SITE_URL;
 
@@ -27,7 +28,7 @@ export async function villageFeed(code: string, data: PortalData): Promise<strin
       subtitle: '新的公示、更正和答复',
       selfUrl: `${base}/feeds/villages/${code}.xml`,
       alternateUrl: `${base}/villages/${code}/`,
-      author: (await siteDatabase()).settings.issuingUnit,
+      author: (await siteSettingsFor(code)).issuingUnit,
       entries,
     },
     data.allVersions[0]?.publishedAt ?? new Date(0).toISOString(),
@@ -47,11 +48,11 @@ export async function countyFeed(): Promise<string> {
   return renderAtomFeed(
     {
       id: `${base}/`,
-      title: `${data.countyName}水库移民后期扶持公示更新${data.isSample ? '（示例数据）' : ''}`,
+      title: `${await siteScopeName(data.countyName)}水库移民后期扶持公示更新${data.isSample ? '（示例数据）' : ''}`,
       subtitle: '全县新的公示、更正和答复',
       selfUrl: `${base}/feeds/county.xml`,
       alternateUrl: `${base}/`,
-      author: (await siteDatabase()).settings.issuingUnit,
+      author: (await siteSettingsFor()).issuingUnit,
       entries,
     },
     data.allVersions[0]?.publishedAt ?? new Date(0).toISOString(),

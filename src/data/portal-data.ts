@@ -19,6 +19,7 @@ import { projectStatusAsOf } from '../domain/ledger/project-status.ts';
 import type { PublishedDisclosure } from './disclosures.ts';
 import { siteDatabase } from './site-database.ts';
 import { loadedOnce } from './site-cache.ts';
+import { codeStartsWith } from './code-prefix.ts';
 
 export type VillageVersion = PublishedDisclosure<VillageDisclosureContent>;
 export type CountyVersion = PublishedDisclosure<CountyDisclosureContent>;
@@ -286,5 +287,25 @@ export async function loadCountyPortalData(db: Database, countyCode: string): Pr
   return indexPortalData(rows, []);
 }
 
+/** Everything one county published (its villages' and its own versions) and its division changes, indexed: a county's own open data in a site over several. */
+export async function loadCountyScopePortalData(db: Database, countyCode: string): Promise<PortalData> {
+  const changes = (await loadDivisionChanges(db)).filter((c) => c.toCode.startsWith(countyCode));
+  const rows = await db.select().from(disclosures).where(codeStartsWith(disclosures.scopeCode, countyCode)).orderBy(asc(disclosures.id));
+  return indexPortalData(rows, changes);
+}
+
 /** The portal data of this build process (or data change), loaded on first use and shared by every page. */
 export const portalData: () => Promise<PortalData> = loadedOnce(() => siteDatabase().then(({ db }) => loadPortalData(db)));
+
+const countyData = loadedOnce(async () => new Map<string, Promise<PortalData>>());
+
+/** One county's portal data (a site over several), loaded once per build or data change. */
+export async function countyPortalData(countyCode: string): Promise<PortalData> {
+  const cache = await countyData();
+  let data = cache.get(countyCode);
+  if (!data) {
+    data = siteDatabase().then(({ db }) => loadCountyScopePortalData(db, countyCode));
+    cache.set(countyCode, data);
+  }
+  return data;
+}

@@ -7,7 +7,7 @@
 import { openDatabase } from '../../db/client.ts';
 import type { Database } from '../../db/database.ts';
 import { loadConfig, type Config } from '../config.ts';
-import { loadCountySettings, type CountySettings } from './county-settings.ts';
+import { loadAllCountySettings, loadCountySettings, settingsOfCode, type CountySettings } from './county-settings.ts';
 import { loadedOnce } from './site-cache.ts';
 
 let connection: Promise<{ db: Database; config: Config }> | undefined;
@@ -31,8 +31,44 @@ const siteSettings = loadedOnce(async () => {
   return loadCountySettings(db, config);
 });
 
-/** The site's database, configuration and the county's settings (read once per build or data change). */
+const allSettings = loadedOnce(async () => {
+  const { db, config } = await siteConnection();
+  return loadAllCountySettings(db, config);
+});
+
+/**
+ * The site's database, configuration and the settings of its county (its first, when it holds
+ * several: use {@link siteSettingsFor} on a page about one of them). Read once per build or data change.
+ */
 export async function siteDatabase(): Promise<{ db: Database; config: Config; settings: CountySettings }> {
   const opened = await siteConnection();
   return { ...opened, settings: await siteSettings() };
+}
+
+/** Every county the site serves, in code order (read once per build or data change). */
+export function siteCounties(): Promise<CountySettings[]> {
+  return allSettings();
+}
+
+/**
+ * The settings a page prints: of the county `code` (any division code) belongs to; without a code,
+ * of the only county, or, on a page over several counties, their 公示单位 together and no phones
+ * (each county's pages carry its own).
+ */
+export async function siteSettingsFor(code?: string | null): Promise<CountySettings> {
+  const counties = await allSettings();
+  if (code) return settingsOfCode(counties, code);
+  if (counties.length <= 1) return siteSettings();
+  return { ...counties[0]!, countyCode: null, countyName: '', issuingUnit: counties.map((c) => c.issuingUnit).join('、'), supervisionPhones: [], supervisionAddress: '', townshipPhones: {} };
+}
+
+/** Where a county's overview is: the home page of a one-county site, else `/counties/<code>/`. */
+export async function countyHomePath(code: string): Promise<string> {
+  return (await allSettings()).length <= 1 ? '/' : `/counties/${code.slice(0, 6)}/`;
+}
+
+/** The first breadcrumb of a page about a division: its county's overview. */
+export async function countyCrumb(code: string, fallbackName = ''): Promise<{ href: string; label: string }> {
+  const settings = await siteSettingsFor(code);
+  return { href: await countyHomePath(code), label: settings.countyName || fallbackName };
 }

@@ -5,6 +5,7 @@
  */
 import { chainHash } from '../domain/disclosure/disclosure-content.ts';
 import type { PortalData } from './portal-data.ts';
+import { siteCounties } from './site-database.ts';
 import { villageVersionPath } from '../domain/disclosure/version-paths.ts';
 
 export interface VerificationEntry {
@@ -12,6 +13,8 @@ export interface VerificationEntry {
   /** e.g. 洋泉镇陈桥村委会 or 常宁市 */
   scopeName: string;
   scopeType: 'village' | 'county';
+  /** The village's or county's division code. */
+  scopeCode: string;
   year: number;
   version: number;
   latestVersion: number;
@@ -23,8 +26,11 @@ export interface VerificationEntry {
   hashValid: boolean;
 }
 
-/** Every published version's verification entry, sorted by code. */
-export async function buildVerificationIndex(data: PortalData): Promise<VerificationEntry[]> {
+/**
+ * Every published version's verification entry, sorted by code. `severalCounties`: the site serves
+ * more than one county, so a county version is read on its county's pages (`/counties/<code>/…`).
+ */
+export async function buildVerificationIndex(data: PortalData, severalCounties = false): Promise<VerificationEntry[]> {
   const latest = new Map<string, number>();
   const key = (d: { scopeType: string; scopeCode: string; year: number }) => `${d.scopeType}:${d.scopeCode}:${d.year}`;
   for (const d of data.allVersions) latest.set(key(d), Math.max(latest.get(key(d)) ?? 0, d.version));
@@ -35,12 +41,20 @@ export async function buildVerificationIndex(data: PortalData): Promise<Verifica
         code: d.verificationCode,
         scopeName: scope.type === 'village' ? `${scope.townshipName ?? ''}${scope.name}` : scope.name,
         scopeType: d.scopeType,
+        scopeCode: d.scopeCode,
         year: d.year,
         version: d.version,
         latestVersion: latest.get(key(d))!,
         periodStart: d.periodStart,
         periodEnd: d.periodEnd,
-        url: d.scopeType === 'village' ? villageVersionPath(d.scopeCode, d.year, d.version) : d.year === data.latestYear ? '/' : `/years/${d.year}/`,
+        url:
+          d.scopeType === 'village'
+            ? villageVersionPath(d.scopeCode, d.year, d.version)
+            : severalCounties
+              ? `/counties/${d.scopeCode}/years/${d.year}/`
+              : d.year === data.latestYear
+                ? '/'
+                : `/years/${d.year}/`,
         hashValid: (await chainHash(d.previousHash, d.contentJson)) === d.contentHash,
       };
     }),
@@ -53,6 +67,6 @@ const computed = new WeakMap<PortalData, Promise<VerificationEntry[]>>();
 /** The verification index of this portal data, computed once. */
 export function verificationIndex(data: PortalData): Promise<VerificationEntry[]> {
   let index = computed.get(data);
-  if (!index) computed.set(data, (index = buildVerificationIndex(data)));
+  if (!index) computed.set(data, (index = siteCounties().then((counties) => buildVerificationIndex(data, counties.length > 1))));
   return index;
 }

@@ -15,15 +15,28 @@ export interface YearFigures {
 }
 
 
-/** Every published year with its ledger and indicators, newest first. */
-export const yearFigures: () => Promise<YearFigures[]> = loadedOnce(async () => {
-    const { db } = await siteDatabase();
-    const years = await listPublishedYears(db);
-    const out: YearFigures[] = [];
-    for (const year of years) {
-      const published = await loadPublishedYear(db, year);
-      if (published.asOf === null) continue;
-      out.push({ year, published, asOf: published.asOf, indicators: computeIndicators(published.ledger, { year, asOf: published.asOf }) });
-    }
-    return out;
-});
+const perCounty = loadedOnce(async () => new Map<string, Promise<YearFigures[]>>());
+
+async function loadYearFigures(countyCode: string | undefined): Promise<YearFigures[]> {
+  const { db } = await siteDatabase();
+  const years = await listPublishedYears(db, countyCode);
+  const out: YearFigures[] = [];
+  for (const year of years) {
+    const published = await loadPublishedYear(db, year, countyCode);
+    if (published.asOf === null) continue;
+    out.push({ year, published, asOf: published.asOf, indicators: computeIndicators(published.ledger, { year, asOf: published.asOf }) });
+  }
+  return out;
+}
+
+/** Every published year with its ledger and indicators, newest first: of one county when given (a site with several). */
+export async function yearFigures(countyCode?: string): Promise<YearFigures[]> {
+  const cache = await perCounty();
+  const key = countyCode ?? '';
+  let figures = cache.get(key);
+  if (!figures) {
+    figures = loadYearFigures(countyCode);
+    cache.set(key, figures);
+  }
+  return figures;
+}

@@ -11,6 +11,7 @@ export const getStaticPaths = (() => [...VERIFICATION_ALPHABET].map((shard) => (
 
 export const GET: APIRoute = async ({ params }) => {
   const data = await portalData();
-  const entries = (await verificationIndex(data)).filter((e) => e.code.startsWith(params.shard!));
+  // The scope's code is left out: the page needs only what it shows, and these files stay small.
+  const entries = (await verificationIndex(data)).filter((e) => e.code.startsWith(params.shard!)).map(({ scopeCode: _scopeCode, ...e }) => e);
   return new Response(JSON.stringify({ isSample: data.isSample, entries }), { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
 };
