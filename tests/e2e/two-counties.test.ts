@@ -24,6 +24,7 @@ import { codeStartsWith } from '../../src/data/code-prefix.ts';
 import { mintToken } from '../../src/data/users.ts';
 import { loadConfig } from '../../src/config.ts';
 import { InjectedClock } from '../support/test-clock.ts';
+import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';
 
 const NODE = join(PROJECT_ROOT, 'node_modules/.bin/node');
 const SITE_URL = 'https://ymgs.hengyang-shi.example';
@@ -166,9 +167,33 @@ describe('two counties in one database, served by one npm start', () => {
     expect(page).not.toContain('示例数据');
   });
 
+  it('reads on a phone: the roll-up, a county and its indicator, with no sideways scrolling and no accessibility problems, in Chromium', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { context, blocked } = await newPhoneContext(browser, base);
+      const page = await context.newPage();
+      for (const path of ['/', '/years/2025/indicators/implementationRate/', `/counties/${counties[1]!.code}/`]) {
+        const res = await page.goto(`${base}${path}`);
+        expect(res?.status(), path).toBe(200);
+        expect(await hasHorizontalScroll(page), path).toBe(false);
+        expect(await axeViolations(page), path).toEqual([]);
+        await page.screenshot({ path: join(PROJECT_ROOT, 'tests/.output', `two-counties${path.replace(/\W+/g, '-')}.png`), fullPage: true });
+      }
+      // The roll-up's county link leads to that county's overview.
+      await page.goto(`${base}/`);
+      await page.getByRole('link', { name: counties[1]!.name, exact: true }).click();
+      await page.waitForURL(`${base}/counties/${counties[1]!.code}/`);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(counties[1]!.name);
+      expect(blocked).toEqual([]);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('rolls each indicator up from the counties, linking each county’s records behind it', async () => {
     const html = await (await get('/years/2025/indicators/disbursementRate/')).text();
-    expect(text(html)).toContain('湖南省合计 32% 16,000,000 / 50,000,000 衡阳市合计 32% 16,000,000 / 50,000,000 衡阳县 50% 10,000,000 / 20,000,000 衡南县 20% 6,000,000 / 30,000,000');
+    expect(text(html)).toContain('湖南省合计 32% 16,000,000 ÷ 50,000,000 衡阳市合计 32% 16,000,000 ÷ 50,000,000 衡阳县 50% 10,000,000 ÷ 20,000,000 衡南县 20% 6,000,000 ÷ 30,000,000');
     for (const c of counties) expect(html).toContain(`href="/counties/${c.code}/years/2025/indicators/disbursementRate/"`);
     const behind = text(await (await get('/counties/430422/years/2025/indicators/disbursementRate/')).text());
     expect(behind).toContain('衡南县村组道路硬化');
