@@ -65,7 +65,7 @@ export function registerPublishRoutes(app: OpenAPIHono<AppEnv>): void {
     const now = deps.clock();
     const today = shanghaiDate(now);
     const periodStart = body.periodStart ?? today;
-    const settings = await loadCountySettings(deps.db, deps.config);
+    const settings = await loadCountySettings(deps.db, deps.config, actor.scopeCode);
     const periodDays = settings.disclosurePeriodDays;
     const at = now.toISOString();
     const requestId = c.get('requestId');

@@ -26,8 +26,8 @@ describe('two counties in one database', () => {
     ]);
     const subsidy = (villageCode: string) => ({ villageCode, year: 2022, beneficiaries: 10, amountFen: 600_000, dueDate: '2022-06-30', paymentDate: '2022-06-20' });
     await temp.db.insert(schema.directSubsidies).values([subsidy(CHANGNING_VILLAGE), subsidy(HENGYANG_VILLAGE)]);
-    const training = (townshipCode: string | null, course: string) => ({ year: 2022, course, organizer: '县人社局', startDate: '2022-05-01', endDate: '2022-05-10', townshipCode, trainees: 20, passed: 18 });
-    await temp.db.insert(schema.trainings).values([training('430421101', '衡阳县西渡镇电工'), training('430482101', '常宁市柏坊镇电工'), training(null, '全县通用技能')]);
+    const training = (countyCode: string, townshipCode: string | null, course: string) => ({ countyCode, year: 2022, course, organizer: '县人社局', startDate: '2022-05-01', endDate: '2022-05-10', townshipCode, trainees: 20, passed: 18 });
+    await temp.db.insert(schema.trainings).values([training('430421', '430421101', '衡阳县西渡镇电工'), training('430482', '430482101', '常宁市柏坊镇电工'), training('430482', null, '全县通用技能'), training('430421', null, '衡阳县全县技能')]);
   });
   afterAll(() => temp?.dispose());
 
