@@ -57,7 +57,7 @@ export async function saveSelfEvaluationLines(
       actorLabel: input.actorLabel,
       action: 'self_evaluation.save',
       subjectType: 'self_evaluation',
-      subjectId: `${input.countyCode}:${input.year}`,
+      subjectId: String(input.year),
       detail: { countyCode: input.countyCode, year: input.year, lines: input.lines.length },
       requestId: input.requestId,
     });
