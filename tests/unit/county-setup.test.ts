@@ -132,7 +132,7 @@ describe('initCounty', () => {
     ]);
     expect((await loadCountySettings(temp.db, {}, '430422100')).issuingUnit).toBe('衡南县水库移民事务中心');
     expect((await loadCountySettings(temp.db, {}, '430421100201')).issuingUnit).toBe('衡阳县水库移民事务中心');
-    await expect(initCounty(temp.db, second)).rejects.toThrow(/已经建立过/);
+    await expect(initCounty(temp.db, second)).rejects.toThrow(CountySetupError);
     const [divisions] = await temp.db.select({ n: count() }).from(t.divisions);
     expect(divisions?.n).toBe(5);
   });
