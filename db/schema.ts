@@ -137,8 +137,8 @@ export const villageRegistry = sqliteTable(
 );
 
 /**
- * The county this database serves and its settings (one row). `is_sample` marks the sample county
- * (示例数据); a database holds one county, so the sample and a real county never mix.
+ * The counties this database serves and their settings (one row per county). `is_sample` marks the
+ * sample county (示例数据); the sample never shares a database with a real county.
  */
 export const countySettings = sqliteTable('county_settings', {
   countyCode: text('county_code')
@@ -173,11 +173,19 @@ export const projectTypes = sqliteTable('project_types', {
   sortOrder: integer('sort_order').notNull().default(0),
 });
 
-/** 指标文: a document that allocates post-support money to the county. */
+/**
+ * 指标文: a document that allocates post-support money to a county. A province's document number
+ * allocates to many counties, so the number is unique per county: two counties in one database
+ * each record 湘财农指〔2022〕12号 with their own amount.
+ */
 export const allocationDocuments = sqliteTable(
   'allocation_documents',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The county the money was allocated to. */
+    countyCode: text('county_code')
+      .notNull()
+      .references(() => divisions.code),
     issuer: text('issuer').notNull(),
     /** e.g. 湘财农指〔2022〕12号 */
     docNumber: text('doc_number').notNull(),
@@ -190,7 +198,7 @@ export const allocationDocuments = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('allocation_documents_doc_number_uq').on(t.docNumber),
+    uniqueIndex('allocation_documents_county_doc_number_uq').on(t.countyCode, t.docNumber),
     check('allocation_documents_amount_nonneg', sql`${t.amountFen} >= 0`),
   ],
 );
@@ -412,6 +420,10 @@ export const trainings = sqliteTable(
   'trainings',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The county that ran the course (a county-wide course has no township). */
+    countyCode: text('county_code')
+      .notNull()
+      .references(() => divisions.code),
     year: integer('year').notNull(),
     course: text('course').notNull(),
     organizer: text('organizer').notNull(),
@@ -422,7 +434,11 @@ export const trainings = sqliteTable(
     trainees: integer('trainees').notNull(),
     passed: integer('passed').notNull(),
   },
-  (t) => [check('trainings_passed_le_trainees', sql`${t.passed} >= 0 AND ${t.passed} <= ${t.trainees}`)],
+  (t) => [
+    index('trainings_county_year_idx').on(t.countyCode, t.year),
+    check('trainings_passed_le_trainees', sql`${t.passed} >= 0 AND ${t.passed} <= ${t.trainees}`),
+    check('trainings_township_in_county', sql`${t.townshipCode} IS NULL OR substr(${t.townshipCode}, 1, 6) = ${t.countyCode}`),
+  ],
 );
 
 /** Who took which workflow step on which object, when, with what comment. */
@@ -656,15 +672,22 @@ export const siteSecrets = sqliteTable('site_secrets', {
 /**
  * The county's own figures for a year's 绩效自评表 (src/domain/ledger/self-evaluation.ts): per line
  * the 年度指标值 (target), the 分值 (weight) and the 偏差原因 note; the 效益 lines, which the ledger
- * cannot measure, with what the office entered. One row per year, the lines as checked JSON, so a
+ * cannot measure, with what the office entered. One row per county and year, the lines as checked JSON, so a
  * change of the table's shape needs no migration. Internal: never published or exported.
  */
-export const selfEvaluationTargets = sqliteTable('self_evaluation_targets', {
-  year: integer('year').primaryKey(),
-  linesJson: text('lines_json').notNull(),
-  updatedAt: text('updated_at').notNull(),
-  updatedBy: text('updated_by').notNull(),
-});
+export const selfEvaluationTargets = sqliteTable(
+  'self_evaluation_targets',
+  {
+    countyCode: text('county_code')
+      .notNull()
+      .references(() => divisions.code),
+    year: integer('year').notNull(),
+    linesJson: text('lines_json').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.countyCode, t.year] })],
+);
 
 /**
  * 满意度问卷 answered on a village page: one row per phone per year (`device_key` is an HMAC of a
@@ -752,10 +775,17 @@ export const projectDocuments = sqliteTable(
   ],
 );
 
-/** Per document type, whether the county publishes that type; a type without a row uses the default in code. */
-export const projectDocumentPolicies = sqliteTable('project_document_policies', {
-  docType: text('doc_type', { enum: PROJECT_DOCUMENT_TYPES }).primaryKey(),
-  isPublic: integer('is_public', { mode: 'boolean' }).notNull(),
-  updatedAt: text('updated_at').notNull(),
-  updatedBy: text('updated_by').notNull(),
-});
+/** Per county and document type, whether the county publishes that type; a type without a row uses the default in code. */
+export const projectDocumentPolicies = sqliteTable(
+  'project_document_policies',
+  {
+    countyCode: text('county_code')
+      .notNull()
+      .references(() => divisions.code),
+    docType: text('doc_type', { enum: PROJECT_DOCUMENT_TYPES }).notNull(),
+    isPublic: integer('is_public', { mode: 'boolean' }).notNull(),
+    updatedAt: text('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.countyCode, t.docType] })],
+);

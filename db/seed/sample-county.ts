@@ -625,6 +625,7 @@ function allocate(
     const spec = documentSpec(rng, year, fundSource, batch);
     return {
       id: ++ids.document,
+      countyCode: SAMPLE_COUNTY_CODE,
       issuer: spec.issuer,
       docNumber: spec.docNumber,
       title: spec.title,
@@ -1001,6 +1002,7 @@ function trainingCourses(
     const passed = plan.allPass ? trainees : trainees - (rng.chance(0.6) ? rng.int(1, 4) : 0);
     return {
       id: ++ids.training,
+      countyCode: SAMPLE_COUNTY_CODE,
       year,
       course,
       organizer: rng.chance(0.75) ? SAMPLE_RESETTLEMENT_AGENCY : '常宁市人力资源和社会保障局',
@@ -1114,7 +1116,7 @@ function sampleSelfEvaluationTargets(): Insert<typeof t.selfEvaluationTargets> {
     { key: 'benefit-1', category: '社会效益指标', name: '库区和移民安置区生产生活条件', targetText: '明显改善', actualText: '明显改善', score: 15, weight: 15, note: '' },
     { key: 'benefit-2', category: '可持续影响指标', name: '后期扶持项目长期发挥作用', targetText: '长期', actualText: '已建项目均由村管护', score: 15, weight: 15, note: '' },
   ];
-  return { year: SAMPLE_SELF_EVALUATION_2022.year, linesJson: JSON.stringify(lines), updatedAt: `${SAMPLE_DATA_AS_OF}T00:00:00.000Z`, updatedBy: '示例数据' };
+  return { countyCode: SAMPLE_COUNTY_CODE, year: SAMPLE_SELF_EVALUATION_2022.year, linesJson: JSON.stringify(lines), updatedAt: `${SAMPLE_DATA_AS_OF}T00:00:00.000Z`, updatedBy: '示例数据' };
 }
 
 /** Paper questionnaire results of 2022 for every resettlement village (示例数据). */

@@ -1,12 +1,14 @@
 /**
  * The county's own settings on the staff page: read by every signed-in user, changed only by the
- * county role, each change audited (src/data/county-edit.ts). A change that shows on the public
- * pages (公示单位, phones, types…) starts the same rebuild as a publish.
+ * county role, each change audited (src/data/county-edit.ts). Always the acting user's county (the
+ * first six digits of their scope): in a database holding several counties, one county's staff
+ * never see or change another's. A change that shows on the public pages (公示单位, phones,
+ * types…) starts the same rebuild as a publish.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { loadCountyForEditing, loadSetupCounts, replaceProjectTypes, setCountyOutline, updateCountySettings, type EditedBy } from '../../src/data/county-edit.ts';
-import { loadCountySettings, rosterKeyFor } from '../../src/data/county-settings.ts';
+import { countyOfCode, loadCountySettings, rosterKeyFor } from '../../src/data/county-settings.ts';
 import { setupChecklist } from '../../src/domain/county/setup-checklist.ts';
 import { INDICATOR_GROUP_LABELS, PERIOD_DAYS } from '../../src/domain/county/settings-edit.ts';
 import type { IndicatorGroup } from '../../src/domain/ledger/ledger.ts';
@@ -87,7 +89,7 @@ const typesRoute = createRoute({
   method: 'put',
   path: '/county/project-types',
   tags: ['本县设置'],
-  summary: '项目类型的完整列表（县级管理员；顺序即显示顺序；有项目在用的类型不能删除）',
+  summary: '项目类型的完整列表（县级管理员；顺序即显示顺序；有项目在用的类型不能删除；平台上有多个县时各县共用，不能在这里修改：409）',
   security: bearer,
   request: { body: { required: true, content: { 'application/json': { schema: ProjectTypesBody } } } },
   responses: {
@@ -95,7 +97,7 @@ const typesRoute = createRoute({
       description: '已保存',
       content: { 'application/json': { schema: z.object({ added: z.array(z.string()), removed: z.array(z.string()), renamed: z.array(z.string()), reordered: z.boolean(), rebuild: z.enum(['scheduled', 'not_configured', 'not_needed']) }) } },
     },
-    ...errorResponses(400, 401, 403),
+    ...errorResponses(400, 401, 403, 409),
   },
 });
 
@@ -161,10 +163,12 @@ const checklistRoute = createRoute({
 function countyOnly(c: Context<AppEnv>): EditedBy {
   const actor = c.get('actor');
   if (actor.role !== 'county') throw new ApiError(403, 'FORBIDDEN', '只有县级管理员可以办理本县设置。');
-  return { actorId: actor.userId, actorLabel: actor.name, at: c.get('deps').clock().toISOString(), requestId: c.get('requestId') };
+  return { countyCode: countyOfCode(actor.scopeCode), actorId: actor.userId, actorLabel: actor.name, at: c.get('deps').clock().toISOString(), requestId: c.get('requestId') };
 }
 
-function refused(problems: UploadProblem[]): never {
+function refused(result: { problems: UploadProblem[]; shared?: true }): never {
+  const { problems } = result;
+  if (result.shared) throw new ApiError(409, 'SHARED_WITH_OTHER_COUNTIES', problems[0]?.problem ?? '这项设置由同一平台上的各县共用，不能由一个县单独修改。', problems);
   throw new ApiError(400, 'VALIDATION_FAILED', `设置有误（${problems.length} 处），没有保存。`, problems);
 }
 
@@ -174,22 +178,23 @@ const rebuildAfter = (c: Context<AppEnv>) => scheduleRebuild(c, { reason: 'setti
 export function registerCountyRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(getRoute, async (c) => {
     const deps = c.get('deps');
-    const county = await loadCountyForEditing(deps.db, deps.config);
-    if (!county) throw new ApiError(404, 'NO_COUNTY', '这个数据库里还没有县：请先运行 npm run county -- init <县代码>。');
+    const countyCode = countyOfCode(c.get('actor').scopeCode);
+    const county = await loadCountyForEditing(deps.db, countyCode, deps.config);
+    if (!county) throw new ApiError(404, 'NO_COUNTY', `这个数据库里没有县 ${countyCode}：请先运行 npm run county -- init ${countyCode}。`);
     return c.json(county, 200);
   });
 
   app.openapi(checklistRoute, async (c) => {
-    countyOnly(c);
+    const { countyCode } = countyOnly(c);
     const deps = c.get('deps');
-    const settings = await loadCountySettings(deps.db, deps.config);
-    return c.json(setupChecklist(await loadSetupCounts(deps.db, rosterKeyFor(settings, deps.config) !== null)), 200);
+    const settings = await loadCountySettings(deps.db, deps.config, countyCode);
+    return c.json(setupChecklist(await loadSetupCounts(deps.db, countyCode, rosterKeyFor(settings, deps.config) !== null)), 200);
   });
 
   app.openapi(patchRoute, async (c) => {
     const by = countyOnly(c);
     const result = await updateCountySettings(c.get('deps').db, c.req.valid('json'), by);
-    if (!result.ok) refused(result.problems);
+    if (!result.ok) refused(result);
     return c.json({ changed: result.value, rebuild: result.value.length > 0 ? rebuildAfter(c) : ('not_needed' as const) }, 200);
   });
 
@@ -197,7 +202,7 @@ export function registerCountyRoutes(app: OpenAPIHono<AppEnv>): void {
     const by = countyOnly(c);
     const body = c.req.valid('json');
     const result = await replaceProjectTypes(c.get('deps').db, body.projectTypes.map((p) => ({ ...p, indicatorGroup: p.indicatorGroup as IndicatorGroup })), by);
-    if (!result.ok) refused(result.problems);
+    if (!result.ok) refused(result);
     const v = result.value;
     const changed = v.added.length + v.removed.length + v.renamed.length > 0 || v.reordered;
     return c.json({ ...v, rebuild: changed ? rebuildAfter(c) : ('not_needed' as const) }, 200);
@@ -212,17 +217,17 @@ export function registerCountyRoutes(app: OpenAPIHono<AppEnv>): void {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      refused([{ column: '县界文件', problem: '不是 UTF-8 文本', expected: '.geojson 文件' }]);
+      refused({ problems: [{ column: '县界文件', problem: '不是 UTF-8 文本', expected: '.geojson 文件' }] });
     }
     const result = await setCountyOutline(deps.db, text, by);
-    if (!result.ok) refused(result.problems);
+    if (!result.ok) refused(result);
     return c.json(result.value, 200);
   });
 
   app.openapi(outlineDeleteRoute, async (c) => {
     const by = countyOnly(c);
     const result = await setCountyOutline(c.get('deps').db, null, by);
-    if (!result.ok) refused(result.problems);
+    if (!result.ok) refused(result);
     return c.json(result.value, 200);
   });
 }

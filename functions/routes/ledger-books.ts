@@ -13,7 +13,7 @@
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import writeXlsxFile, { type Cell, type SheetData } from 'write-excel-file/universal';
-import { loadCountySettings } from '../../src/data/county-settings.ts';
+import { countyOfCode, loadCountySettings } from '../../src/data/county-settings.ts';
 import { findTownship, listTownships, loadLedgerBookSource } from '../../src/data/ledger-book.ts';
 import { inScope } from '../../src/domain/access/access.ts';
 import { buildLedgerBook, type BookCell, type LedgerBook } from '../../src/domain/ledger/ledger-book.ts';
@@ -112,8 +112,8 @@ export function registerLedgerBookRoutes(app: OpenAPIHono<AppEnv>): void {
       badRequest(`数据截至日不能晚于今天：收到“${asOf}”，今天是 ${today}（北京时间）。`, { column: 'asOf', problem: '晚于今天', received: asOf, expected: `不晚于 ${today}` });
     }
 
-    const county = await loadCountySettings(deps.db, deps.config);
-    if (county.countyCode === null) throw new ApiError(404, 'NO_COUNTY', '这个数据库里还没有县：请先运行 npm run county -- init <县代码>。');
+    const county = await loadCountySettings(deps.db, deps.config, actor.scopeCode);
+    if (county.countyCode === null) throw new ApiError(404, 'NO_COUNTY', `这个数据库里没有县 ${countyOfCode(actor.scopeCode)}：请先运行 npm run county -- init ${countyOfCode(actor.scopeCode)}。`);
     const countyCode = county.countyCode;
 
     const townshipText = c.req.query('township');

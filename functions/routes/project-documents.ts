@@ -19,6 +19,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { appendAudit } from '../../src/data/audit.ts';
+import { countyOfCode } from '../../src/data/county-settings.ts';
 import {
   getDocumentProject,
   getProjectDocument,
@@ -341,7 +342,7 @@ export function registerProjectDocumentRoutes(api: OpenAPIHono<AppEnv>): void {
     let policy: DocumentPolicy;
     try {
       ({ id, policy } = await writeTransaction(db, async (tx) => {
-        const policy = await loadDocumentPolicy(tx);
+        const policy = await loadDocumentPolicy(tx, countyOfCode(project.villageCode));
         const id = await insertProjectDocument(tx, {
           projectCode: project.code,
           docType: type,
@@ -387,7 +388,7 @@ export function registerProjectDocumentRoutes(api: OpenAPIHono<AppEnv>): void {
   api.openapi(listRoute, async (c) => {
     const project = await projectInScope(c, c.req.valid('param').code);
     const { db } = c.get('deps');
-    const [docs, policy] = await Promise.all([listProjectDocuments(db, project.code), loadDocumentPolicy(db)]);
+    const [docs, policy] = await Promise.all([listProjectDocuments(db, project.code), loadDocumentPolicy(db, countyOfCode(project.villageCode))]);
     const present = new Set(docs.filter((d) => d.removedAt === null).map((d) => d.docType));
     const checklist = expectedDocumentTypes(project).map((t) => ({ type: t, label: PROJECT_DOCUMENT_TYPE_LABELS[t], present: present.has(t) }));
     const missing = checklist.filter((x) => !x.present).map((x) => x.type);
@@ -429,7 +430,7 @@ export function registerProjectDocumentRoutes(api: OpenAPIHono<AppEnv>): void {
     const { db, clock } = c.get('deps');
     const at = clock().toISOString();
     const outcome = await writeTransaction(db, async (tx) => {
-      const policy = await loadDocumentPolicy(tx);
+      const policy = await loadDocumentPolicy(tx, countyOfCode(project.villageCode));
       if (body.public && !policy[doc.docType]) {
         const label = PROJECT_DOCUMENT_TYPE_LABELS[doc.docType];
         throw new ApiError(409, 'TYPE_NOT_PUBLIC', `县里设定“${label}”这一类不公开，所以这份文件不能公开。要公开，请先在“哪些类型公开”里勾选“${label}”。`);
@@ -463,10 +464,10 @@ export function registerProjectDocumentRoutes(api: OpenAPIHono<AppEnv>): void {
     const project = await projectInScope(c, params.code);
     const doc = await documentOf(c, project, params.id);
     const { db, clock, files } = c.get('deps');
-    if (doc.removedAt) return c.json({ document: view(doc, await loadDocumentPolicy(db)), rebuild: 'not_needed' as const }, 200);
+    if (doc.removedAt) return c.json({ document: view(doc, await loadDocumentPolicy(db, countyOfCode(project.villageCode))), rebuild: 'not_needed' as const }, 200);
     const at = clock().toISOString();
     const outcome = await writeTransaction(db, async (tx) => {
-      const policy = await loadDocumentPolicy(tx);
+      const policy = await loadDocumentPolicy(tx, countyOfCode(project.villageCode));
       const { wasShown } = await removeProjectDocument(tx, doc, c.get('actor').userId, at, policy);
       await appendAudit(
         tx,
@@ -485,7 +486,7 @@ export function registerProjectDocumentRoutes(api: OpenAPIHono<AppEnv>): void {
     return c.json({ document: view((await getProjectDocument(db, doc.id))!, outcome.policy), rebuild }, 200);
   });
 
-  api.openapi(policyGetRoute, async (c) => c.json(policyView(await loadDocumentPolicy(c.get('deps').db)), 200));
+  api.openapi(policyGetRoute, async (c) => c.json(policyView(await loadDocumentPolicy(c.get('deps').db, countyOfCode(c.get('actor').scopeCode))), 200));
 
   api.openapi(policyPutRoute, async (c) => {
     countyOnly(c, '设定项目档案哪些类型公开');
@@ -495,7 +496,7 @@ export function registerProjectDocumentRoutes(api: OpenAPIHono<AppEnv>): void {
     const at = clock().toISOString();
     const actor = c.get('actor');
     const result = await writeTransaction(db, async (tx) => {
-      const saved = await saveDocumentPolicy(tx, next, actor.name, at);
+      const saved = await saveDocumentPolicy(tx, countyOfCode(actor.scopeCode), next, actor.name, at);
       const changed = PROJECT_DOCUMENT_TYPES.filter((t) => saved.before[t] !== next[t]);
       if (changed.length > 0) {
         await appendAudit(
@@ -503,7 +504,7 @@ export function registerProjectDocumentRoutes(api: OpenAPIHono<AppEnv>): void {
           auditInput(c, {
             action: 'project_document.policy',
             subjectType: 'county',
-            subjectId: null,
+            subjectId: countyOfCode(actor.scopeCode),
             detail: { public: PROJECT_DOCUMENT_TYPES.filter((t) => next[t]), changed, documentsOfProjects: saved.changedProjects.map((p) => p.code) },
           }),
         );

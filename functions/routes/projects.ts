@@ -135,7 +135,7 @@ export function registerProjectRoutes(app: OpenAPIHono<AppEnv>): void {
       at: now.toISOString(),
       today: shanghaiDate(now),
       requestId: c.get('requestId'),
-      countyUnit: (await loadCountySettings(deps.db, deps.config)).issuingUnit,
+      countyUnit: (await loadCountySettings(deps.db, deps.config, actor.scopeCode)).issuingUnit,
     });
     if (!outcome.ok) {
       const status = outcome.code === 'NOT_FOUND' ? 404 : outcome.code === 'OUT_OF_SCOPE' || outcome.code === 'WRONG_ROLE' ? 403 : outcome.code === 'REASON_REQUIRED' ? 400 : 409;

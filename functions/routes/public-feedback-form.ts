@@ -45,9 +45,10 @@ import { renderFeedbackHtml, type FeedbackFormValues, type FeedbackPageInput } f
 
 type Status = 200 | 201 | 400 | 404 | 409 | 429;
 
-async function page(c: Context<AppEnv>, input: FeedbackPageInput, status: Status) {
+/** The page, with the supervision phones of the subject's county (of `subject`'s village, when it names one). */
+async function page(c: Context<AppEnv>, input: FeedbackPageInput, status: Status, subject?: Pick<ResolvedSubject, 'villageCode'>) {
   const { config, db } = c.get('deps');
-  const settings = await loadCountySettings(db, config);
+  const settings = await loadCountySettings(db, config, subject?.villageCode ?? undefined);
   // The page may show the message and reply phone back to its writer: never kept by a cache.
   c.header('Cache-Control', 'no-store');
   return c.html(renderFeedbackHtml(input, { phones: settings.supervisionPhones, address: settings.supervisionAddress }), status);
@@ -91,6 +92,7 @@ async function formPage(
       answerWrong: outcome.answerWrong ?? false,
     },
     status,
+    subject,
   );
 }
 
@@ -189,5 +191,5 @@ export const publicFeedbackFormRoutes = new Hono<AppEnv>()
     if (!verdict.allowed) return throttled(c, verdict, FEEDBACK_THROTTLED_MESSAGE);
 
     const received = await storeFeedback(c, subject, parsed.value, client, now);
-    return page(c, { page: 'received', ref: received.ref, message: received.message, subject: await subjectLabel(db, subject) }, 201);
+    return page(c, { page: 'received', ref: received.ref, message: received.message, subject: await subjectLabel(db, subject) }, 201, subject);
   });

@@ -94,7 +94,10 @@ async function runLookup(c: Context<AppEnv>, input: Record<string, unknown>): Pr
     return { kind: 'throttled', verdict };
   }
   const { config } = c.get('deps');
-  const rosterKey = rosterKeyFor(await loadCountySettings(db, config), config);
+  // The key of the village's county (in a database of several, each is the sample's or a real one's).
+  // A code of no county here finds nothing whatever the key: the first county's, as before.
+  const ofVillage = await loadCountySettings(db, config, villageCode);
+  const rosterKey = rosterKeyFor(ofVillage.countyCode === null ? await loadCountySettings(db, config) : ofVillage, config);
   if (rosterKey === null) throw new ApiError(503, 'LOOKUP_NOT_CONFIGURED', '查直补暂时不能用：县里还没有设置好。请打监督电话问。');
   const outcome = await lookupSubsidy(db, req, rosterKey);
   await appendPublicAudit(c, {

@@ -8,7 +8,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
-import { getProjectDocument, loadDocumentPolicy, type ProjectDocumentRow } from '../../src/data/project-documents.ts';
+import { getProjectDocument, loadDocumentPolicyOfProject, type ProjectDocumentRow } from '../../src/data/project-documents.ts';
 import { DOCUMENT_EXTENSION, documentDay, isDocumentShown, parseDocumentFileName, PROJECT_DOCUMENT_TYPE_LABELS } from '../../src/domain/ledger/project-documents.ts';
 import { formatChineseDate } from '../../src/domain/shared/dates.ts';
 import { escapeHtml } from '../../src/domain/shared/html-escape.ts';
@@ -19,7 +19,7 @@ export const publicProjectDocumentRoutes = new Hono<AppEnv>().get('/files/projec
   const name = parseDocumentFileName(c.req.param('file'));
   const doc = name ? await getProjectDocument(db, name.id) : null;
   if (!name || !doc || doc.projectCode !== c.req.param('code') || !doc.sha256.startsWith(name.sha8) || DOCUMENT_EXTENSION[doc.contentType] !== name.extension) return c.notFound();
-  if (isDocumentShown(doc, await loadDocumentPolicy(db))) {
+  if (isDocumentShown(doc, await loadDocumentPolicyOfProject(db, doc.projectCode))) {
     const etag = `"${doc.sha256.slice(0, 32)}"`;
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag });
     const file = files ? await files.storage.get(doc.storageKey) : null;

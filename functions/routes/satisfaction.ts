@@ -63,11 +63,11 @@ const templateRoute = createRoute({
 
 export function registerSatisfactionRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(getRoute, async (c) => {
-    const { role } = c.get('actor');
+    const { role, scopeCode } = c.get('actor');
     if (role !== 'county' && role !== 'inspector') throw new ApiError(403, 'FORBIDDEN', '问卷结果是全县的，只有县级管理员和监督检查员可以看。');
     const { year } = c.req.valid('param');
     const db = c.get('deps').db;
-    const [names, satisfaction, paper] = await Promise.all([resettlementVillageNames(db), loadSatisfaction(db, year), listPaperResults(db, year)]);
+    const [names, satisfaction, paper] = await Promise.all([resettlementVillageNames(db, scopeCode), loadSatisfaction(db, year, scopeCode), listPaperResults(db, year, scopeCode)]);
     const counts = new Map(satisfaction.villages.map((v) => [v.villageCode, v]));
     const updated = new Map(paper.map((p) => [p.villageCode, p.updatedAt]));
     const villages = [...names.entries()]
@@ -85,7 +85,7 @@ export function registerSatisfactionRoutes(app: OpenAPIHono<AppEnv>): void {
     const { year } = c.req.valid('param');
     const { rows } = c.req.valid('json');
     const deps = c.get('deps');
-    const problems = checkPaperResults(rows, new Set((await resettlementVillageNames(deps.db)).keys()));
+    const problems = checkPaperResults(rows, new Set((await resettlementVillageNames(deps.db, actor.scopeCode)).keys()));
     if (problems.length > 0) throw new ApiError(400, 'VALIDATION_FAILED', `纸质问卷结果有 ${problems.length} 处要改，没有保存。`, problems);
     await savePaperResults(deps.db, { year, rows, actorId: actor.userId, actorLabel: actor.name, at: deps.clock().toISOString(), requestId: c.get('requestId') });
     return c.json({ saved: rows.length }, 200);
@@ -100,7 +100,7 @@ export function registerSatisfactionRoutes(app: OpenAPIHono<AppEnv>): void {
     const cells = await readSheetCells(await readBodyBytes(c.req.raw, deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES));
     const table = readPaperResultsTable(cells);
     if (!table.ok) throw new ApiError(400, 'VALIDATION_FAILED', `文件有 ${table.problems.length} 处要改，没有保存。`, table.problems);
-    const problems = checkPaperResults(table.rows, new Set((await resettlementVillageNames(deps.db)).keys())).map((p) => ({ ...p, row: table.rows[p.row - 1]!.sheetRow }));
+    const problems = checkPaperResults(table.rows, new Set((await resettlementVillageNames(deps.db, actor.scopeCode)).keys())).map((p) => ({ ...p, row: table.rows[p.row - 1]!.sheetRow }));
     if (problems.length > 0) throw new ApiError(400, 'VALIDATION_FAILED', `文件有 ${problems.length} 处要改，没有保存。`, problems);
     const rows = table.rows.map(({ villageCode, respondents, satisfied }) => ({ villageCode, respondents, satisfied }));
     await savePaperResults(deps.db, { year, rows, actorId: actor.userId, actorLabel: actor.name, at: deps.clock().toISOString(), requestId: c.get('requestId') });
@@ -108,11 +108,11 @@ export function registerSatisfactionRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(templateRoute, async (c) => {
-    const { role } = c.get('actor');
+    const { role, scopeCode } = c.get('actor');
     if (role !== 'county' && role !== 'inspector') throw new ApiError(403, 'FORBIDDEN', '只有县级管理员和监督检查员可以下载问卷结果模板。');
     const { year } = c.req.valid('param');
     const db = c.get('deps').db;
-    const [names, paper] = await Promise.all([resettlementVillageNames(db), listPaperResults(db, year)]);
+    const [names, paper] = await Promise.all([resettlementVillageNames(db, scopeCode), listPaperResults(db, year, scopeCode)]);
     const byVillage = new Map(paper.map((p) => [p.villageCode, p]));
     const text = (v: string, bold = false) => ({ value: neutraliseCell(v), type: String, ...(bold ? { fontWeight: 'bold' as const } : {}) });
     const data = [

@@ -7,6 +7,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { countyOfCode } from '../../src/data/county-settings.ts';
 import { loadSelfEvaluation, loadSelfEvaluationLines, saveSelfEvaluationLines } from '../../src/data/self-evaluation.ts';
 import { selfEvaluationDocument, selfEvaluationTitle, selfEvaluationXlsx, XLSX_TYPE } from '../../src/data/self-evaluation-files.ts';
 import { BENEFIT_CATEGORIES, checkSelfEvaluationLines, type SelfEvaluationLineInput } from '../../src/domain/ledger/self-evaluation.ts';
@@ -158,7 +159,8 @@ export function registerSelfEvaluationRoutes(app: OpenAPIHono<AppEnv>): void {
     const { year } = c.req.valid('param');
     const asOf = asOfOf(c, c.req.valid('query').asOf);
     const db = c.get('deps').db;
-    const [report, stored] = await Promise.all([loadSelfEvaluation(db, { year, asOf }), loadSelfEvaluationLines(db, year)]);
+    const countyCode = countyOfCode(c.get('actor').scopeCode);
+    const [report, stored] = await Promise.all([loadSelfEvaluation(db, { countyCode, year, asOf }), loadSelfEvaluationLines(db, countyCode, year)]);
     const e = report.evaluation;
     const behindCounts = report.behind as Record<string, unknown[]>;
     return c.json(
@@ -199,7 +201,7 @@ export function registerSelfEvaluationRoutes(app: OpenAPIHono<AppEnv>): void {
     }
     const deps = c.get('deps');
     const at = deps.clock().toISOString();
-    await saveSelfEvaluationLines(deps.db, { year, lines, actorId: actor.userId, actorLabel: actor.name, at, requestId: c.get('requestId') });
+    await saveSelfEvaluationLines(deps.db, { countyCode: countyOfCode(actor.scopeCode), year, lines, actorId: actor.userId, actorLabel: actor.name, at, requestId: c.get('requestId') });
     return c.json({ saved: lines.length, updatedAt: at }, 200);
   });
 
@@ -208,7 +210,7 @@ export function registerSelfEvaluationRoutes(app: OpenAPIHono<AppEnv>): void {
     const { year } = c.req.valid('param');
     const deps = c.get('deps');
     const asOf = asOfOf(c, c.req.valid('query').asOf);
-    const report = await loadSelfEvaluation(deps.db, { year, asOf });
+    const report = await loadSelfEvaluation(deps.db, { countyCode: countyOfCode(c.get('actor').scopeCode), year, asOf });
     const bytes = await selfEvaluationXlsx(report, { siteUrl: deps.config.SITE_URL, exportedAt: deps.clock().toISOString() });
     attachment(c, `self-evaluation-${year}-${asOf}.xlsx`, `${year}年度绩效自评表（截至${asOf}）.xlsx`, XLSX_TYPE);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200) as never;
@@ -220,7 +222,7 @@ export function registerSelfEvaluationRoutes(app: OpenAPIHono<AppEnv>): void {
     const deps = c.get('deps');
     const asOf = asOfOf(c, c.req.valid('query').asOf);
     if (!deps.reportPdf) throw new ApiError(501, 'PDF_UNAVAILABLE', '绩效自评表的 PDF 只在本地服务器模式提供（县里用 npm start 运行的服务器）。云端网站请下载 Excel 版。');
-    const report = await loadSelfEvaluation(deps.db, { year, asOf });
+    const report = await loadSelfEvaluation(deps.db, { countyCode: countyOfCode(c.get('actor').scopeCode), year, asOf });
     const result = await deps.reportPdf(selfEvaluationDocument(report, { siteUrl: deps.config.SITE_URL, exportedAt: deps.clock().toISOString() }));
     if (!result.ok) throw new ApiError(422, 'MISSING_GLYPHS', missingGlyphMessage(result.characters));
     attachment(c, `self-evaluation-${year}-${asOf}.pdf`, `${year}年度绩效自评表（截至${asOf}）.pdf`, 'application/pdf');

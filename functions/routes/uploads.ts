@@ -81,7 +81,7 @@ export function registerUploadRoutes(app: OpenAPIHono<AppEnv>): void {
     const dryRun = c.req.query('dryRun') === 'true';
     const bytes = await readBodyBytes(c.req.raw, deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
     const run = deps.runUpload ?? inProcessUploadRunner(deps.db);
-    const settings = await loadCountySettings(deps.db, deps.config);
+    const settings = await loadCountySettings(deps.db, deps.config, actor.scopeCode);
     let report: UploadReport;
     try {
       report = await run({

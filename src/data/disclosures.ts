@@ -232,7 +232,8 @@ export async function publishDisclosures(db: Database, options: PublishOptions):
     const documentRows = await tx
       .select()
       .from(allocationDocuments)
-      .where(eq(allocationDocuments.year, year))
+      // The county's own documents: another county may hold the same number with its own amount.
+      .where(and(eq(allocationDocuments.countyCode, county.code), eq(allocationDocuments.year, year)))
       .orderBy(asc(allocationDocuments.dateReceived), asc(allocationDocuments.batch));
     consider(
       'county',

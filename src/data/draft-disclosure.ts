@@ -9,6 +9,7 @@ import type { Database } from '../../db/database.ts';
 import { directSubsidies, disclosures, projects } from '../../db/schema.ts';
 import type { VillageDisclosureContent } from '../domain/disclosure/disclosure-content.ts';
 import type { PreviousDisclosureOutcome } from '../posters/model.ts';
+import { countyOfCode } from './county-settings.ts';
 import { buildVillageContents } from './disclosures.ts';
 import { loadLedger } from './ledger.ts';
 import { loadLatestOutcome } from './previous-outcome.ts';
@@ -51,7 +52,8 @@ export async function loadDraftVillageDisclosure(db: Database, options: { villag
     message: `该村${y === null ? '' : ` ${y} 年`}没有县级已审批的项目，也没有直补资金记录，发布时不会生成公示，所以没有草稿可看。项目审批通过后再来预览。`,
   });
   if (year === null) return nothing(null);
-  const ledger = await loadLedger(db, { year });
+  // The village's county only: what a publish by that county would read.
+  const ledger = await loadLedger(db, { year, scopeCode: countyOfCode(villageCode) });
   const has = ledger.projects.some((p) => p.villageCode === villageCode) || ledger.directSubsidies.some((s) => s.villageCode === villageCode);
   if (!has) return nothing(year);
   // A database holding the sample county publishes sample disclosures (as POST /publish decides).

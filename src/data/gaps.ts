@@ -32,7 +32,7 @@ const zero = (): Record<GapKind, number> => Object.fromEntries(GAP_KINDS.map((k)
 export async function loadGaps(db: Database, scopeCode: string, options: GapOptions): Promise<GapReport> {
   const inScope = (code: string) => code.startsWith(scopeCode);
   const [ledger, divisionRows, villages, registry, failed, current, proofs, objections, documents] = await Promise.all([
-    loadLedger(db),
+    loadLedger(db, { scopeCode }),
     db.select({ code: divisions.code, name: divisions.name, level: divisions.level, parentCode: divisions.parentCode }).from(divisions),
     db.select({ code: resettlementVillages.villageCode, name: divisions.name }).from(resettlementVillages).innerJoin(divisions, eq(divisions.code, resettlementVillages.villageCode)),
     db
@@ -61,7 +61,7 @@ export async function loadGaps(db: Database, scopeCode: string, options: GapOpti
       .select({ id: feedback.id, villageCode: feedback.villageCode, receivedAt: feedback.receivedAt, body: feedback.body, status: feedback.status })
       .from(feedback)
       .where(and(eq(feedback.kind, 'objection'), isNull(feedback.answeredAt), ne(feedback.status, 'closed'))),
-    listMissingDocuments(db),
+    listMissingDocuments(db, { scopeCode }),
   ]);
 
   const projects = ledger.projects.filter((p) => inScope(p.villageCode));

@@ -9,6 +9,7 @@ import { and, eq, inArray, or } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { allocationDocuments, allocations, directSubsidies, disbursements, divisions, projects } from '../../db/schema.ts';
 import type { BookPayment, BookProject, FundingAllocation, LedgerBookSource } from '../domain/ledger/ledger-book.ts';
+import { codeStartsWith } from './code-prefix.ts';
 import type { CountySettings } from './county-settings.ts';
 import { loadLedger } from './ledger.ts';
 
@@ -31,20 +32,25 @@ export async function listTownships(db: Database, countyCode: string): Promise<A
     .orderBy(divisions.code);
 }
 
-/** Everything the workbook of `year` needs, for the whole county (the scope is chosen when building). */
+/**
+ * Everything the workbook of `year` needs, for the whole county (the scope is chosen when
+ * building): that county's projects, places, documents and payments only, whatever else the
+ * database holds.
+ */
 export async function loadLedgerBookSource(
   db: Database,
   county: Pick<CountySettings, 'countyName' | 'issuingUnit' | 'isSample' | 'subsidyStandardFen'> & { countyCode: string },
   year: number,
 ): Promise<LedgerBookSource> {
-  const ledger = await loadLedger(db, { year, includeUnapproved: true });
+  const { countyCode } = county;
+  const ledger = await loadLedger(db, { year, includeUnapproved: true, scopeCode: countyCode });
   // The projects the year's documents fund, whatever their own year: their payments are set
   // against the documents, and their other allocations come first or after.
   const fundedByYear = db
     .select({ id: allocations.projectId })
     .from(allocations)
     .innerJoin(allocationDocuments, eq(allocationDocuments.id, allocations.documentId))
-    .where(and(eq(allocationDocuments.year, year), eq(allocations.target, 'project')));
+    .where(and(eq(allocationDocuments.countyCode, countyCode), eq(allocationDocuments.year, year), eq(allocations.target, 'project')));
 
   const documentColumns = {
     id: allocationDocuments.id,
@@ -58,13 +64,19 @@ export async function loadLedgerBookSource(
     fundSource: allocationDocuments.fundSource,
   };
   const [states, places, yearDocuments, allocationRows, otherPayments, subsidyRows] = await db.batch([
-    db.select({ code: projects.code, workflowState: projects.workflowState }).from(projects).where(eq(projects.year, year)),
+    db
+      .select({ code: projects.code, workflowState: projects.workflowState })
+      .from(projects)
+      .where(and(eq(projects.year, year), codeStartsWith(projects.villageCode, countyCode))),
     db
       .select({ code: divisions.code, name: divisions.name, level: divisions.level, parentCode: divisions.parentCode })
       .from(divisions)
-      .where(inArray(divisions.level, ['township', 'village'])),
+      .where(and(inArray(divisions.level, ['township', 'village']), codeStartsWith(divisions.code, countyCode))),
     // The year's documents, also those not split yet.
-    db.select(documentColumns).from(allocationDocuments).where(eq(allocationDocuments.year, year)),
+    db
+      .select(documentColumns)
+      .from(allocationDocuments)
+      .where(and(eq(allocationDocuments.countyCode, countyCode), eq(allocationDocuments.year, year))),
     db
       .select({
         documentId: allocations.documentId,
@@ -81,7 +93,7 @@ export async function loadLedgerBookSource(
       .leftJoin(projects, eq(projects.id, allocations.projectId))
       // Every allocation to a direct subsidy (a village a year: few) and every one to a project
       // the year's documents fund.
-      .where(or(eq(allocations.target, 'direct_subsidy'), inArray(allocations.projectId, fundedByYear)))
+      .where(and(eq(allocationDocuments.countyCode, countyCode), or(eq(allocations.target, 'direct_subsidy'), inArray(allocations.projectId, fundedByYear))))
       .orderBy(allocations.id),
     db
       .select({ code: projects.code, date: disbursements.date, amountFen: disbursements.amountFen, fundSource: disbursements.fundSource })
@@ -90,7 +102,8 @@ export async function loadLedgerBookSource(
       .where(inArray(disbursements.projectId, fundedByYear)),
     db
       .select({ villageCode: directSubsidies.villageCode, year: directSubsidies.year, amountFen: directSubsidies.amountFen, paymentDate: directSubsidies.paymentDate })
-      .from(directSubsidies),
+      .from(directSubsidies)
+      .where(codeStartsWith(directSubsidies.villageCode, countyCode)),
   ]);
 
   const state = new Map(states.map((s) => [s.code, s.workflowState]));

@@ -3,7 +3,7 @@
  * indicators and disclosure snapshots are computed from. Six queries sent in one batch (one round
  * trip, also over HTTP), whatever the number of projects.
  */
-import { and, asc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { codeStartsWith } from './code-prefix.ts';
 import type { Database } from '../../db/database.ts';
@@ -38,10 +38,9 @@ export interface LoadLedgerOptions {
   includeUnapproved?: boolean;
   /**
    * Only records within this division (a county, township or village code, matched as a prefix of
-   * the village code; trainings by their township). County-wide trainings (no township) come with
-   * a county scope: trainings carry no county yet, so a database holding several counties must give
-   * each training a township. All the database's records when omitted; a county's publish passes
-   * its county so that it never reads another county's villages.
+   * the village code). Trainings: with a county scope the county's own (county-wide ones included),
+   * with a township scope that township's, with a village scope none. All the database's records
+   * when omitted; a county's publish passes its county so that it never reads another county's.
    */
   scopeCode?: string;
 }
@@ -154,7 +153,7 @@ export async function loadLedger(db: Database, options: LoadLedgerOptions = {}):
       .where(
         and(
           year === undefined ? undefined : eq(trainings.year, year),
-          scopeCode === undefined ? undefined : or(within(trainings.townshipCode), scopeCode.length === 6 ? isNull(trainings.townshipCode) : sql`0`),
+          scopeCode === undefined ? undefined : scopeCode.length <= 6 ? codeStartsWith(trainings.countyCode, scopeCode) : within(trainings.townshipCode),
         ),
       )
       .orderBy(asc(trainings.year), asc(trainings.startDate), asc(trainings.id)),

@@ -1,6 +1,7 @@
 /**
  * 项目档案 in the database: a project's documents (the bytes are in the file storage under
- * `storageKey`), the county's per-type setting of what is public, the review, removal, the
+ * `storageKey`), each county's per-type setting of what is public (a document follows the setting
+ * of its project's county), the review, removal, the
  * checklist of what a project still lacks (`listMissingDocuments`, for the gaps screen) and the
  * public documents the site lists on project pages.
  *
@@ -25,16 +26,35 @@ import {
 import type { WriteTx } from './write-lock.ts';
 import { loadedOnce } from './site-cache.ts';
 import { codeStartsWith } from './code-prefix.ts';
+import { countyOfCode } from './county-settings.ts';
 
 type Db = Database | WriteTx;
 export type ProjectDocumentRow = typeof projectDocuments.$inferSelect;
 
-/** The county's setting per type: stored rows over the defaults. */
-export async function loadDocumentPolicy(db: Db): Promise<DocumentPolicy> {
-  const rows = await db.select({ docType: projectDocumentPolicies.docType, isPublic: projectDocumentPolicies.isPublic }).from(projectDocumentPolicies);
-  const policy: DocumentPolicy = { ...DEFAULT_DOCUMENT_POLICY };
-  for (const r of rows) policy[r.docType] = r.isPublic;
-  return policy;
+/** The setting per type of county `countyCode`: its stored rows over the defaults. */
+export async function loadDocumentPolicy(db: Db, countyCode: string): Promise<DocumentPolicy> {
+  return (await loadDocumentPolicies(db, countyCode)).get(countyCode) ?? { ...DEFAULT_DOCUMENT_POLICY };
+}
+
+/** Every county's setting (of `countyCode` only, when given) by county code; a county with no stored row is absent (the defaults). */
+async function loadDocumentPolicies(db: Db, countyCode?: string): Promise<Map<string, DocumentPolicy>> {
+  const rows = await db
+    .select({ countyCode: projectDocumentPolicies.countyCode, docType: projectDocumentPolicies.docType, isPublic: projectDocumentPolicies.isPublic })
+    .from(projectDocumentPolicies)
+    .where(countyCode === undefined ? undefined : eq(projectDocumentPolicies.countyCode, countyCode));
+  const byCounty = new Map<string, DocumentPolicy>();
+  for (const r of rows) {
+    const policy = byCounty.get(r.countyCode) ?? { ...DEFAULT_DOCUMENT_POLICY };
+    policy[r.docType] = r.isPublic;
+    byCounty.set(r.countyCode, policy);
+  }
+  return byCounty;
+}
+
+/** The setting that applies to the documents of project `projectCode`: its county's (the defaults for an unknown project). */
+export async function loadDocumentPolicyOfProject(db: Db, projectCode: string): Promise<DocumentPolicy> {
+  const [project] = await db.select({ villageCode: projects.villageCode }).from(projects).where(eq(projects.code, projectCode));
+  return project ? loadDocumentPolicy(db, countyOfCode(project.villageCode)) : { ...DEFAULT_DOCUMENT_POLICY };
 }
 
 /** A project as the documents need it: where it is and how far it got. */
@@ -129,23 +149,33 @@ export async function removeProjectDocument(tx: WriteTx, doc: ProjectDocumentRow
 }
 
 /**
- * Saves the county's per-type setting and stamps the documents it shows or hides; returns the
- * codes and years of the projects whose public documents changed (none: no rebuild needed).
+ * Saves county `countyCode`'s per-type setting and stamps the documents of its projects it shows or
+ * hides; returns the codes and years of the projects whose public documents changed (none: no
+ * rebuild needed). Another county's documents are untouched.
  */
-export async function saveDocumentPolicy(tx: WriteTx, next: DocumentPolicy, by: string, at: string): Promise<{ before: DocumentPolicy; changedProjects: Array<{ code: string; year: number }> }> {
-  const before = await loadDocumentPolicy(tx);
+export async function saveDocumentPolicy(
+  tx: WriteTx,
+  countyCode: string,
+  next: DocumentPolicy,
+  by: string,
+  at: string,
+): Promise<{ before: DocumentPolicy; changedProjects: Array<{ code: string; year: number }> }> {
+  const before = await loadDocumentPolicy(tx, countyCode);
   for (const type of PROJECT_DOCUMENT_TYPES) {
     await tx
       .insert(projectDocumentPolicies)
-      .values({ docType: type, isPublic: next[type], updatedAt: at, updatedBy: by })
-      .onConflictDoUpdate({ target: projectDocumentPolicies.docType, set: { isPublic: next[type], updatedAt: at, updatedBy: by } });
+      .values({ countyCode, docType: type, isPublic: next[type], updatedAt: at, updatedBy: by })
+      .onConflictDoUpdate({ target: [projectDocumentPolicies.countyCode, projectDocumentPolicies.docType], set: { isPublic: next[type], updatedAt: at, updatedBy: by } });
   }
   const flipped = PROJECT_DOCUMENT_TYPES.filter((t) => before[t] !== next[t]);
   if (flipped.length === 0) return { before, changedProjects: [] };
-  const docs = await tx
-    .select()
-    .from(projectDocuments)
-    .where(and(inArray(projectDocuments.docType, flipped), isNull(projectDocuments.removedAt)));
+  const docs = (
+    await tx
+      .select({ doc: projectDocuments })
+      .from(projectDocuments)
+      .innerJoin(projects, eq(projects.code, projectDocuments.projectCode))
+      .where(and(inArray(projectDocuments.docType, flipped), isNull(projectDocuments.removedAt), codeStartsWith(projects.villageCode, countyCode)))
+  ).map((r) => r.doc);
   const changed = new Map<string, number>();
   for (const doc of docs) {
     const was = isDocumentShown(doc, before);
@@ -173,15 +203,15 @@ export interface MissingDocuments {
 }
 
 /**
- * The 项目档案 checklist for the gaps screen: every project (of a year, within a township, when
- * given) that lacks a document its stage calls for (src/domain/ledger/project-documents.ts
+ * The 项目档案 checklist for the gaps screen: every project (of a year, within a county, township or
+ * village, when given) that lacks a document its stage calls for (src/domain/ledger/project-documents.ts
  * expectedDocumentTypes), by project code. Projects with nothing missing are left out. A document
  * counts whether or not it is public; a removed one does not.
  */
-export async function listMissingDocuments(db: Database, filter: { year?: number | undefined; townshipCode?: string | undefined } = {}): Promise<MissingDocuments[]> {
+export async function listMissingDocuments(db: Database, filter: { year?: number | undefined; scopeCode?: string | undefined } = {}): Promise<MissingDocuments[]> {
   const where: SQL | undefined = and(
     filter.year !== undefined ? eq(projects.year, filter.year) : undefined,
-    filter.townshipCode ? codeStartsWith(projects.villageCode, filter.townshipCode) : undefined,
+    filter.scopeCode ? codeStartsWith(projects.villageCode, filter.scopeCode) : undefined,
   );
   const [rows, milestones, docs] = await db.batch([
     db
@@ -235,21 +265,21 @@ export interface PublicProjectDocument {
   path: string;
 }
 
-/** Every document on the public site now, by project code, in type order then oldest first. */
+/**
+ * Every document on the public site now, by project code, in type order then oldest first; each
+ * as its project's county sets its type.
+ */
 export async function listPublicDocuments(db: Database): Promise<Map<string, PublicProjectDocument[]>> {
-  const policy = await loadDocumentPolicy(db);
-  const types = PROJECT_DOCUMENT_TYPES.filter((t) => policy[t]);
-  const rows =
-    types.length === 0
-      ? []
-      : await db
-          .select()
-          .from(projectDocuments)
-          .where(and(isNull(projectDocuments.removedAt), eq(projectDocuments.isPublic, true), inArray(projectDocuments.docType, types)))
-          .orderBy(asc(projectDocuments.projectCode), asc(projectDocuments.uploadedAt), asc(projectDocuments.id));
+  const policies = await loadDocumentPolicies(db);
+  const rows = await db
+    .select({ doc: projectDocuments, villageCode: projects.villageCode })
+    .from(projectDocuments)
+    .innerJoin(projects, eq(projects.code, projectDocuments.projectCode))
+    .where(and(isNull(projectDocuments.removedAt), eq(projectDocuments.isPublic, true)))
+    .orderBy(asc(projectDocuments.projectCode), asc(projectDocuments.uploadedAt), asc(projectDocuments.id));
   const byCode = new Map<string, PublicProjectDocument[]>();
-  for (const doc of rows) {
-    if (!isDocumentShown(doc, policy)) continue;
+  for (const { doc, villageCode } of rows) {
+    if (!isDocumentShown(doc, policies.get(countyOfCode(villageCode)) ?? DEFAULT_DOCUMENT_POLICY)) continue;
     const list = byCode.get(doc.projectCode) ?? [];
     list.push({
       id: doc.id,

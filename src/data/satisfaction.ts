@@ -7,6 +7,7 @@ import type { Database } from '../../db/database.ts';
 import { divisions, resettlementVillages, satisfactionPaperResults, satisfactionResponses } from '../../db/schema.ts';
 import type { PaperResultInput, SatisfactionAnswers } from '../domain/villager/satisfaction.ts';
 import { appendAudit } from './audit.ts';
+import { codeStartsWith } from './code-prefix.ts';
 import { writeTransaction } from './write-lock.ts';
 
 /** The village's name when it is a resettlement village (the survey is for those), else null. */
@@ -36,15 +37,23 @@ export async function recordSatisfaction(db: Database, input: { year: number; vi
   return inserted.length > 0 ? 'recorded' : 'already';
 }
 
-/** The county's resettlement villages (code → name), for checking paper results. */
-export async function resettlementVillageNames(db: Database): Promise<Map<string, string>> {
-  const rows = await db.select({ code: divisions.code, name: divisions.name }).from(resettlementVillages).innerJoin(divisions, eq(divisions.code, resettlementVillages.villageCode));
+/** The resettlement villages within `scopeCode` (the staff member's county), code → name, for checking paper results. */
+export async function resettlementVillageNames(db: Database, scopeCode: string): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ code: divisions.code, name: divisions.name })
+    .from(resettlementVillages)
+    .innerJoin(divisions, eq(divisions.code, resettlementVillages.villageCode))
+    .where(codeStartsWith(resettlementVillages.villageCode, scopeCode));
   return new Map(rows.map((r) => [r.code, r.name]));
 }
 
-/** Paper results of a year per village. */
-export async function listPaperResults(db: Database, year: number) {
-  return db.select().from(satisfactionPaperResults).where(eq(satisfactionPaperResults.year, year)).orderBy(satisfactionPaperResults.villageCode);
+/** Paper results of a year per village within `scopeCode`. */
+export async function listPaperResults(db: Database, year: number, scopeCode: string) {
+  return db
+    .select()
+    .from(satisfactionPaperResults)
+    .where(and(eq(satisfactionPaperResults.year, year), codeStartsWith(satisfactionPaperResults.villageCode, scopeCode)))
+    .orderBy(satisfactionPaperResults.villageCode);
 }
 
 /** Replaces the paper results of the given villages for a year (checked rows), audited, in one transaction. */

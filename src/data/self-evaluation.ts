@@ -1,10 +1,10 @@
 /**
- * The 绩效自评表 of a year from the database: the county-approved ledger's indicators as of a day,
- * the office's targets and notes (`self_evaluation_targets`), and the satisfaction answers (village
- * pages' questionnaire and uploaded paper results). Also the records behind each ledger figure, so
- * the exported table can show what every number is made of.
+ * The 绩效自评表 of a county and year from the database: the county-approved ledger's indicators as
+ * of a day, the office's targets and notes (`self_evaluation_targets`), and the satisfaction answers
+ * (village pages' questionnaire and uploaded paper results), all of that county only. Also the
+ * records behind each ledger figure, so the exported table can show what every number is made of.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { divisions, satisfactionPaperResults, satisfactionResponses, selfEvaluationTargets } from '../../db/schema.ts';
 import { computeIndicators, INDICATOR_DEFINITIONS, projectBudgetFen, projectDisbursedFen, recordsBehind, type IndicatorKey } from '../domain/ledger/indicators.ts';
@@ -18,6 +18,7 @@ import {
 } from '../domain/ledger/self-evaluation.ts';
 import { isSatisfiedAnswer } from '../domain/villager/satisfaction.ts';
 import { appendAudit } from './audit.ts';
+import { codeStartsWith } from './code-prefix.ts';
 import { loadCountySettings } from './county-settings.ts';
 import { loadLedger } from './ledger.ts';
 import { writeTransaction } from './write-lock.ts';
@@ -29,24 +30,27 @@ export interface StoredLines {
   updatedBy: string | null;
 }
 
-/** The office's lines of a year, or the defaults when it never saved any. */
-export async function loadSelfEvaluationLines(db: Database, year: number): Promise<StoredLines> {
-  const [row] = await db.select().from(selfEvaluationTargets).where(eq(selfEvaluationTargets.year, year)).limit(1);
+/** The county office's lines of a year, or the defaults when it never saved any. */
+export async function loadSelfEvaluationLines(db: Database, countyCode: string, year: number): Promise<StoredLines> {
+  const [row] = await db
+    .select()
+    .from(selfEvaluationTargets)
+    .where(and(eq(selfEvaluationTargets.countyCode, countyCode), eq(selfEvaluationTargets.year, year)));
   if (!row) return { lines: defaultSelfEvaluationLines(), updatedAt: null, updatedBy: null };
   return { lines: JSON.parse(row.linesJson) as SelfEvaluationLineInput[], updatedAt: row.updatedAt, updatedBy: row.updatedBy };
 }
 
-/** Saves a year's lines (already checked) and records the change in the audit log, in one transaction. */
+/** Saves a county's lines of a year (already checked) and records the change in the audit log, in one transaction. */
 export async function saveSelfEvaluationLines(
   db: Database,
-  input: { year: number; lines: readonly SelfEvaluationLineInput[]; actorId: number | null; actorLabel: string; at: string; requestId: string | null },
+  input: { countyCode: string; year: number; lines: readonly SelfEvaluationLineInput[]; actorId: number | null; actorLabel: string; at: string; requestId: string | null },
 ): Promise<void> {
   const linesJson = JSON.stringify(input.lines);
   await writeTransaction(db, async (tx) => {
     await tx
       .insert(selfEvaluationTargets)
-      .values({ year: input.year, linesJson, updatedAt: input.at, updatedBy: input.actorLabel })
-      .onConflictDoUpdate({ target: selfEvaluationTargets.year, set: { linesJson, updatedAt: input.at, updatedBy: input.actorLabel } });
+      .values({ countyCode: input.countyCode, year: input.year, linesJson, updatedAt: input.at, updatedBy: input.actorLabel })
+      .onConflictDoUpdate({ target: [selfEvaluationTargets.countyCode, selfEvaluationTargets.year], set: { linesJson, updatedAt: input.at, updatedBy: input.actorLabel } });
     await appendAudit(tx, {
       at: input.at,
       actorId: input.actorId,
@@ -54,7 +58,7 @@ export async function saveSelfEvaluationLines(
       action: 'self_evaluation.save',
       subjectType: 'self_evaluation',
       subjectId: String(input.year),
-      detail: { year: input.year, lines: input.lines.length },
+      detail: { countyCode: input.countyCode, year: input.year, lines: input.lines.length },
       requestId: input.requestId,
     });
   });
@@ -69,19 +73,19 @@ export interface VillageSatisfaction {
   paperSatisfied: number;
 }
 
-/** Satisfaction answers of a year per village (online and paper), and the year's totals. */
-export async function loadSatisfaction(db: Database, year: number): Promise<{ totals: SatisfactionTotals; villages: VillageSatisfaction[] }> {
+/** Satisfaction answers of a year per village (online and paper) within `scopeCode` (a county, township or village), and the totals. */
+export async function loadSatisfaction(db: Database, year: number, scopeCode: string): Promise<{ totals: SatisfactionTotals; villages: VillageSatisfaction[] }> {
   const [online, paper] = await db.batch([
     db
       .select({ villageCode: satisfactionResponses.villageCode, villageName: divisions.name, answersJson: satisfactionResponses.answersJson })
       .from(satisfactionResponses)
       .innerJoin(divisions, eq(divisions.code, satisfactionResponses.villageCode))
-      .where(eq(satisfactionResponses.year, year)),
+      .where(and(eq(satisfactionResponses.year, year), codeStartsWith(satisfactionResponses.villageCode, scopeCode))),
     db
       .select({ villageCode: satisfactionPaperResults.villageCode, villageName: divisions.name, respondents: satisfactionPaperResults.respondents, satisfied: satisfactionPaperResults.satisfied })
       .from(satisfactionPaperResults)
       .innerJoin(divisions, eq(divisions.code, satisfactionPaperResults.villageCode))
-      .where(eq(satisfactionPaperResults.year, year)),
+      .where(and(eq(satisfactionPaperResults.year, year), codeStartsWith(satisfactionPaperResults.villageCode, scopeCode))),
   ]);
   const byVillage = new Map<string, VillageSatisfaction>();
   const village = (code: string, name: string) => {
@@ -132,17 +136,18 @@ export interface SelfEvaluationReport {
 }
 
 /**
- * Everything the 绩效自评表 of `year` as of `asOf` shows: the county-approved ledger of the year
- * (what the office's plan holds, as the public indicators use), the office's lines and the
- * satisfaction answers.
+ * Everything the 绩效自评表 of county `countyCode` for `year` as of `asOf` shows: the county-approved
+ * ledger of the year (what the office's plan holds, as the public indicators use), the office's
+ * lines and the satisfaction answers, each of that county only, with its stored settings.
  */
-export async function loadSelfEvaluation(db: Database, input: { year: number; asOf: string }): Promise<SelfEvaluationReport> {
+export async function loadSelfEvaluation(db: Database, input: { countyCode: string; year: number; asOf: string }): Promise<SelfEvaluationReport> {
+  const { countyCode } = input;
   const [settings, ledger, stored, satisfaction, villageRows] = await Promise.all([
-    loadCountySettings(db),
-    loadLedger(db, { year: input.year }),
-    loadSelfEvaluationLines(db, input.year),
-    loadSatisfaction(db, input.year),
-    db.select({ code: divisions.code, name: divisions.name }).from(divisions).where(eq(divisions.level, 'village')),
+    loadCountySettings(db, {}, countyCode),
+    loadLedger(db, { year: input.year, scopeCode: countyCode }),
+    loadSelfEvaluationLines(db, countyCode, input.year),
+    loadSatisfaction(db, input.year, countyCode),
+    db.select({ code: divisions.code, name: divisions.name }).from(divisions).where(and(eq(divisions.level, 'village'), codeStartsWith(divisions.code, countyCode))),
   ]);
   const villageNames = new Map(villageRows.map((v) => [v.code, v.name]));
   const options = { year: input.year, asOf: input.asOf, subsidyStandardFen: settings.subsidyStandardFen };

@@ -1,6 +1,8 @@
 /** Loads what the upload checks need to know (src/domain/upload/upload-plan.ts UploadContext). */
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import * as t from '../../db/schema.ts';
+import { codeStartsWith } from './code-prefix.ts';
+import { countyOfCode } from './county-settings.ts';
 import type { Actor, UploadKind } from '../domain/access/access.ts';
 import { CHINA_EXTENT_RING, extentRing, type LonLat } from '../domain/geo/geo.ts';
 import type { FundSource, MilestoneKind } from '../domain/ledger/ledger.ts';
@@ -51,6 +53,8 @@ export async function loadUploadContext(
   },
 ): Promise<UploadContext> {
   const { kind } = input;
+  // Documents, trainings, the outline and the subsidy standard are the actor's county's own.
+  const countyCode = countyOfCode(input.actor.scopeCode);
   const divisionRows = await db
     .select({ code: t.divisions.code, name: t.divisions.name, level: t.divisions.level, parentCode: t.divisions.parentCode, retiredOn: t.divisions.retiredOn, successorCode: t.divisions.successorCode })
     .from(t.divisions);
@@ -102,7 +106,7 @@ export async function loadUploadContext(
   }
   const trainings = new Map<string, UploadContext['trainings'] extends ReadonlyMap<string, infer V> ? V : never>();
   if (kind === 'trainings') {
-    for (const r of await db.select().from(t.trainings)) trainings.set(`${r.year}:${r.course}:${r.startDate}:${r.townshipCode ?? ''}`, r);
+    for (const r of await db.select().from(t.trainings).where(eq(t.trainings.countyCode, countyCode))) trainings.set(`${r.year}:${r.course}:${r.startDate}:${r.townshipCode ?? ''}`, r);
   }
   const documents = new Map<string, UploadContext['documents'] extends ReadonlyMap<string, infer V> ? V : never>();
   if (kind === 'allocations') {
@@ -118,14 +122,15 @@ export async function loadUploadContext(
         amountFen: t.allocationDocuments.amountFen,
         fundSource: t.allocationDocuments.fundSource,
       })
-      .from(t.allocationDocuments);
+      .from(t.allocationDocuments)
+      .where(eq(t.allocationDocuments.countyCode, countyCode));
     for (const { docNumber, ...r } of rows) documents.set(docNumber, r);
   }
   return {
     actor: input.actor,
     today: input.today,
     // Only project and village locations are checked; other kinds need no outline.
-    ...(kind === 'projects' || kind === 'villages' ? await loadOutline(db) : { outline: [], outlineSource: 'none' as const }),
+    ...(kind === 'projects' || kind === 'villages' ? await loadOutline(db, countyCode) : { outline: [], outlineSource: 'none' as const }),
     villages,
     townships,
     projectTypes,
@@ -135,7 +140,7 @@ export async function loadUploadContext(
     directSubsidies,
     trainings,
     documents,
-    ...(await loadRoster(db, kind)),
+    ...(await loadRoster(db, kind, countyCode)),
   };
 }
 
@@ -261,21 +266,23 @@ export const VILLAGE_EXTENT_MARGIN_DEG = 0.05;
 
 /**
  * The ring locations are checked against: the county's uploaded outline; without one, the
- * extent of its village centres with a margin; without those, mainland China's extent.
+ * extent of its village centres with a margin; without those, mainland China's extent. Of the
+ * actor's county only: another county's outline or villages would let a location in the wrong
+ * county pass.
  */
-async function loadOutline(db: Database | WriteTx): Promise<Pick<UploadContext, 'outline' | 'outlineSource'>> {
-  const [settings] = await db.select({ outlineJson: t.countySettings.outlineJson }).from(t.countySettings).limit(1);
+async function loadOutline(db: Database | WriteTx, countyCode: string): Promise<Pick<UploadContext, 'outline' | 'outlineSource'>> {
+  const [settings] = await db.select({ outlineJson: t.countySettings.outlineJson }).from(t.countySettings).where(eq(t.countySettings.countyCode, countyCode));
   if (settings?.outlineJson) return { outline: JSON.parse(settings.outlineJson) as LonLat[], outlineSource: 'outline' };
   const centres = await db
     .select({ lon: t.divisions.lon, lat: t.divisions.lat })
     .from(t.divisions)
-    .where(and(eq(t.divisions.level, 'village'), isNotNull(t.divisions.lon), isNotNull(t.divisions.lat)));
+    .where(and(eq(t.divisions.level, 'village'), codeStartsWith(t.divisions.code, countyCode), isNotNull(t.divisions.lon), isNotNull(t.divisions.lat)));
   const ring = extentRing(centres.map((c) => [c.lon!, c.lat!] as LonLat), VILLAGE_EXTENT_MARGIN_DEG);
   return ring ? { outline: ring, outlineSource: 'village_extent' } : { outline: CHINA_EXTENT_RING, outlineSource: 'none' };
 }
 
-/** What the registry uploads compare against: the year's figures, the roster and its payments. */
-async function loadRoster(db: Database | WriteTx, kind: UploadKind): Promise<Partial<UploadContext>> {
+/** What the registry uploads compare against: the year's figures, the roster and its payments (with the standard of the actor's county). */
+async function loadRoster(db: Database | WriteTx, kind: UploadKind, countyCode: string): Promise<Partial<UploadContext>> {
   if (kind === 'villages') {
     const registry = new Map<string, ExistingRegistry>();
     for (const r of await db.select().from(t.villageRegistry)) registry.set(`${r.villageCode}:${r.year}`, r);
@@ -313,6 +320,6 @@ async function loadRoster(db: Database | WriteTx, kind: UploadKind): Promise<Par
   for (const p of await db.select().from(t.householdPayments)) {
     householdPayments.set(`${numberOf.get(p.householdId)}:${p.year}`, { id: p.id, amountFen: p.amountFen, paymentDate: p.paymentDate, status: p.status, failureReason: p.failureReason, remedy: p.remedy });
   }
-  const [settings] = await db.select({ standard: t.countySettings.subsidyStandardFen }).from(t.countySettings).limit(1);
+  const [settings] = await db.select({ standard: t.countySettings.subsidyStandardFen }).from(t.countySettings).where(eq(t.countySettings.countyCode, countyCode));
   return { households, householdPayments, subsidyStandardFen: settings?.standard ?? 60_000 };
 }

@@ -18,6 +18,7 @@ import { maskIdNumber } from '../domain/villager/masking.ts';
 import type { ReadRows } from '../domain/upload/upload-table.ts';
 import { appendAudit } from './audit.ts';
 import { bulkInsert, insertFromJson } from './bulk-insert.ts';
+import { countyOfCode } from './county-settings.ts';
 import { loadUploadContext } from './upload-context.ts';
 import { writeTransaction, type WriteTx } from './write-lock.ts';
 
@@ -217,12 +218,13 @@ async function applyPlan(tx: WriteTx, plan: WritePlan | RosterPlan, req: UploadR
       for (const { id, ...u } of plan.update) await tx.update(t.directSubsidies).set(u).where(eq(t.directSubsidies.id, id));
       return;
     case 'trainings':
-      for (const part of chunked(plan.create)) await tx.insert(t.trainings).values(part);
+      // The actor's county: a township's course is in it (checked), a county-wide one is the county's.
+      for (const part of chunked(plan.create)) await tx.insert(t.trainings).values(part.map((r) => ({ ...r, countyCode: countyOfCode(req.actor.scopeCode) })));
       for (const { id, ...u } of plan.update) await tx.update(t.trainings).set(u).where(eq(t.trainings.id, id));
       return;
     case 'allocations':
       for (const { existingId: _existing, allocations, docNumber, ...doc } of plan.documents) {
-        const [row] = await tx.insert(t.allocationDocuments).values({ docNumber, ...doc, createdAt: req.at }).returning({ id: t.allocationDocuments.id });
+        const [row] = await tx.insert(t.allocationDocuments).values({ countyCode: countyOfCode(req.actor.scopeCode), docNumber, ...doc, createdAt: req.at }).returning({ id: t.allocationDocuments.id });
         for (const part of chunked(allocations)) await tx.insert(t.allocations).values(part.map((a) => ({ ...a, documentId: row!.id })));
       }
       return;

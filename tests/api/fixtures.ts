@@ -37,6 +37,21 @@ export async function seedCounty(db: Database): Promise<void> {
   ]);
 }
 
+/** A second county beside the first one in the same database (a city hosting its counties in one portal). */
+export const COUNTY_2 = '430421';
+export const TOWNSHIP_2 = '430421101';
+export const VILLAGE_2 = '430421101201';
+
+/** Adds 衡阳县 beside the county of seedCounty, with its own settings (and no outline). */
+export async function seedSecondCounty(db: Database): Promise<void> {
+  await db.insert(schema.divisions).values([
+    { code: COUNTY_2, name: '衡阳县', level: 'county', parentCode: '430400' },
+    { code: TOWNSHIP_2, name: '西渡镇', level: 'township', parentCode: COUNTY_2 },
+    { code: VILLAGE_2, name: '梅花村委会', level: 'village', parentCode: TOWNSHIP_2 },
+  ]);
+  await db.insert(schema.countySettings).values({ countyCode: COUNTY_2, isSample: false, issuingUnit: '衡阳县水库移民事务中心', supervisionPhones: '0734-6812345' });
+}
+
 export interface Tokens {
   county: string;
   townshipA: string;

@@ -19,7 +19,7 @@ import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import { inflateEntry, listZipEntries } from '../../src/domain/upload/zip-guard.ts';
 import type { RuntimeInfo } from '../contract/contract-case.ts';
 import type { ApiTarget } from '../support/api-target.ts';
-import { auth, mintAll, seedCounty, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, type Tokens } from './fixtures.ts';
+import { auth, COUNTY, mintAll, seedCounty, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, type Tokens } from './fixtures.ts';
 
 const YEAR = 2025;
 const AS_OF = '2025-06-30';
@@ -87,7 +87,7 @@ async function seedLedger(db: ApiTarget['db']): Promise<void> {
   const doc = async (docNumber: string, fundSource: (typeof schema.FUND_SOURCES)[number], batch: number, dateReceived: string, amountFen: number, year = YEAR) => {
     const [row] = await db
       .insert(schema.allocationDocuments)
-      .values({ issuer: '湖南省财政厅', docNumber, title: `关于下达${year}年后期扶持资金的通知`, year, batch, dateReceived, amountFen, fundSource })
+      .values({ countyCode: COUNTY, issuer: '湖南省财政厅', docNumber, title: `关于下达${year}年后期扶持资金的通知`, year, batch, dateReceived, amountFen, fundSource })
       .returning({ id: schema.allocationDocuments.id });
     return row!.id;
   };

@@ -14,7 +14,7 @@ import * as schema from '../../db/schema.ts';
 import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import type { RuntimeInfo } from '../contract/contract-case.ts';
 import type { ApiTarget } from '../support/api-target.ts';
-import { approve, auth, mintAll, postJson, projectRow, seedCounty, VILLAGE_A1, type Tokens } from './fixtures.ts';
+import { approve, auth, COUNTY, mintAll, postJson, projectRow, seedCounty, VILLAGE_A1, type Tokens } from './fixtures.ts';
 
 export function runSelfEvaluationContract(newTarget: () => Promise<ApiTarget>, runtime: RuntimeInfo): void {
   describe('self-evaluation table', () => {
@@ -72,6 +72,7 @@ export function runSelfEvaluationContract(newTarget: () => Promise<ApiTarget>, r
       const audit = await target.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, 'self_evaluation.save'));
       expect(audit).toHaveLength(1);
       expect(audit[0]!.subjectId).toBe(String(year));
+      expect(JSON.parse(audit[0]!.detailJson)).toMatchObject({ countyCode: COUNTY, year });
     });
 
     it('refuses bad lines and dates in Chinese and keeps what was saved', async () => {

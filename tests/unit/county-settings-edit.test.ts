@@ -134,7 +134,7 @@ describe('saving the county’s settings', () => {
     await temp?.dispose();
     temp = undefined;
   });
-  const BY = { actorId: 1, actorLabel: '县移民中心 张三', at: '2026-03-02T01:00:00.000Z', requestId: 'req-1' };
+  const BY = { countyCode: '430421', actorId: 1, actorLabel: '县移民中心 张三', at: '2026-03-02T01:00:00.000Z', requestId: 'req-1' };
 
   async function county() {
     temp = await createTempDatabase();
@@ -178,10 +178,10 @@ describe('saving the county’s settings', () => {
 
   it('replaces the project types and stores and removes an outline, each audited', async () => {
     const { db } = await county();
-    const types = (await loadCountyForEditing(db))!.projectTypes.map(({ code, name, indicatorGroup }) => ({ code, name, indicatorGroup }));
+    const types = (await loadCountyForEditing(db, '430421'))!.projectTypes.map(({ code, name, indicatorGroup }) => ({ code, name, indicatorGroup }));
     const saved = await replaceProjectTypes(db, [...types, { code: 'water_supply', name: '安全饮水', indicatorGroup: 'production_infrastructure' }], BY);
     expect(saved).toEqual({ ok: true, value: { added: ['water_supply'], removed: [], renamed: [], reordered: false } });
-    expect((await loadCountyForEditing(db))!.projectTypes.at(-1)).toEqual({ code: 'water_supply', name: '安全饮水', indicatorGroup: 'production_infrastructure', projects: 0 });
+    expect((await loadCountyForEditing(db, '430421'))!.projectTypes.at(-1)).toEqual({ code: 'water_supply', name: '安全饮水', indicatorGroup: 'production_infrastructure', projects: 0 });
 
     const outline = await setCountyOutline(db, feature({ type: 'Polygon', coordinates: [square(112.0, 26.6, 112.8, 27.4)] }), BY);
     expect(outline).toEqual({ ok: true, value: { points: 4, notes: [] } });
@@ -204,7 +204,7 @@ describe('the checklist of a county with nothing published', () => {
     temp = await createTempDatabase();
     const national = (await nationalDivisions('430421'))!;
     await initCounty(temp.db, { county: national.county, townships: national.townships, villages: national.villages, source: 'test', settings: { issuingUnit: '衡阳县水库移民事务中心', supervisionPhones: [], supervisionAddress: '' }, at: '2026-03-01T01:00:00.000Z' });
-    const list = setupChecklist(await loadSetupCounts(temp.db, false));
+    const list = setupChecklist(await loadSetupCounts(temp.db, '430421', false));
     expect(list.published).toBe(false);
     expect(list.next).toBe('registry');
     expect(list.steps.map((s) => [s.key, s.done])).toEqual([
@@ -219,7 +219,7 @@ describe('the checklist of a county with nothing published', () => {
     expect(list.steps[0]!.status).toBe(`${national.townships.length} 个乡镇（街道）、${national.villages.length} 个村（社区）。`);
     expect(list.steps.find((s) => s.key === 'roster')!.blocker).toMatch(/ROSTER_KEY/);
     expect(list.steps.find((s) => s.key === 'registry')!.links[0]).toEqual({ label: '移民村名册模板（Excel）', href: '/api/v1/templates/villages.xlsx' });
-    expect(setupChecklist(await loadSetupCounts(temp.db, true)).steps.find((s) => s.key === 'roster')!.blocker).toBeUndefined();
+    expect(setupChecklist(await loadSetupCounts(temp.db, '430421', true)).steps.find((s) => s.key === 'roster')!.blocker).toBeUndefined();
   });
 
   it('moves on as steps are done, and is published once a disclosure exists', () => {

@@ -43,6 +43,7 @@ beforeEach(async () => {
   ]);
   await db.insert(schema.projectTypes).values({ code: 'road', name: '道路硬化', indicatorGroup: 'production_infrastructure' });
   await db.insert(schema.allocationDocuments).values({
+    countyCode: COUNTY,
     issuer: '湖南省财政厅',
     docNumber: '湘财农指〔2023〕3号',
     title: '关于下达2023年大中型水库移民后期扶持资金的通知',

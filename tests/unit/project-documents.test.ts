@@ -146,7 +146,7 @@ describe('the checklist and the public list over the database', () => {
       { projectCode: 'P-A', projectName: '道路A', year: 2025, villageCode: '430482105003', townshipCode: '430482105', workflowState: 'county_approved', missing: ['contract'], missingLabels: ['合同'] },
       { projectCode: 'P-B', projectName: '道路B', year: 2025, villageCode: '430482106001', townshipCode: '430482106', workflowState: 'applied', missing: ['application'], missingLabels: ['立项申请报告'] },
     ]);
-    expect((await listMissingDocuments(temp.db, { townshipCode: '430482106' })).map((m) => m.projectCode)).toEqual(['P-B']);
+    expect((await listMissingDocuments(temp.db, { scopeCode: '430482106' })).map((m) => m.projectCode)).toEqual(['P-B']);
     expect(await listMissingDocuments(temp.db, { year: 2024 })).toEqual([]);
   });
 
@@ -157,13 +157,13 @@ describe('the checklist and the public list over the database', () => {
     expect(listed.get('P-A')).toMatchObject([{ docType: 'approval', title: '文件1', byteSize: 1001, path: `/files/projects/P-A/${(await getProjectDocument(temp.db, 1))!.id}-11111111.pdf` }]);
 
     const at = '2025-07-01T00:00:00.000Z';
-    const saved = await writeTransaction(temp.db, (tx) => saveDocumentPolicy(tx, { ...(DEFAULTS), application: true }, '县级管理员', at));
+    const saved = await writeTransaction(temp.db, (tx) => saveDocumentPolicy(tx, '430482', { ...(DEFAULTS), application: true }, '县级管理员', at));
     expect(saved.changedProjects).toEqual([{ code: 'P-A', year: 2025 }]);
     expect((await listPublicDocuments(temp.db)).get('P-A')!.map((d) => d.docType)).toEqual(['application', 'approval']);
     expect((await getProjectDocument(temp.db, 3))!.publishedAt).toBe(at);
 
     const [user] = await temp.db.insert(schema.users).values({ name: '县级管理员', role: 'county', scopeCode: '430482' }).returning({ id: schema.users.id });
-    const policy = await loadDocumentPolicy(temp.db);
+    const policy = await loadDocumentPolicy(temp.db, '430482');
     const contract = (await getProjectDocument(temp.db, 4))!;
     const change = await writeTransaction(temp.db, (tx) => reviewProjectDocument(tx, contract, { reviewed: true, isPublic: true, by: user!.id, at }, policy));
     expect(change).toEqual({ before: false, after: true });

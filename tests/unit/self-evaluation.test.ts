@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSheet } from 'read-excel-file/universal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_SELF_EVALUATION_2022, seedSampleCounty } from '../../db/seed/sample-county.ts';
+import { SAMPLE_COUNTY_CODE, SAMPLE_SELF_EVALUATION_2022, seedSampleCounty } from '../../db/seed/sample-county.ts';
 import { loadSelfEvaluation, loadSelfEvaluationLines, saveSelfEvaluationLines, type SelfEvaluationReport } from '../../src/data/self-evaluation.ts';
 import { selfEvaluationDocument, selfEvaluationXlsx } from '../../src/data/self-evaluation-files.ts';
 import { computeIndicators, formatPercent, rate, type YearIndicators } from '../../src/domain/ledger/indicators.ts';
@@ -98,7 +98,7 @@ describe('the sample county’s 2022 table as of 2023-08-31', () => {
   beforeAll(async () => {
     temp = await createTempDatabase();
     await seedSampleCounty(temp.db);
-    report = await loadSelfEvaluation(temp.db, { year, asOf });
+    report = await loadSelfEvaluation(temp.db, { countyCode: SAMPLE_COUNTY_CODE, year, asOf });
   });
   afterAll(() => temp?.dispose());
 
@@ -151,10 +151,10 @@ describe('the sample county’s 2022 table as of 2023-08-31', () => {
   });
 
   it('keeps a note that starts like a formula as text', async () => {
-    const stored = await loadSelfEvaluationLines(temp.db, year);
+    const stored = await loadSelfEvaluationLines(temp.db, SAMPLE_COUNTY_CODE, year);
     const edited = stored.lines.map((l) => (l.key === 'disbursementRate' ? { ...l, note: '=HYPERLINK("http://x","点我")' } : l));
-    await saveSelfEvaluationLines(temp.db, { year, lines: edited, actorId: null, actorLabel: 'test', at: '2023-09-01T00:00:00.000Z', requestId: null });
-    const again = await loadSelfEvaluation(temp.db, { year, asOf });
+    await saveSelfEvaluationLines(temp.db, { countyCode: SAMPLE_COUNTY_CODE, year, lines: edited, actorId: null, actorLabel: 'test', at: '2023-09-01T00:00:00.000Z', requestId: null });
+    const again = await loadSelfEvaluation(temp.db, { countyCode: SAMPLE_COUNTY_CODE, year, asOf });
     const main = await sheet(await selfEvaluationXlsx(again, context), 1);
     expect(main.flat()).toContain(`'=HYPERLINK("http://x","点我")`);
   });

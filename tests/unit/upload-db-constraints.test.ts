@@ -41,6 +41,7 @@ const CONSTRAINTS: Record<string, Violation[] | { notUploaded: string }> = {
     { kind: 'trainings', row: { year: 2025, course: '电工', organizer: '某学校', startDate: '2025-05-06', endDate: '2025-05-20', trainees: 10, passed: 11 }, column: '合格人数' },
     { kind: 'trainings', row: { year: 2025, course: '电工', organizer: '某学校', startDate: '2025-05-06', endDate: '2025-05-20', trainees: 10, passed: -1 }, column: '合格人数' },
   ],
+  trainings_township_in_county: { notUploaded: 'a training row names a township in the uploader’s scope (refused 403 OUT_OF_SCOPE otherwise), and the county written is the uploader’s own' },
   allocation_documents_amount_nonneg: [
     { kind: 'allocations', row: { docNumber: '湘财农指〔2025〕9号', issuer: '湖南省财政厅', title: '下达资金', year: 2025, batch: 1, dateReceived: '2025-02-01', docAmount: -1, fundSource: '中央', target: '项目', projectCode: 'DC-1', amount: 0 }, column: '指标文金额(元)' },
   ],

@@ -89,6 +89,12 @@ export function checkAllocations(rows: readonly ParsedRow[], ctx: UploadContext)
         err('项目编号', code ? '找不到这个项目' : '分配对象为“项目”时必须填项目编号', { received: code ?? '（空）', expected: '已录入系统的项目编号' });
         continue;
       }
+      // Another county's project is stored here too when counties share a database: never the actor's to fund.
+      const projectScope = scopeProblem(ctx, project.villageCode);
+      if (projectScope) {
+        err('项目编号', `项目 ${code} 所在的${projectScope.problem}`, { ...projectScope, received: code });
+        continue;
+      }
       const budget = sumBudget(project.budget);
       const allocated = (toProject.get(project.id) ?? 0) + amount;
       if (allocated > budget) err('分配金额(元)', '分配给该项目的金额超过其预算', { received: formatYuan(amount), expected: `不超过项目预算 ${formatYuan(budget)}` });
