@@ -22,7 +22,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
 
-export const DIVISION_LEVELS = ['county', 'township', 'village'] as const;
+export const DIVISION_LEVELS = ['province', 'city', 'county', 'township', 'village'] as const;
 export const FUND_SOURCES = ['central', 'provincial', 'county', 'other'] as const;
 export const COORD_SYSTEMS = ['WGS84', 'CGCS2000', 'GCJ02', 'BD09'] as const;
 export const LOCATION_PRECISIONS = ['exact', 'village_centre'] as const;
@@ -49,7 +49,11 @@ export const ROLES = ['county', 'township', 'village', 'inspector'] as const;
 const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 const createdAt = () => text('created_at').notNull().default(nowIso);
 
-/** County → township → village, keyed by the official division code. */
+/**
+ * County → township → village, keyed by the official division code; above the counties of a
+ * database, their city (4 digits) and province (2 digits), the scope of an inspector who oversees
+ * several counties.
+ */
 export const divisions = sqliteTable(
   'divisions',
   {
@@ -72,7 +76,10 @@ export const divisions = sqliteTable(
   },
   (t) => [
     index('divisions_parent_idx').on(t.parentCode),
-    check('divisions_level_code_len', sql`(${t.level} = 'county' AND length(${t.code}) = 6) OR (${t.level} = 'township' AND length(${t.code}) = 9) OR (${t.level} = 'village' AND length(${t.code}) = 12)`),
+    check(
+      'divisions_level_code_len',
+      sql`(${t.level} = 'province' AND length(${t.code}) = 2) OR (${t.level} = 'city' AND length(${t.code}) = 4) OR (${t.level} = 'county' AND length(${t.code}) = 6) OR (${t.level} = 'township' AND length(${t.code}) = 9) OR (${t.level} = 'village' AND length(${t.code}) = 12)`,
+    ),
   ],
 );
 

@@ -1,6 +1,7 @@
 /** Who the token belongs to, and the divisions within its scope (for the staff page's forms). */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { and, asc, isNull, like } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { codeStartsWith } from '../../src/data/code-prefix.ts';
 import { divisions } from '../../db/schema.ts';
 import { canUpload, ROLE_LABELS, ROLES, UPLOAD_KINDS } from '../../src/domain/access/access.ts';
 import { isLoopbackOrigin } from '../../src/domain/shared/public-origin.ts';
@@ -56,7 +57,7 @@ const divisionsRoute = createRoute({
 export function registerMeRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(meRoute, async (c) => {
     const actor = c.get('actor');
-    const rows = await c.get('deps').db.select({ code: divisions.code, name: divisions.name }).from(divisions).where(like(divisions.code, actor.scopeCode)).limit(1);
+    const rows = await c.get('deps').db.select({ code: divisions.code, name: divisions.name }).from(divisions).where(eq(divisions.code, actor.scopeCode)).limit(1);
     return c.json(
       {
         name: actor.name,
@@ -78,9 +79,10 @@ export function registerMeRoutes(app: OpenAPIHono<AppEnv>): void {
       .get('deps')
       .db.select({ code: divisions.code, name: divisions.name, level: divisions.level, parentCode: divisions.parentCode })
       .from(divisions)
-      // Current divisions only: a village merged away (村撤并) takes no new data.
-      .where(and(like(divisions.code, `${actor.scopeCode}%`), isNull(divisions.retiredOn)))
+      // Current divisions only: a village merged away (村撤并) takes no new data. The city and
+      // province rows above the counties are scopes, not places data is recorded for.
+      .where(and(codeStartsWith(divisions.code, actor.scopeCode), isNull(divisions.retiredOn), inArray(divisions.level, ['county', 'township', 'village'])))
       .orderBy(asc(divisions.code));
-    return c.json({ divisions: rows }, 200);
+    return c.json({ divisions: rows.flatMap((r) => (r.level === 'province' || r.level === 'city' ? [] : [{ ...r, level: r.level }])) }, 200);
   });
 }

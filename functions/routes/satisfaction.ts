@@ -12,6 +12,7 @@ import { XLSX_TYPE } from '../../src/data/self-evaluation-files.ts';
 import { neutraliseCell } from '../../src/domain/shared/csv-safety.ts';
 import { checkPaperResults, PAPER_TEMPLATE_HEADER, readPaperResultsTable } from '../../src/domain/villager/satisfaction.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, readBodyBytes, readSheetCells } from './upload-body.ts';
+import { isWithinOneCounty } from '../../src/domain/access/access.ts';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { bearer, errorResponses } from './schemas.ts';
@@ -65,6 +66,7 @@ export function registerSatisfactionRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(getRoute, async (c) => {
     const { role, scopeCode } = c.get('actor');
     if (role !== 'county' && role !== 'inspector') throw new ApiError(403, 'FORBIDDEN', '问卷结果是全县的，只有县级管理员和监督检查员可以看。');
+    if (!isWithinOneCounty(scopeCode)) throw new ApiError(403, 'FORBIDDEN', '问卷结果是每个县自己的：市、省的监督检查员请用县级账号查看某一个县的。');
     const { year } = c.req.valid('param');
     const db = c.get('deps').db;
     const [names, satisfaction, paper] = await Promise.all([resettlementVillageNames(db, scopeCode), loadSatisfaction(db, year, scopeCode), listPaperResults(db, year, scopeCode)]);
@@ -110,6 +112,7 @@ export function registerSatisfactionRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(templateRoute, async (c) => {
     const { role, scopeCode } = c.get('actor');
     if (role !== 'county' && role !== 'inspector') throw new ApiError(403, 'FORBIDDEN', '只有县级管理员和监督检查员可以下载问卷结果模板。');
+    if (!isWithinOneCounty(scopeCode)) throw new ApiError(403, 'FORBIDDEN', '问卷结果模板是每个县自己的：请用县级账号下载。');
     const { year } = c.req.valid('param');
     const db = c.get('deps').db;
     const [names, paper] = await Promise.all([resettlementVillageNames(db, scopeCode), listPaperResults(db, year, scopeCode)]);

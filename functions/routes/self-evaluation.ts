@@ -13,6 +13,7 @@ import { selfEvaluationDocument, selfEvaluationTitle, selfEvaluationXlsx, XLSX_T
 import { BENEFIT_CATEGORIES, checkSelfEvaluationLines, type SelfEvaluationLineInput } from '../../src/domain/ledger/self-evaluation.ts';
 import { shanghaiDate } from '../../src/domain/shared/dates.ts';
 import { missingGlyphMessage } from '../../src/posters/glyph-message.ts';
+import { isWithinOneCounty } from '../../src/domain/access/access.ts';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { bearer, errorResponses, ErrorSchema } from './schemas.ts';
@@ -132,8 +133,9 @@ const pdfRoute = createRoute({
 });
 
 function canRead(c: Context<AppEnv>): void {
-  const { role } = c.get('actor');
+  const { role, scopeCode } = c.get('actor');
   if (role !== 'county' && role !== 'inspector') throw new ApiError(403, 'FORBIDDEN', '绩效自评表是全县的报告，只有县级管理员和监督检查员可以看。');
+  if (!isWithinOneCounty(scopeCode)) throw new ApiError(403, 'FORBIDDEN', '绩效自评表是每个县自己的报告：市、省的监督检查员请用县级账号查看某一个县的。');
 }
 
 function asOfOf(c: Context<AppEnv>, asOf: string | undefined): string {

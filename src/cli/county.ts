@@ -27,6 +27,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { applyDivisionChanges, CountySetupError, initCounty, loadKnownDivisions } from '../data/county-setup.ts';
 import { loadAllCountySettings } from '../data/county-settings.ts';
 import { mintToken } from '../data/users.ts';
+import { regionName } from '../data/region-names.ts';
 import { DIVISION_CHANGE_COLUMNS, readDivisionChanges } from '../domain/county/division-changes.ts';
 import { isCountyCode, readDivisionList, type DivisionEntry } from '../domain/county/division-list.ts';
 import { shanghaiDate } from '../domain/shared/dates.ts';
@@ -154,10 +155,16 @@ async function main(args: string[]): Promise<number> {
   try {
     await migrateDatabase(db);
     const at = new Date().toISOString();
+    const province = county.code.slice(0, 2);
+    const city = county.code.slice(0, 4);
     const result = await initCounty(db, {
       county,
       townships,
       villages,
+      regions: [
+        { code: province, name: regionName(province), level: 'province' },
+        { code: city, name: regionName(city), level: 'city' },
+      ],
       source,
       settings: { issuingUnit: values.unit?.trim() || `${county.name}水库移民工作机构（未设置）`, supervisionPhones: values.phone ?? [], supervisionAddress: values.address?.trim() ?? '' },
       at,

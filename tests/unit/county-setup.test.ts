@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { count } from 'drizzle-orm';
+import { count, inArray } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as t from '../../db/schema.ts';
 import { nationalDivisions } from '../../src/cli/county.ts';
@@ -123,9 +123,18 @@ describe('initCounty', () => {
 
   it('adds a second county beside the first, each with its own settings; refuses the same county twice, writing nothing', async () => {
     temp = await createTempDatabase();
-    await initCounty(temp.db, input);
-    const second = { ...input, county: { code: '430422', name: '衡南县' }, townships: [{ ...townships[0]!, code: '430422100', name: '云集镇', parentCode: '430422' }], villages: [], settings: { ...input.settings, issuingUnit: '衡南县水库移民事务中心' } };
+    const regions = [
+      { code: '43', name: '湖南省', level: 'province' as const },
+      { code: '4304', name: '衡阳市', level: 'city' as const },
+    ];
+    await initCounty(temp.db, { ...input, regions });
+    const second = { ...input, regions, county: { code: '430422', name: '衡南县' }, townships: [{ ...townships[0]!, code: '430422100', name: '云集镇', parentCode: '430422' }], villages: [], settings: { ...input.settings, issuingUnit: '衡南县水库移民事务中心' } };
     expect(await initCounty(temp.db, second)).toMatchObject({ countyCode: '430422', townships: 1 });
+    // The city and province above them, written once: the scope of an inspector over both.
+    expect(await temp.db.select({ code: t.divisions.code, name: t.divisions.name, level: t.divisions.level }).from(t.divisions).where(inArray(t.divisions.level, ['province', 'city']))).toEqual([
+      { code: '43', name: '湖南省', level: 'province' },
+      { code: '4304', name: '衡阳市', level: 'city' },
+    ]);
     expect((await loadAllCountySettings(temp.db)).map((c) => [c.countyCode, c.issuingUnit])).toEqual([
       ['430421', '衡阳县水库移民事务中心'],
       ['430422', '衡南县水库移民事务中心'],
@@ -134,7 +143,7 @@ describe('initCounty', () => {
     expect((await loadCountySettings(temp.db, {}, '430421100201')).issuingUnit).toBe('衡阳县水库移民事务中心');
     await expect(initCounty(temp.db, second)).rejects.toThrow(CountySetupError);
     const [divisions] = await temp.db.select({ n: count() }).from(t.divisions);
-    expect(divisions?.n).toBe(5);
+    expect(divisions?.n).toBe(7);
   });
 
   it('refuses a real county in a database that holds the sample, writing nothing', async () => {

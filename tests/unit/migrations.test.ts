@@ -6,6 +6,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, migrateDatabase } from '../../db/client.ts';
+import { ensureSampleData } from '../../src/cli/sample-data.ts';
 import * as schema from '../../db/schema.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
 
@@ -53,6 +54,22 @@ describe('migrations', () => {
       'published_projects_no_delete',
       'published_projects_no_update',
     ]);
+  });
+
+  it('0011 rebuilds the divisions table for city and province rows, keeping every row and every reference of a county already loaded', async () => {
+    temp = await createTempDatabase({ migrate: false });
+    await migrateUpTo(temp.db, '0010_county_scope');
+    expect(await ensureSampleData(temp.db)).not.toBeNull();
+    const count = async (table: string) => (await temp!.client.execute(`select count(*) as n from ${table}`)).rows[0]!.n;
+    const tables = ['divisions', 'projects', 'trainings', 'allocation_documents', 'disclosures'];
+    const before = Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t)] as const)));
+    await migrateDatabase(temp.db);
+    expect(Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t)] as const)))).toEqual(before);
+    expect((await temp.client.execute('PRAGMA foreign_key_check')).rows).toEqual([]);
+    await temp.client.execute("insert into divisions (code, name, level) values ('43', '湖南省', 'province'), ('4304', '衡阳市', 'city')");
+    await expect(temp.client.execute("insert into divisions (code, name, level) values ('430', '错', 'city')")).rejects.toThrow(/CHECK constraint failed/);
+    // Still referenced: a project of an unknown village is refused.
+    await expect(temp.client.execute("update projects set village_code = '430482999999' where id = (select min(id) from projects)")).rejects.toThrow(/FOREIGN KEY/);
   });
 
   it('refuses a negative amount of money at the database level', async () => {

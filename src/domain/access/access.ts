@@ -7,7 +7,11 @@
  * | county    | the county   | everything, including publishing                         |
  * | township  | a township   | read and upload for its villages, township review        |
  * | village   | a village    | read and upload its own projects and progress, 复核       |
- * | inspector | the county   | read everything, including the audit log; never write    |
+ * | inspector | the county, or a city or province over several counties | read everything in scope, including the audit log; never write |
+ *
+ * A city or province office that oversees the counties of one portal reads through an inspector
+ * scoped to its city (4 digits) or province (2 digits); approvals and publishing stay with each
+ * county, and the county-wide reports (绩效自评表, 问卷结果) are read per county.
  */
 export const ROLES = ['county', 'township', 'village', 'inspector'] as const;
 export type Role = (typeof ROLES)[number];
@@ -37,6 +41,14 @@ export const ROLE_SCOPE_LEVEL: Readonly<Record<Role, 'county' | 'township' | 'vi
   village: 'village',
   inspector: 'county',
 };
+
+/** The levels an inspector's scope may be: its county, or the city or province above several counties. */
+export const INSPECTOR_SCOPE_LEVELS = ['county', 'city', 'province'] as const;
+
+/** Whether a scope code names one county (or a township or village within one), not a city or province. */
+export function isWithinOneCounty(scopeCode: string): boolean {
+  return scopeCode.length >= 6;
+}
 
 export const UPLOAD_KINDS = ['projects', 'disbursements', 'milestones', 'direct-subsidies', 'trainings', 'allocations', 'villages', 'households', 'household-payments'] as const;
 export type UploadKind = (typeof UPLOAD_KINDS)[number];
