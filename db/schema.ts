@@ -532,9 +532,16 @@ export const auditLog = sqliteTable(
     requestId: text('request_id'),
     previousHash: text('previous_hash'),
     hash: text('hash').notNull(),
+    /**
+     * The division the entry belongs to, for reading the log by scope: the county (or, for an
+     * account above the counties, its city or province). Not part of the hash: it routes reads,
+     * it does not record what happened. Null for an entry of no county (a whole-database step).
+     */
+    scopeCode: text('scope_code'),
   },
   (t) => [
     index('audit_log_subject_idx').on(t.subjectType, t.subjectId),
+    index('audit_log_scope_idx').on(t.scopeCode, t.id),
     // Each entry can be the successor of at most one other: a forked chain fails to insert.
     uniqueIndex('audit_log_previous_hash_uq').on(t.previousHash),
     uniqueIndex('audit_log_hash_uq').on(t.hash),

@@ -65,7 +65,8 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(listRoute, async (c) => {
     if (!canReadAudit(c.get('actor'))) throw new ApiError(403, 'FORBIDDEN', '只有县级管理员和监督检查员可以查看审计日志。');
     const q = c.req.valid('query');
-    const page = await listAudit(c.get('deps').db, { limit: q.limit, before: q.before });
+    // A county's staff read their county's entries; an inspector above the counties, theirs.
+    const page = await listAudit(c.get('deps').db, { limit: q.limit, before: q.before, scopeCode: c.get('actor').scopeCode });
     return c.json(page, 200);
   });
   app.openapi(verifyRoute, async (c) => {

@@ -2,10 +2,14 @@
  * The audit log (审计日志): every write appends one entry in the same transaction as the write,
  * hash-chained to the entry before (src/domain/access/audit-chain.ts). Rows can never be changed or
  * removed (triggers); a unique index on `previous_hash` makes a forked chain impossible to insert.
+ * Each entry names the division it belongs to (`scope_code`: its county, or the city or province of
+ * an account above the counties), so staff read their own county's entries when several counties
+ * share the database.
  */
-import { asc, desc, gt, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
-import { auditLog } from '../../db/schema.ts';
+import { apiTokens, auditLog, feedback, postingProofs, projects, users } from '../../db/schema.ts';
+import { codeStartsWith } from './code-prefix.ts';
 import { auditHash, verifyAuditEntries, type AuditChainVerification, type StoredAuditEntry } from '../domain/access/audit-chain.ts';
 import { canonicalJson } from '../domain/disclosure/disclosure-content.ts';
 import type { WriteTx } from './write-lock.ts';
@@ -19,6 +23,37 @@ export interface AuditInput {
   subjectId: string | null;
   detail: Record<string, unknown>;
   requestId: string | null;
+  /** The division the entry belongs to; by default the acting account's county (or city, province), else the subject's. */
+  scopeCode?: string | null;
+}
+
+/** A scope as the log keeps it: a county, or the city or province of an account above the counties. */
+const countyOrRegion = (code: string | null | undefined): string | null => (code ? (code.length >= 6 ? code.slice(0, 6) : code) : null);
+
+/** The division an entry belongs to: given, or the acting account's, or its subject's. */
+async function entryScope(tx: WriteTx | Database, input: AuditInput): Promise<string | null> {
+  if (input.scopeCode !== undefined) return countyOrRegion(input.scopeCode);
+  const one = async (q: Promise<Array<{ code: string | null }>>) => countyOrRegion((await q)[0]?.code);
+  if (input.actorId !== null) return one(tx.select({ code: users.scopeCode }).from(users).where(eq(users.id, input.actorId)).limit(1));
+  const id = input.subjectId;
+  if (id === null) return null;
+  switch (input.subjectType) {
+    case 'county':
+    case 'village':
+      return countyOrRegion(id);
+    case 'project':
+      return one(tx.select({ code: projects.villageCode }).from(projects).where(eq(projects.code, id)).limit(1));
+    case 'feedback':
+      return Number.isSafeInteger(Number(id)) ? one(tx.select({ code: feedback.villageCode }).from(feedback).where(eq(feedback.id, Number(id))).limit(1)) : null;
+    case 'posting_proof':
+      return Number.isSafeInteger(Number(id)) ? one(tx.select({ code: postingProofs.villageCode }).from(postingProofs).where(eq(postingProofs.id, Number(id))).limit(1)) : null;
+    case 'api_token':
+      return Number.isSafeInteger(Number(id))
+        ? one(tx.select({ code: users.scopeCode }).from(apiTokens).innerJoin(users, eq(users.id, apiTokens.userId)).where(eq(apiTokens.id, Number(id))).limit(1))
+        : null;
+    default:
+      return null;
+  }
 }
 
 /** Appends an entry inside `tx` (call it in the transaction of the write it records). */
@@ -36,7 +71,8 @@ export async function appendAudit(tx: WriteTx | Database, input: AuditInput): Pr
     requestId: input.requestId,
   };
   const hash = await auditHash(previousHash, entry);
-  const [row] = await tx.insert(auditLog).values({ ...entry, previousHash, hash }).returning({ id: auditLog.id });
+  const scopeCode = await entryScope(tx, input);
+  const [row] = await tx.insert(auditLog).values({ ...entry, previousHash, hash, scopeCode }).returning({ id: auditLog.id });
   return { id: row!.id, hash };
 }
 
@@ -45,13 +81,17 @@ export interface AuditPage {
   nextBefore: number | null;
 }
 
-/** Newest first, `limit` at a time; pass `nextBefore` back for the next page. */
-export async function listAudit(db: Database, options: { limit?: number; before?: number } = {}): Promise<AuditPage> {
+/**
+ * Newest first, `limit` at a time; pass `nextBefore` back for the next page. With `scopeCode` (the
+ * reader's scope: a county, city or province), only the entries of divisions within it.
+ */
+export async function listAudit(db: Database, options: { limit?: number; before?: number; scopeCode?: string } = {}): Promise<AuditPage> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-  const where: SQL | undefined = options.before ? lt(auditLog.id, options.before) : undefined;
+  const scope = countyOrRegion(options.scopeCode);
+  const where: SQL | undefined = and(options.before ? lt(auditLog.id, options.before) : undefined, scope ? codeStartsWith(auditLog.scopeCode, scope) : undefined);
   const rows = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(limit);
   return {
-    entries: rows.map((r) => ({ ...r, detail: JSON.parse(r.detailJson) as unknown })),
+    entries: rows.map(({ scopeCode: _scope, ...r }) => ({ ...r, detail: JSON.parse(r.detailJson) as unknown })),
     nextBefore: rows.length === limit ? rows.at(-1)!.id : null,
   };
 }

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
 import { loadCountyForEditing, loadSetupCounts, replaceProjectTypes, setCountyOutline, updateCountySettings } from '../../src/data/county-edit.ts';
+import { listAudit, verifyAuditLog } from '../../src/data/audit.ts';
 import { loadCountySettings } from '../../src/data/county-settings.ts';
 import { publishDisclosures } from '../../src/data/disclosures.ts';
 import { loadLedger } from '../../src/data/ledger.ts';
@@ -210,6 +211,19 @@ describe('each county’s own data when two share a database', () => {
     expect(refused.ok).toBe(false);
     expect(await setCountyOutline(temp.db, null, BY_B)).toEqual({ ok: true, value: { points: 0, notes: [] } });
     expect((await loadCountySettings(temp.db, {}, A)).outline).toEqual(square(112.3, 26.3));
+  });
+
+  it('gives each county’s staff the audit entries of their own county only; an inspector above both reads both', async () => {
+    await updateCountySettings(temp.db, { supervisionAddress: '常宁市宜阳街道' }, BY_A);
+    await updateCountySettings(temp.db, { supervisionAddress: '衡阳县西渡镇二号' }, BY_B);
+    const subjects = async (scopeCode?: string) => (await listAudit(temp.db, scopeCode === undefined ? {} : { scopeCode })).entries.filter((e) => e.action === 'county.settings').map((e) => e.subjectId);
+    expect(new Set(await subjects(A))).toEqual(new Set([A]));
+    expect(new Set(await subjects(B))).toEqual(new Set([B]));
+    // A township's reader scope narrows to its county's entries; the city (4304) holds both counties.
+    expect(new Set(await subjects('430421101'))).toEqual(new Set([B]));
+    expect(new Set(await subjects('4304'))).toEqual(new Set([A, B]));
+    // The chain still verifies: the scope routes reads and is not part of the hash.
+    expect((await verifyAuditLog(temp.db)).ok).toBe(true);
   });
 
   it('refuses to change the shared project types and writes nothing', async () => {

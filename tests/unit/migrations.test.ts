@@ -72,6 +72,18 @@ describe('migrations', () => {
     await expect(temp.client.execute("update projects set village_code = '430482999999' where id = (select min(id) from projects)")).rejects.toThrow(/FOREIGN KEY/);
   });
 
+  it('0012 gives the audit entries of an old database its county, and the log stays append-only', async () => {
+    temp = await createTempDatabase({ migrate: false });
+    await migrateUpTo(temp.db, '0011_region_levels');
+    const run = (sql: string) => temp!.client.execute(sql);
+    await run("insert into divisions (code, name, level) values ('430482', '常宁市', 'county')");
+    await run("insert into county_settings (county_code, issuing_unit) values ('430482', '常宁市库区移民事务中心')");
+    await run("insert into audit_log (at, actor_label, action, subject_type, subject_id, hash) values ('2025-01-01T00:00:00.000Z', 'cli', 'county.init', 'county', '430482', 'h1')");
+    await migrateDatabase(temp.db);
+    expect((await run('select scope_code from audit_log')).rows.map((r) => r.scope_code)).toEqual(['430482']);
+    await expect(run("update audit_log set scope_code = '430421'")).rejects.toThrow(/append-only/);
+  });
+
   it('refuses a negative amount of money at the database level', async () => {
     temp = await createTempDatabase();
     await temp.client.execute("insert into divisions (code, name, level) values ('430482', '常宁市', 'county')");
