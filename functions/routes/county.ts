@@ -13,6 +13,7 @@ import { setupChecklist } from '../../src/domain/county/setup-checklist.ts';
 import { INDICATOR_GROUP_LABELS, PERIOD_DAYS } from '../../src/domain/county/settings-edit.ts';
 import type { IndicatorGroup } from '../../src/domain/ledger/ledger.ts';
 import type { UploadProblem } from '../../src/domain/upload/upload-plan.ts';
+import { isWithinOneCounty } from '../../src/domain/access/access.ts';
 import { ApiError } from '../api-error.ts';
 import type { AppEnv } from '../app-env.ts';
 import { scheduleRebuild } from '../rebuild.ts';
@@ -178,6 +179,7 @@ const rebuildAfter = (c: Context<AppEnv>) => scheduleRebuild(c, { reason: 'setti
 export function registerCountyRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(getRoute, async (c) => {
     const deps = c.get('deps');
+    if (!isWithinOneCounty(c.get('actor').scopeCode)) throw new ApiError(403, 'FORBIDDEN', '本县设置是每个县自己的：市、省的监督检查员请用县级账号查看某一个县的。');
     const countyCode = countyOfCode(c.get('actor').scopeCode);
     const county = await loadCountyForEditing(deps.db, countyCode, deps.config);
     if (!county) throw new ApiError(404, 'NO_COUNTY', `这个数据库里没有县 ${countyCode}：请先运行 npm run county -- init ${countyCode}。`);

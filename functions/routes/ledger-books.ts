@@ -15,7 +15,7 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import writeXlsxFile, { type Cell, type SheetData } from 'write-excel-file/universal';
 import { countyOfCode, loadCountySettings } from '../../src/data/county-settings.ts';
 import { findTownship, listTownships, loadLedgerBookSource } from '../../src/data/ledger-book.ts';
-import { inScope } from '../../src/domain/access/access.ts';
+import { inScope, isWithinOneCounty } from '../../src/domain/access/access.ts';
 import { buildLedgerBook, type BookCell, type LedgerBook } from '../../src/domain/ledger/ledger-book.ts';
 import { neutraliseCell } from '../../src/domain/shared/csv-safety.ts';
 import { shanghaiDate } from '../../src/domain/shared/dates.ts';
@@ -112,6 +112,7 @@ export function registerLedgerBookRoutes(app: OpenAPIHono<AppEnv>): void {
       badRequest(`数据截至日不能晚于今天：收到“${asOf}”，今天是 ${today}（北京时间）。`, { column: 'asOf', problem: '晚于今天', received: asOf, expected: `不晚于 ${today}` });
     }
 
+    if (!isWithinOneCounty(actor.scopeCode)) throw new ApiError(403, 'FORBIDDEN', '台账是每个县自己的：市、省的监督检查员请用县级账号导出某一个县的。');
     const county = await loadCountySettings(deps.db, deps.config, actor.scopeCode);
     if (county.countyCode === null) throw new ApiError(404, 'NO_COUNTY', `这个数据库里没有县 ${countyOfCode(actor.scopeCode)}：请先运行 npm run county -- init ${countyOfCode(actor.scopeCode)}。`);
     const countyCode = county.countyCode;

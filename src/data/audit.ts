@@ -8,7 +8,7 @@
  */
 import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
-import { apiTokens, auditLog, feedback, postingProofs, projects, users } from '../../db/schema.ts';
+import { apiTokens, auditLog, countySettings, feedback, postingProofs, projects, users } from '../../db/schema.ts';
 import { codeStartsWith } from './code-prefix.ts';
 import { auditHash, verifyAuditEntries, type AuditChainVerification, type StoredAuditEntry } from '../domain/access/audit-chain.ts';
 import { canonicalJson } from '../domain/disclosure/disclosure-content.ts';
@@ -30,8 +30,19 @@ export interface AuditInput {
 /** A scope as the log keeps it: a county, or the city or province of an account above the counties. */
 const countyOrRegion = (code: string | null | undefined): string | null => (code ? (code.length >= 6 ? code.slice(0, 6) : code) : null);
 
-/** The division an entry belongs to: given, or the acting account's, or its subject's. */
+/**
+ * The division an entry belongs to: given, or the acting account's, or its subject's; an entry of
+ * none of those belongs to the database's county when it holds one, else to no county (null: no
+ * county's staff read it).
+ */
 async function entryScope(tx: WriteTx | Database, input: AuditInput): Promise<string | null> {
+  const found = await scopeOfEntry(tx, input);
+  if (found !== null) return found;
+  const counties = await tx.select({ code: countySettings.countyCode }).from(countySettings).limit(2);
+  return counties.length === 1 ? counties[0]!.code : null;
+}
+
+async function scopeOfEntry(tx: WriteTx | Database, input: AuditInput): Promise<string | null> {
   if (input.scopeCode !== undefined) return countyOrRegion(input.scopeCode);
   const one = async (q: Promise<Array<{ code: string | null }>>) => countyOrRegion((await q)[0]?.code);
   if (input.actorId !== null) return one(tx.select({ code: users.scopeCode }).from(users).where(eq(users.id, input.actorId)).limit(1));

@@ -10,6 +10,11 @@
  * 绩效自评, satisfaction, 台账, document types) answer 200 with their own county's, never the
  * first's (tests/unit/county-scope.test.ts checks what they read and write). The project types are
  * one list for both counties, so neither may change them here (409).
+ *
+ * The city both counties are in (衡阳市, 4304) has an inspector (`cityInspector`): it reads what the
+ * county's inspector reads, in both counties, and changes nothing; the county-wide reports (绩效自评,
+ * 满意度), the 台账 and the settings page are one county's, so a city scope is refused them (403,
+ * saying to read them with a county's account).
  */
 import { like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,12 +25,14 @@ import type { ApiTarget } from '../support/api-target.ts';
 import { approve, auth, COUNTY_2, mint, mintAll, postJson, projectRow, seedCounty, seedSecondCounty, TOWNSHIP_2, TOWNSHIP_A, VILLAGE_A1, type Tokens } from './fixtures.ts';
 import { contractPdf } from './project-documents.case.ts';
 
+const CITY = '4304';
+
 /** The first county's roles. */
 type FirstWho = keyof Tokens;
 const FIRST: readonly FirstWho[] = ['county', 'townshipA', 'townshipB', 'villageA1', 'villageA2', 'villageB1', 'inspector'];
 /** …and the second county's administrator and township reviewer. */
-type Who = FirstWho | 'county2' | 'township2';
-const WHO: readonly Who[] = [...FIRST, 'county2', 'township2'];
+type Who = FirstWho | 'county2' | 'township2' | 'cityInspector';
+const WHO: readonly Who[] = [...FIRST, 'county2', 'township2', 'cityInspector'];
 
 interface Row {
   name: string;
@@ -52,7 +59,14 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
       target = await newTarget();
       await seedCounty(target.db);
       await seedSecondCounty(target.db);
-      tokens = { ...(await mintAll(target.db)), county2: await mint(target.db, 'county', COUNTY_2), township2: await mint(target.db, 'township', TOWNSHIP_2) };
+      // The city both counties are in (衡阳市), and its inspector: reads both counties, changes nothing.
+      await target.db.insert(schema.divisions).values({ code: CITY, name: '衡阳市', level: 'city', parentCode: '43' });
+      tokens = {
+        ...(await mintAll(target.db)),
+        county2: await mint(target.db, 'county', COUNTY_2),
+        township2: await mint(target.db, 'township', TOWNSHIP_2),
+        cityInspector: await mint(target.db, 'inspector', CITY),
+      };
       const r = await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('M-APPROVED', VILLAGE_A1)] });
       expect(r.status).toBe(200);
       await approve(target, { county: tokens.county, township: tokens.townshipA }, ['M-APPROVED']);
@@ -66,11 +80,11 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
     // M-APPROVED was approved today (the real clock), so its progress and payments are dated today:
     // an earlier day would be before the approval, a later one in the future.
     const rows: Row[] = [
-      { name: 'GET /me', method: 'GET', path: '/api/v1/me', expect: { ...all(200), county2: 200, township2: 200 } },
-      { name: 'GET /divisions', method: 'GET', path: '/api/v1/divisions', expect: { ...all(200), county2: 200, township2: 200 } },
-      { name: 'GET /workflow/queue', method: 'GET', path: '/api/v1/workflow/queue', expect: { ...all(200), county2: 200, township2: 200 } },
-      { name: "GET /projects?village=<A1>", method: 'GET', path: `/api/v1/projects?village=${VILLAGE_A1}`, expect: { ...only(['county', 'townshipA', 'villageA1', 'inspector']), county2: 403, township2: 403 } },
-      { name: 'GET /projects/<code in A1>', method: 'GET', path: '/api/v1/projects/M-APPROVED', expect: { ...only(['county', 'townshipA', 'villageA1', 'inspector']), county2: 403, township2: 403 } },
+      { name: 'GET /me', method: 'GET', path: '/api/v1/me', expect: { ...all(200), county2: 200, township2: 200, cityInspector: 200 } },
+      { name: 'GET /divisions', method: 'GET', path: '/api/v1/divisions', expect: { ...all(200), county2: 200, township2: 200, cityInspector: 200 } },
+      { name: 'GET /workflow/queue', method: 'GET', path: '/api/v1/workflow/queue', expect: { ...all(200), county2: 200, township2: 200, cityInspector: 200 } },
+      { name: "GET /projects?village=<A1>", method: 'GET', path: `/api/v1/projects?village=${VILLAGE_A1}`, expect: { ...only(['county', 'townshipA', 'villageA1', 'inspector']), county2: 403, township2: 403, cityInspector: 200 } },
+      { name: 'GET /projects/<code in A1>', method: 'GET', path: '/api/v1/projects/M-APPROVED', expect: { ...only(['county', 'townshipA', 'villageA1', 'inspector']), county2: 403, township2: 403, cityInspector: 200 } },
       {
         name: 'POST /projects/<applied in A1>/transitions village_review',
         method: 'POST',
@@ -80,52 +94,52 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
           expect(r.status).toBe(200);
         },
         body: { action: 'village_review', comment: '已复核' },
-        expect: { ...only(['villageA1']), county2: 403, township2: 403 },
+        expect: { ...only(['villageA1']), county2: 403, township2: 403, cityInspector: 403 },
       },
-      { name: 'POST /uploads/projects (A1 row)', method: 'POST', path: `/api/v1/uploads/projects${dry}`, body: { rows: [projectRow('M-NEW-1', VILLAGE_A1)] }, expect: { ...only(['county', 'townshipA', 'villageA1']), county2: 403, township2: 403 } },
+      { name: 'POST /uploads/projects (A1 row)', method: 'POST', path: `/api/v1/uploads/projects${dry}`, body: { rows: [projectRow('M-NEW-1', VILLAGE_A1)] }, expect: { ...only(['county', 'townshipA', 'villageA1']), county2: 403, township2: 403, cityInspector: 403 } },
       {
         name: 'POST /uploads/milestones (A1 project)',
         method: 'POST',
         path: `/api/v1/uploads/milestones${dry}`,
         body: () => ({ rows: [{ projectCode: 'M-APPROVED', kind: '开工', date: shanghaiDate(target.clock.now()) }] }),
-        expect: { ...only(['county', 'townshipA', 'villageA1']), county2: 403, township2: 403 },
+        expect: { ...only(['county', 'townshipA', 'villageA1']), county2: 403, township2: 403, cityInspector: 403 },
       },
       {
         name: 'POST /uploads/disbursements (A1 project)',
         method: 'POST',
         path: `/api/v1/uploads/disbursements${dry}`,
         body: () => ({ rows: [{ projectCode: 'M-APPROVED', date: shanghaiDate(target.clock.now()), amount: 1000, voucherNumber: 'M-V-1', payee: '某公司' }] }),
-        expect: { ...only(['county', 'townshipA']), county2: 403, township2: 403 },
+        expect: { ...only(['county', 'townshipA']), county2: 403, township2: 403, cityInspector: 403 },
       },
       {
         name: 'POST /uploads/direct-subsidies (A1)',
         method: 'POST',
         path: `/api/v1/uploads/direct-subsidies${dry}`,
         body: { rows: [{ villageCode: VILLAGE_A1, year: 2025, beneficiaries: 10, amount: 6000, dueDate: '2025-06-30' }] },
-        expect: { ...only(['county', 'townshipA']), county2: 403, township2: 403 },
+        expect: { ...only(['county', 'townshipA']), county2: 403, township2: 403, cityInspector: 403 },
       },
       {
         name: 'POST /uploads/trainings (township A)',
         method: 'POST',
         path: `/api/v1/uploads/trainings${dry}`,
         body: { rows: [{ year: 2025, course: '电工', organizer: '职校', startDate: '2025-05-01', endDate: '2025-05-10', townshipCode: TOWNSHIP_A, trainees: 10, passed: 9 }] },
-        expect: { ...only(['county', 'townshipA']), county2: 403, township2: 403 },
+        expect: { ...only(['county', 'townshipA']), county2: 403, township2: 403, cityInspector: 403 },
       },
       {
         name: 'POST /uploads/allocations',
         method: 'POST',
         path: `/api/v1/uploads/allocations${dry}`,
         body: { rows: [{ docNumber: '湘财农指〔2025〕1号', issuer: '湖南省财政厅', title: '下达资金', year: 2025, batch: 1, dateReceived: '2025-02-01', docAmount: 250000, fundSource: '中央', target: '项目', projectCode: 'M-APPROVED', amount: 250000 }] },
-        expect: { ...only(['county']), county2: 403, township2: 403 },
+        expect: { ...only(['county']), county2: 403, township2: 403, cityInspector: 403 },
       },
       // The log is the whole database's, one hash chain: not yet filtered by county (a known gap).
-      { name: 'GET /audit', method: 'GET', path: '/api/v1/audit', expect: { ...only(['county', 'inspector']), county2: 200, township2: 403 } },
-      { name: 'GET /audit/verify', method: 'GET', path: '/api/v1/audit/verify', expect: { ...only(['county', 'inspector']), county2: 200, township2: 403 } },
-      { name: 'POST /publish', method: 'POST', path: '/api/v1/publish', body: { year: 2025 }, expect: { ...only(['county']), county2: 400, township2: 403 } },
+      { name: 'GET /audit', method: 'GET', path: '/api/v1/audit', expect: { ...only(['county', 'inspector']), county2: 200, township2: 403, cityInspector: 200 } },
+      { name: 'GET /audit/verify', method: 'GET', path: '/api/v1/audit/verify', expect: { ...only(['county', 'inspector']), county2: 200, township2: 403, cityInspector: 200 } },
+      { name: 'POST /publish', method: 'POST', path: '/api/v1/publish', body: { year: 2025 }, expect: { ...only(['county']), county2: 400, township2: 403, cityInspector: 403 } },
       // The county's settings: everyone signed in reads them, only the county changes them.
-      { name: 'GET /county', method: 'GET', path: '/api/v1/county', expect: { ...all(200), county2: 200, township2: 200 } },
-      { name: 'GET /county/checklist', method: 'GET', path: '/api/v1/county/checklist', expect: { ...only(['county']), county2: 200, township2: 403 } },
-      { name: 'PATCH /county/settings', method: 'PATCH', path: '/api/v1/county/settings', body: { supervisionAddress: '常宁市宜阳街道 县移民中心' }, expect: { ...only(['county']), county2: 200, township2: 403 } },
+      { name: 'GET /county', method: 'GET', path: '/api/v1/county', expect: { ...all(200), county2: 200, township2: 200, cityInspector: 403 } },
+      { name: 'GET /county/checklist', method: 'GET', path: '/api/v1/county/checklist', expect: { ...only(['county']), county2: 200, township2: 403, cityInspector: 403 } },
+      { name: 'PATCH /county/settings', method: 'PATCH', path: '/api/v1/county/settings', body: { supervisionAddress: '常宁市宜阳街道 县移民中心' }, expect: { ...only(['county']), county2: 200, township2: 403, cityInspector: 403 } },
       {
         name: 'PUT /county/project-types',
         method: 'PUT',
@@ -137,30 +151,30 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
           ],
         },
         // One list for both counties: neither county may change it (tests/api/county-settings.case.ts: 200 with one county).
-        expect: { ...only([]), county: 409, county2: 409, township2: 403 },
+        expect: { ...only([]), county: 409, county2: 409, township2: 403, cityInspector: 403 },
       },
-      { name: 'DELETE /county/outline', method: 'DELETE', path: '/api/v1/county/outline', expect: { ...only(['county']), county2: 200, township2: 403 } },
+      { name: 'DELETE /county/outline', method: 'DELETE', path: '/api/v1/county/outline', expect: { ...only(['county']), county2: 200, township2: 403, cityInspector: 403 } },
       // 绩效自评表 and 满意度 results: the county's report on the whole county; read by the county and the inspectors, saved by the county.
-      { name: 'GET /self-evaluation/<year>', method: 'GET', path: '/api/v1/self-evaluation/2025', expect: { ...only(['county', 'inspector']), county2: 200, township2: 403 } },
-      { name: 'GET /self-evaluation/<year>/table.xlsx', method: 'GET', path: '/api/v1/self-evaluation/2025/table.xlsx', expect: { ...only(['county', 'inspector']), county2: 200, township2: 403 } },
-      { name: 'PUT /self-evaluation/<year>/lines', method: 'PUT', path: '/api/v1/self-evaluation/2025/lines', body: { lines: [] }, expect: { ...only(['county']), county2: 200, township2: 403 } },
-      { name: 'GET /satisfaction/<year>', method: 'GET', path: '/api/v1/satisfaction/2025', expect: { ...only(['county', 'inspector']), county2: 200, township2: 403 } },
-      { name: 'GET /satisfaction/<year>/paper-template.xlsx', method: 'GET', path: '/api/v1/satisfaction/2025/paper-template.xlsx', expect: { ...only(['county', 'inspector']), county2: 200, township2: 403 } },
-      { name: 'PUT /satisfaction/<year>/paper', method: 'PUT', path: '/api/v1/satisfaction/2025/paper', body: { rows: [] }, expect: { ...only(['county']), county2: 200, township2: 403 } },
+      { name: 'GET /self-evaluation/<year>', method: 'GET', path: '/api/v1/self-evaluation/2025', expect: { ...only(['county', 'inspector']), county2: 200, township2: 403, cityInspector: 403 } },
+      { name: 'GET /self-evaluation/<year>/table.xlsx', method: 'GET', path: '/api/v1/self-evaluation/2025/table.xlsx', expect: { ...only(['county', 'inspector']), county2: 200, township2: 403, cityInspector: 403 } },
+      { name: 'PUT /self-evaluation/<year>/lines', method: 'PUT', path: '/api/v1/self-evaluation/2025/lines', body: { lines: [] }, expect: { ...only(['county']), county2: 200, township2: 403, cityInspector: 403 } },
+      { name: 'GET /satisfaction/<year>', method: 'GET', path: '/api/v1/satisfaction/2025', expect: { ...only(['county', 'inspector']), county2: 200, township2: 403, cityInspector: 403 } },
+      { name: 'GET /satisfaction/<year>/paper-template.xlsx', method: 'GET', path: '/api/v1/satisfaction/2025/paper-template.xlsx', expect: { ...only(['county', 'inspector']), county2: 200, township2: 403, cityInspector: 403 } },
+      { name: 'PUT /satisfaction/<year>/paper', method: 'PUT', path: '/api/v1/satisfaction/2025/paper', body: { rows: [] }, expect: { ...only(['county']), county2: 200, township2: 403, cityInspector: 403 } },
       // 缺漏和滞后: every role, each within its own scope (what it sees is checked in gaps.case.ts).
-      { name: 'GET /gaps', method: 'GET', path: '/api/v1/gaps', expect: { ...all(200), county2: 200, township2: 200 } },
-      { name: 'GET /gaps/table.xlsx', method: 'GET', path: '/api/v1/gaps/table.xlsx', expect: { ...all(200), county2: 200, township2: 200 } },
+      { name: 'GET /gaps', method: 'GET', path: '/api/v1/gaps', expect: { ...all(200), county2: 200, township2: 200, cityInspector: 200 } },
+      { name: 'GET /gaps/table.xlsx', method: 'GET', path: '/api/v1/gaps/table.xlsx', expect: { ...all(200), county2: 200, township2: 200, cityInspector: 200 } },
       // 台账 export: the county and the inspector for the county or any township, a township for its own, no village.
-      { name: 'GET /ledger-books/<year>.xlsx', method: 'GET', path: '/api/v1/ledger-books/2025.xlsx', expect: { ...only(['county', 'townshipA', 'townshipB', 'inspector']), county2: 200, township2: 200 } },
-      { name: 'GET /ledger-books/<year>.xlsx?township=<A>', method: 'GET', path: `/api/v1/ledger-books/2025.xlsx?township=${TOWNSHIP_A}`, expect: { ...only(['county', 'townshipA', 'inspector']), county2: 400, township2: 403 } },
+      { name: 'GET /ledger-books/<year>.xlsx', method: 'GET', path: '/api/v1/ledger-books/2025.xlsx', expect: { ...only(['county', 'townshipA', 'townshipB', 'inspector']), county2: 200, township2: 200, cityInspector: 403 } },
+      { name: 'GET /ledger-books/<year>.xlsx?township=<A>', method: 'GET', path: `/api/v1/ledger-books/2025.xlsx?township=${TOWNSHIP_A}`, expect: { ...only(['county', 'townshipA', 'inspector']), county2: 400, township2: 403, cityInspector: 403 } },
       // 工作人员账号: the county only, whoever else is signed in.
-      { name: 'GET /staff-accounts', method: 'GET', path: '/api/v1/staff-accounts', expect: { ...only(['county']), county2: 200, township2: 403 } },
+      { name: 'GET /staff-accounts', method: 'GET', path: '/api/v1/staff-accounts', expect: { ...only(['county']), county2: 200, township2: 403, cityInspector: 403 } },
       {
         name: 'POST /staff-accounts (a township A user)',
         method: 'POST',
         path: '/api/v1/staff-accounts',
         body: () => ({ role: 'township', scopeCode: TOWNSHIP_A, name: `矩阵 乡镇 ${++accounts}` }),
-        expect: { ...only([]), county: 201, county2: 400, township2: 403 },
+        expect: { ...only([]), county: 201, county2: 400, township2: 403, cityInspector: 403 },
       },
       {
         name: 'POST /staff-accounts/<a village A1 user>/revoke',
@@ -169,23 +183,23 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
         prepare: async (who) => {
           toRevoke[who] = (await mintToken(target.db, { role: 'village', scopeCode: VILLAGE_A1, name: `矩阵 停用 ${who}`, at: '2025-01-01T00:00:00.000Z' })).tokenId;
         },
-        expect: { ...only(['county']), county2: 404, township2: 403 },
+        expect: { ...only(['county']), county2: 404, township2: 403, cityInspector: 403 },
       },
       // 项目档案: county, township and village within scope upload and read; only the county reviews and removes.
-      { name: 'GET /projects/<A1>/documents', method: 'GET', path: '/api/v1/projects/M-APPROVED/documents', expect: { ...only(['county', 'townshipA', 'villageA1', 'inspector']), county2: 403, township2: 403 } },
+      { name: 'GET /projects/<A1>/documents', method: 'GET', path: '/api/v1/projects/M-APPROVED/documents', expect: { ...only(['county', 'townshipA', 'villageA1', 'inspector']), county2: 403, township2: 403, cityInspector: 200 } },
       {
         name: 'POST /projects/<A1>/documents (a PDF)',
         method: 'POST',
         path: '/api/v1/projects/M-APPROVED/documents?type=contract',
         raw: { bytes: () => contractPdf(), contentType: 'application/pdf' },
-        expect: { ...only([]), county: 201, townshipA: 201, villageA1: 201, county2: 403, township2: 403 },
+        expect: { ...only([]), county: 201, townshipA: 201, villageA1: 201, county2: 403, township2: 403, cityInspector: 403 },
       },
       {
         name: 'GET /projects/<A1>/documents/<id>/file',
         method: 'GET',
         path: (who) => `/api/v1/projects/M-APPROVED/documents/${documentFor[who] ?? 0}/file`,
         prepare: async (who) => void (documentFor[who] = await uploadDocument()),
-        expect: { ...only(['county', 'townshipA', 'villageA1', 'inspector']), county2: 403, township2: 403 },
+        expect: { ...only(['county', 'townshipA', 'villageA1', 'inspector']), county2: 403, township2: 403, cityInspector: 200 },
       },
       {
         name: 'POST /projects/<A1>/documents/<id>/review',
@@ -193,17 +207,17 @@ export function runAuthorizationMatrixContract(newTarget: () => Promise<ApiTarge
         path: (who) => `/api/v1/projects/M-APPROVED/documents/${documentFor[who] ?? 0}/review`,
         prepare: async (who) => void (documentFor[who] = await uploadDocument()),
         body: { reviewed: true, public: true },
-        expect: { ...only(['county']), county2: 403, township2: 403 },
+        expect: { ...only(['county']), county2: 403, township2: 403, cityInspector: 403 },
       },
       {
         name: 'DELETE /projects/<A1>/documents/<id>',
         method: 'DELETE',
         path: (who) => `/api/v1/projects/M-APPROVED/documents/${documentFor[who] ?? 0}`,
         prepare: async (who) => void (documentFor[who] = await uploadDocument()),
-        expect: { ...only(['county']), county2: 403, township2: 403 },
+        expect: { ...only(['county']), county2: 403, township2: 403, cityInspector: 403 },
       },
-      { name: 'GET /county/document-types', method: 'GET', path: '/api/v1/county/document-types', expect: { ...all(200), county2: 200, township2: 200 } },
-      { name: 'PUT /county/document-types', method: 'PUT', path: '/api/v1/county/document-types', body: { public: ['approval', 'contract', 'acceptance', 'settlement', 'photo'] }, expect: { ...only(['county']), county2: 200, township2: 403 } },
+      { name: 'GET /county/document-types', method: 'GET', path: '/api/v1/county/document-types', expect: { ...all(200), county2: 200, township2: 200, cityInspector: 200 } },
+      { name: 'PUT /county/document-types', method: 'PUT', path: '/api/v1/county/document-types', body: { public: ['approval', 'contract', 'acceptance', 'settlement', 'photo'] }, expect: { ...only(['county']), county2: 200, township2: 403, cityInspector: 403 } },
     ];
 
     /** The document each role's row acts on, uploaded by the county just before. */
