@@ -1,15 +1,12 @@
 /**
- * The poster manifest (`posters/manifest.json` in the site): which files belong to every published
- * version of each village's disclosure (the current one and those corrected since) and to each
- * township's batch, so pages can link them. Written by generate.ts; read by `PosterLinks.astro` at
- * build time and by the servers to send a link to an older rendering of a version (a file named
- * by an earlier content key) to the current one ({@link currentPosterPath}).
+ * The poster manifest: which files belong to every published version of each village's disclosure
+ * (the current one and those corrected since) and to each township's batch, so pages can link
+ * them. Planned by plan.ts; read by `PosterLinks.astro` and by the servers to send a link to an
+ * older rendering of a version (a file named by an earlier content key) to the current one
+ * ({@link currentPosterPath}). This file holds its shape and the pure look-ups; how it is stored
+ * in the posters folder, one file per year and township, is manifest-store.ts.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { PreviousDisclosureOutcome } from './model.ts';
-
-export const MANIFEST_FILE = 'manifest.json';
 
 /** Site paths (`/posters/2022/…`) of one poster's files. */
 export interface VillagePosterEntry {
@@ -55,17 +52,6 @@ export interface PosterManifest {
 
 export const emptyManifest = (): PosterManifest => ({ schema: 1, villages: {}, superseded: {}, townships: {} });
 
-/** Reads the manifest of a posters folder; an empty manifest when there is none (or it is unreadable). */
-export function readPosterManifest(dir: string): PosterManifest {
-  const file = join(dir, MANIFEST_FILE);
-  if (!existsSync(file)) return emptyManifest();
-  try {
-    return parsePosterManifest(JSON.parse(readFileSync(file, 'utf8')));
-  } catch {
-    return emptyManifest();
-  }
-}
-
 /**
  * A manifest from parsed JSON: anything that is not one (an empty object, another schema) is an
  * empty manifest; one written before versions were kept gets an empty `superseded`.
@@ -84,6 +70,24 @@ export function findVillagePoster(manifest: PosterManifest, villageCode: string,
   const current = manifest.villages[`${villageCode}/${year}`] ?? null;
   if (version === undefined || current?.version === version) return current;
   return manifest.superseded[`${villageCode}/${year}/v${version}`] ?? null;
+}
+
+/**
+ * `previous` with everything of the townships `townshipCodes` in `year` — their villages' current
+ * and corrected posters and their 合订本 — replaced by `partial`, a plan of those townships only
+ * (`planPosters({ years: [year], townshipCodes })`). A village belongs to the township its code
+ * begins with.
+ */
+export function mergeTownshipPlan(previous: PosterManifest, partial: PosterManifest, year: number, townshipCodes: readonly string[]): PosterManifest {
+  const inScope = (code: string, entryYear: number) => entryYear === year && townshipCodes.some((t) => code.startsWith(t));
+  const keep = <E extends { year: number }>(entries: Record<string, E>, codeOf: (e: E) => string): Record<string, E> =>
+    Object.fromEntries(Object.entries(entries).filter(([, e]) => !inScope(codeOf(e), e.year)));
+  return {
+    schema: 1,
+    villages: { ...keep(previous.villages, (e) => e.villageCode), ...partial.villages },
+    superseded: { ...keep(previous.superseded, (e) => e.villageCode), ...partial.superseded },
+    townships: { ...keep(previous.townships, (e) => e.townshipCode), ...partial.townships },
+  };
 }
 
 /** Every village poster entry of a manifest: current versions, then corrected ones. */
@@ -119,28 +123,6 @@ export function currentPosterPath(manifest: PosterManifest, name: string): strin
   if (file === 'a4.pdf') return entry.a4Pdf;
   if (file === 'a3.pdf') return entry.a3Pdf;
   return entry.png[Math.min(Number(page), entry.png.length) - 1] ?? null;
-}
-
-let cached: { file: string; mtimeMs: number; manifest: PosterManifest } | null = null;
-let sitePosterDir: string | null = null;
-
-/** The folder {@link loadSitePosterManifest} reads by default from now on (the Node server's POSTER_DIR, for its on-demand pages). */
-export function useSitePosterDir(dir: string): void {
-  sitePosterDir = dir;
-}
-
-/**
- * The manifest of the site's posters (`public/posters/` under the working directory, which is the
- * project root during `astro build` and `astro dev`; `POSTER_DIR` or {@link useSitePosterDir} overrides it). Read once per
- * change of the file, since every village page asks for it.
- */
-export function loadSitePosterManifest(dir = sitePosterDir ?? process.env.POSTER_DIR ?? resolve(process.cwd(), 'public/posters')): PosterManifest {
-  const file = join(dir, MANIFEST_FILE);
-  const mtimeMs = existsSync(file) ? statSync(file).mtimeMs : 0;
-  if (cached?.file === file && cached.mtimeMs === mtimeMs) return cached.manifest;
-  const manifest = readPosterManifest(dir);
-  cached = { file, mtimeMs, manifest };
-  return manifest;
 }
 
 /** Every file a manifest names, relative to its posters folder (e.g. `2025/430421100203-…-a4.pdf`). */
