@@ -163,38 +163,49 @@ export interface ManifestScope {
 /**
  * Writes a manifest into a posters folder as its parts (see the module comment). With `scope`,
  * `manifest` is a plan of those townships in that year only (`planPosters({ years: [year],
- * townshipCodes })`): their parts are replaced and every other part is left as it is. Without,
- * `manifest` is the whole manifest: parts it does not have are removed. Only parts whose text
- * changed are written; the index is written when any was. A folder of the old single
- * `manifest.json` is converted on the way, and the old file removed. Returns how many files it
- * wrote or removed.
+ * townshipCodes })`): what the folder had of them is replaced by it (as {@link mergeTownshipPlan}
+ * does) and every other part is left as it is. Without, `manifest` is the whole manifest: parts
+ * it does not have are removed. Only parts whose text changed are written; the index is written
+ * when any was. A folder of the old single `manifest.json` is converted on the way, and the old
+ * file removed. Returns how many files it wrote or removed.
  */
 export function writePosterManifestParts(dir: string, manifest: PosterManifest, scope?: ManifestScope): number {
   const index = readManifestIndex(dir);
   const legacy = readLegacyManifest(dir);
   if (scope && legacy) return writePosterManifestParts(dir, mergeTownshipPlan(legacy, manifest, scope.year, scope.townshipCodes));
-  let changes = 0;
   const before = index?.parts ?? {};
   const after: ManifestIndex['parts'] = scope ? structuredClone(before) : {};
-  const inScope = (part: ManifestPart) => !scope || (part.year === scope.year && scope.townshipCodes.includes(part.townshipCode));
-  if (scope) for (const code of scope.townshipCodes) delete after[scope.year]?.[code];
-  for (const { part, manifest: partManifest } of splitPosterManifest(manifest).values()) {
-    if (!inScope(part)) throw new Error(`writePosterManifestParts: ${partKey(part)} is outside the scope written (${scope!.year}: ${scope!.townshipCodes.join(', ')})`);
+  // The parts as they are to be: every part of a whole manifest; for a scoped plan, the scope's
+  // parts and any other the plan has entries for (a 合订本 named by the township its villages'
+  // content gives), each merged with what the folder had.
+  const next = new Map<string, { part: ManifestPart; manifest: PosterManifest }>();
+  const planned = splitPosterManifest(manifest);
+  if (scope) {
+    const touched = [...scope.townshipCodes.map((townshipCode) => ({ year: scope.year, townshipCode })), ...[...planned.values()].map((p) => p.part)];
+    for (const part of touched) {
+      const merged = mergeTownshipPlan(readPosterManifestPart(dir, part), planned.get(partKey(part))?.manifest ?? emptyManifest(), scope.year, scope.townshipCodes);
+      next.set(partKey(part), { part, manifest: merged });
+    }
+  } else {
+    for (const [key, entry] of planned) next.set(key, entry);
+    for (const part of partsOnDisk(dir)) if (!next.has(partKey(part))) next.set(partKey(part), { part, manifest: emptyManifest() });
+  }
+  let changes = 0;
+  for (const { part, manifest: partManifest } of next.values()) {
+    const file = join(dir, manifestPartPath(part));
+    if (isEmpty(partManifest)) {
+      delete after[part.year]?.[part.townshipCode];
+      if (existsSync(file)) {
+        rmSync(file, { force: true });
+        changes++;
+      }
+      continue;
+    }
     const text = `${JSON.stringify(partManifest, null, 1)}\n`;
     const stamp = stampOf(text);
     (after[part.year] ??= {})[part.townshipCode] = stamp;
-    const file = join(dir, manifestPartPath(part));
     if (before[part.year]?.[part.townshipCode] !== stamp || !existsSync(file)) {
       writeAtomically(file, text);
-      changes++;
-    }
-  }
-  // Parts that have no entry now.
-  const listed = (part: ManifestPart) => after[part.year]?.[part.townshipCode] !== undefined;
-  for (const part of scope ? scope.townshipCodes.map((townshipCode) => ({ year: scope.year, townshipCode })) : partsOnDisk(dir)) {
-    const file = join(dir, manifestPartPath(part));
-    if (!listed(part) && existsSync(file)) {
-      rmSync(file, { force: true });
       changes++;
     }
   }
@@ -210,6 +221,8 @@ export function writePosterManifestParts(dir: string, manifest: PosterManifest, 
   }
   return changes;
 }
+
+const isEmpty = (m: PosterManifest) => Object.keys(m.villages).length === 0 && Object.keys(m.superseded).length === 0 && Object.keys(m.townships).length === 0;
 
 /** Every part file in a folder, listed or not. */
 function partsOnDisk(dir: string): ManifestPart[] {

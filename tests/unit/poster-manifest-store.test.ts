@@ -131,8 +131,21 @@ describe('the poster manifest in a posters folder', () => {
     expect(Object.keys(readManifestIndex(dir)!.parts['2024']!)).toEqual(['430482101']);
   });
 
-  it('refuses a plan with entries outside the scope it is written for', () => {
-    expect(() => writePosterManifestParts(dir, sampleManifest(), { year: 2024, townshipCodes: ['430482101'] })).toThrow(/outside the scope/);
+  it('merges what a scoped plan names outside its townships into their parts, as a whole manifest would hold it', () => {
+    const manifest = sampleManifest();
+    writePosterManifestParts(dir, manifest);
+    // Township 430482101 planned again, its 合订本 named by another township (the villages' content says so).
+    const partial = emptyManifest();
+    partial.villages['430482101207/2024'] = manifest.villages['430482101207/2024']!;
+    partial.superseded['430482101207/2024/v1'] = manifest.superseded['430482101207/2024/v1']!;
+    partial.villages['430482101208/2024'] = manifest.villages['430482101208/2024']!;
+    partial.townships['430482102/2024'] = township('430482102', 2024, 'dddddddddddddddd', ['430482101207', '430482101208']);
+    writePosterManifestParts(dir, partial, { year: 2024, townshipCodes: ['430482101'] });
+    const expected = sampleManifest();
+    delete expected.townships['430482101/2024'];
+    expected.townships['430482102/2024'] = partial.townships['430482102/2024']!;
+    expect(readPosterManifest(dir)).toEqual(expected);
+    expect(Object.keys(readPosterManifestPart(dir, { year: 2024, townshipCode: '430482102' }).villages)).toEqual(['430482102301/2024']);
   });
 
   it('writes a whole plan again as only the parts that changed, and removes the parts it no longer has', () => {
