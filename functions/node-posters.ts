@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { MiddlewareHandler } from 'hono';
 import { drawDraftPoster, type DraftPosterRenderer, type DraftPosterResult } from '../src/posters/draft.ts';
 import { releaseOriginalFonts } from '../src/posters/fonts.ts';
-import { isManifestName } from '../src/posters/manifest-store.ts';
+import { isManifestName } from '../src/posters/manifest.ts';
 import { renderReportPdf, type ReportPdfRenderer } from '../src/posters/report-pdf.ts';
 import { readPosterSettings, type PosterSettingsSource } from '../src/posters/model.ts';
 import type { PosterOnDemand } from '../src/posters/on-demand.ts';

@@ -10,7 +10,8 @@ import { loadCountySettings, posterSettingsFor } from '../src/data/county-settin
 import type { Config } from '../src/config.ts';
 import { posterSource } from '../src/data/poster-source.ts';
 import { readPosterSettings, type PosterSettings } from '../src/posters/model.ts';
-import { createPosterManifestReader, type ManifestPart } from '../src/posters/manifest-store.ts';
+import type { ManifestPart } from '../src/posters/manifest.ts';
+import { createPosterManifestReader } from '../src/posters/manifest-store.ts';
 import { createPosterOnDemand, type PosterOnDemand } from '../src/posters/on-demand.ts';
 import { createApp } from './app.ts';
 import type { AppDeps } from './app-env.ts';

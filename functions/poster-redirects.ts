@@ -8,8 +8,7 @@
  * manifest that can list it is read (src/posters/manifest-store.ts).
  */
 import type { MiddlewareHandler } from 'hono';
-import { currentPosterPath, type PosterManifest } from '../src/posters/manifest.ts';
-import { isManifestName, manifestPartOf, type ManifestPart } from '../src/posters/manifest-store.ts';
+import { currentPosterPath, isManifestName, manifestPartOf, type ManifestPart, type PosterManifest } from '../src/posters/manifest.ts';
 import type { AppEnv } from './app-env.ts';
 
 export function posterRedirects(loadPart: (part: ManifestPart) => PosterManifest | null | Promise<PosterManifest | null>, urlPrefix = '/posters'): MiddlewareHandler<AppEnv> {

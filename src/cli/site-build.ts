@@ -9,8 +9,8 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { cp, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { manifestFiles, parsePosterManifest } from '../posters/manifest.ts';
-import { LEGACY_MANIFEST_FILE, MANIFEST_DIR, manifestPartPath, readManifestIndex, readPosterManifest, writePosterManifestParts } from '../posters/manifest-store.ts';
+import { LEGACY_MANIFEST_FILE, MANIFEST_DIR, manifestFiles, manifestPartPath, parsePosterManifest } from '../posters/manifest.ts';
+import { readManifestIndex, readPosterManifest, writePosterManifestParts } from '../posters/manifest-store.ts';
 import { precompressFolder, type PrecompressResult } from './precompress.ts';
 import type { GeneratePostersResult } from '../posters/generate.ts';
 import { describeResult, generateSitePostersFromEnv, loadPosterConfig } from './posters.ts';

@@ -23,43 +23,24 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { emptyManifest, mergeTownshipPlan, parsePosterManifest, POSTER_FILE_NAME, type PosterManifest } from './manifest.ts';
+import {
+  emptyManifest,
+  LEGACY_MANIFEST_FILE,
+  MANIFEST_DIR,
+  manifestPartPath,
+  mergeTownshipPlan,
+  parsePosterManifest,
+  villageManifestPart,
+  type ManifestPart,
+  type PosterManifest,
+} from './manifest.ts';
 
-/** The single manifest of a folder written before the split (read until the first write converts it). */
-export const LEGACY_MANIFEST_FILE = 'manifest.json';
-/** The folder of the manifest's parts, inside the posters folder. */
-export const MANIFEST_DIR = 'manifest';
 const INDEX_FILE = `${MANIFEST_DIR}/index.json`;
-
-/** One part of the manifest: a year's posters of one township's villages, and its 合订本. */
-export interface ManifestPart {
-  year: number;
-  /** 9 digits. */
-  townshipCode: string;
-}
 
 /** `manifest/index.json`: every part there is, by year and township code, with its stamp. */
 export interface ManifestIndex {
   schema: 2;
   parts: Record<string, Record<string, string>>;
-}
-
-/** Where a part lives, relative to the posters folder: `manifest/2024/430482101.json`. */
-export const manifestPartPath = (part: ManifestPart): string => `${MANIFEST_DIR}/${part.year}/${part.townshipCode}.json`;
-
-/** Whether a name in the posters folder is (part of) the manifest, old or new: never a poster. */
-export const isManifestName = (name: string): boolean => name === LEGACY_MANIFEST_FILE || name.startsWith(`${MANIFEST_DIR}/`);
-
-/** The part of a village's posters of a year. */
-export const villageManifestPart = (villageCode: string, year: number): ManifestPart => ({ year, townshipCode: villageCode.slice(0, 9) });
-
-/**
- * The part that lists a poster file name (relative to the posters folder, see POSTER_FILE_NAME):
- * its year, and the township its village or 合订本 code begins with. Null when the name is no poster's.
- */
-export function manifestPartOf(name: string): ManifestPart | null {
-  const m = POSTER_FILE_NAME.exec(name);
-  return m ? { year: Number(m[1]), townshipCode: m[3]!.slice(0, 9) } : null;
 }
 
 const partKey = (part: ManifestPart) => `${part.year}/${part.townshipCode}`;

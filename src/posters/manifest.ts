@@ -3,8 +3,9 @@
  * (the current one and those corrected since) and to each township's batch, so pages can link
  * them. Planned by plan.ts; read by `PosterLinks.astro` and by the servers to send a link to an
  * older rendering of a version (a file named by an earlier content key) to the current one
- * ({@link currentPosterPath}). This file holds its shape and the pure look-ups; how it is stored
- * in the posters folder, one file per year and township, is manifest-store.ts.
+ * ({@link currentPosterPath}). This file holds its shape, the pure look-ups and the names of its
+ * parts (one file per year and township); reading and writing them in a posters folder is
+ * manifest-store.ts. Pure: the Worker imports it.
  */
 import type { PreviousDisclosureOutcome } from './model.ts';
 
@@ -101,6 +102,36 @@ export function villagePosterEntries(manifest: PosterManifest): VillagePosterEnt
  * `a3.pdf` or `a4-p<page>.png`. Groups: year, township flag, code, version, key, file.
  */
 export const POSTER_FILE_NAME = /^(\d{4})\/(township-)?(\d{9,12})(?:-v([1-9]\d{0,3}))?-([0-9a-f]{16})-(a4\.pdf|a3\.pdf|a4-p([1-9]\d{0,2})\.png)$/;
+
+/** The single manifest of a posters folder written before it was split (see manifest-store.ts). */
+export const LEGACY_MANIFEST_FILE = 'manifest.json';
+/** The folder of the manifest's parts, inside the posters folder (manifest-store.ts). */
+export const MANIFEST_DIR = 'manifest';
+
+/** One part of the manifest as stored: a year's posters of one township's villages, and its 合订本. */
+export interface ManifestPart {
+  year: number;
+  /** 9 digits. */
+  townshipCode: string;
+}
+
+/** Where a part lives, relative to the posters folder: `manifest/2024/430482101.json`. */
+export const manifestPartPath = (part: ManifestPart): string => `${MANIFEST_DIR}/${part.year}/${part.townshipCode}.json`;
+
+/** Whether a name in the posters folder is (part of) the manifest, old or new: never a poster. */
+export const isManifestName = (name: string): boolean => name === LEGACY_MANIFEST_FILE || name.startsWith(`${MANIFEST_DIR}/`);
+
+/** The part of a village's posters of a year: the township is the first 9 digits of its code. */
+export const villageManifestPart = (villageCode: string, year: number): ManifestPart => ({ year, townshipCode: villageCode.slice(0, 9) });
+
+/**
+ * The part that lists a poster file name (relative to the posters folder, see POSTER_FILE_NAME):
+ * its year, and the township its village or 合订本 code begins with. Null when the name is no poster's.
+ */
+export function manifestPartOf(name: string): ManifestPart | null {
+  const m = POSTER_FILE_NAME.exec(name);
+  return m ? { year: Number(m[1]), townshipCode: m[3]!.slice(0, 9) } : null;
+}
 
 /**
  * Where a poster file name that this manifest does not list (an earlier rendering: the settings

@@ -14,8 +14,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { POSTER_FILE_NAME, villagePosterEntries, type PosterManifest } from './manifest.ts';
-import { createPosterManifestReader, manifestPartOf, type ManifestPart } from './manifest-store.ts';
+import { manifestPartOf, POSTER_FILE_NAME, villagePosterEntries, type ManifestPart, type PosterManifest } from './manifest.ts';
+import { createPosterManifestReader } from './manifest-store.ts';
 import { planPosters, posterId, writePosterManifest, type PosterPlan, type PosterSource } from './plan.ts';
 import { createRenderPool, type PoolTask, type RenderPriority } from './pool.ts';
 import { readPosterSettings, type PosterSettingsSource } from './model.ts';

@@ -43,8 +43,8 @@ import { mintToken } from '../../src/data/users.ts';
 import { posterSettingsFromEnv } from '../../src/cli/posters.ts';
 import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
 import { createSiteRebuilder } from '../../src/cli/site-rebuild.ts';
-import { findVillagePoster } from '../../src/posters/manifest.ts';
-import { readPosterManifestPart, villageManifestPart } from '../../src/posters/manifest-store.ts';
+import { findVillagePoster, villageManifestPart } from '../../src/posters/manifest.ts';
+import { readPosterManifestPart } from '../../src/posters/manifest-store.ts';
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, runs: { type: 'string', default: '5' }, keep: { type: 'boolean', default: false } } });
 const runs = Math.max(1, Number(values.runs));

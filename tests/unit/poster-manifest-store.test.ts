@@ -8,10 +8,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { currentPosterPath, emptyManifest, findVillagePoster, type PosterManifest, type TownshipPosterEntry, type VillagePosterEntry } from '../../src/posters/manifest.ts';
+import { currentPosterPath, emptyManifest, findVillagePoster, manifestPartOf, type PosterManifest, type TownshipPosterEntry, type VillagePosterEntry } from '../../src/posters/manifest.ts';
 import {
   createPosterManifestReader,
-  manifestPartOf,
   readManifestIndex,
   readPosterManifest,
   readPosterManifestPart,
