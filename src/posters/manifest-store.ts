@@ -1,8 +1,8 @@
 /**
  * The poster manifest as it is stored in a posters folder: one file per year and township, so a
  * publish reads and writes only the townships it changed, and a page or a poster request reads
- * only the part it needs (one township's villages of one year; the single `manifest.json` of a province was 61 MB, 1.6 s to
- * parse and 1.8 s to write on the server's thread).
+ * only the part it needs (one township's villages of one year; the single `manifest.json` of a
+ * province was 61 MB, 1.6 s to parse and 1.8 s to write on the server's thread).
  *
  * ```
  * manifest/index.json                   {"schema":2,"parts":{"<year>":{"<townshipCode>":"<stamp>",…},…}}
