@@ -7,13 +7,13 @@
  * a correction is live as soon as it is published, without rebuilding the other pages.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../db/database.ts';
 import type { Config } from '../src/config.ts';
-import { MANIFEST_FILE } from '../src/posters/manifest.ts';
+import { createPosterManifestReader } from '../src/posters/manifest-store.ts';
 import type { AppEnv } from './app-env.ts';
 import type { Logger } from './logger.ts';
 
@@ -116,14 +116,17 @@ export function nodeOnDemandPages(options: OnDemandPagesOptions): OnDemandPages 
     return page;
   };
 
-  // Village pages link the posters the manifest names: a manifest planned afresh (after a publish)
-  // outdates every page kept, whichever order the publish and the planning happened in.
-  const manifestFile = options.posterDir ? join(options.posterDir, MANIFEST_FILE) : null;
-  let manifestStamp = -1;
+  // Village and project pages link the posters the manifest names: a part of it planned afresh
+  // (after a publish, a rebuild) outdates the pages kept, whichever order the publish and the
+  // planning happened in. Every change of a part rewrites the manifest's index, so one stat of it
+  // per request tells; all pages are dropped then (a project page links the posters of villages in
+  // other townships, so "the pages of that township" is no simple set).
+  const manifest = options.posterDir ? createPosterManifestReader(options.posterDir) : null;
+  let manifestStamp: string | null = null;
   const checkManifest = () => {
-    if (!manifestFile) return;
-    const stamp = existsSync(manifestFile) ? statSync(manifestFile).mtimeMs : 0;
-    if (manifestStamp !== -1 && stamp !== manifestStamp) forget();
+    if (!manifest) return;
+    const stamp = manifest.stamp();
+    if (manifestStamp !== null && stamp !== manifestStamp) forget();
     manifestStamp = stamp;
   };
 

@@ -2,14 +2,14 @@
  * Node mode only: serves `/posters/<year>/<file>` from the poster folder, drawing a planned poster
  * the first time it is asked for (src/posters/on-demand.ts). Files are named by content, so they
  * are cached for good. Anything under `/posters/` that is not a planned poster goes on to the built
- * site (`manifest.json`, a file pruned to the manifest) and then to posterRedirects. Also the renderer of staff's 草稿 previews
+ * site (the manifest's files, a file pruned from the manifest) and then to posterRedirects. Also the renderer of staff's 草稿 previews
  * ({@link nodeDraftPosters}), which only the Node entry passes to createApp.
  */
 import { readFile } from 'node:fs/promises';
 import type { MiddlewareHandler } from 'hono';
 import { drawDraftPoster, type DraftPosterRenderer, type DraftPosterResult } from '../src/posters/draft.ts';
 import { releaseOriginalFonts } from '../src/posters/fonts.ts';
-import { MANIFEST_FILE } from '../src/posters/manifest.ts';
+import { isManifestName } from '../src/posters/manifest.ts';
 import { renderReportPdf, type ReportPdfRenderer } from '../src/posters/report-pdf.ts';
 import { readPosterSettings, type PosterSettingsSource } from '../src/posters/model.ts';
 import type { PosterOnDemand } from '../src/posters/on-demand.ts';
@@ -22,7 +22,7 @@ export function nodePosterFiles(posters: PosterOnDemand, urlPrefix = '/posters')
   return async (c, next) => {
     if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !c.req.path.startsWith(prefix)) return next();
     const name = c.req.path.slice(prefix.length);
-    if (name === MANIFEST_FILE) return next();
+    if (isManifestName(name)) return next();
     // The name is checked against a strict pattern and the manifest before it touches the disk,
     // so `..`, encoded slashes and the like never reach a path.
     const file = await posters.file(name);

@@ -10,7 +10,8 @@ import { loadCountySettings, posterSettingsFor } from '../src/data/county-settin
 import type { Config } from '../src/config.ts';
 import { posterSource } from '../src/data/poster-source.ts';
 import { readPosterSettings, type PosterSettings } from '../src/posters/model.ts';
-import { loadSitePosterManifest } from '../src/posters/manifest.ts';
+import type { ManifestPart } from '../src/posters/manifest.ts';
+import { createPosterManifestReader } from '../src/posters/manifest-store.ts';
 import { createPosterOnDemand, type PosterOnDemand } from '../src/posters/on-demand.ts';
 import { createApp } from './app.ts';
 import type { AppDeps } from './app-env.ts';
@@ -71,7 +72,18 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
   const siteDir = options.siteDir ?? (() => defaultDir);
   const site = nodeStaticSite(siteDir);
   const pages = nodeOnDemandPages({ siteDir, db, config, logger, ...(options.posters ? { posterDir: options.posters.dir } : {}) });
-  const redirects = posterRedirects(posters ? () => posters.manifest() : () => loadSitePosterManifest(join(siteDir(), 'posters')));
+  // Without on-demand posters, the built site's copy of the manifest (a reader per build folder).
+  const siteManifests = new Map<string, ReturnType<typeof createPosterManifestReader>>();
+  const siteManifestPart = (part: ManifestPart) => {
+    const dir = join(siteDir(), 'posters');
+    let reader = siteManifests.get(dir);
+    if (!reader) {
+      siteManifests.clear();
+      siteManifests.set(dir, (reader = createPosterManifestReader(dir)));
+    }
+    return reader.part(part);
+  };
+  const redirects = posterRedirects(posters ? (part) => posters.manifestPart(part) : siteManifestPart);
   const cards = nodeShareCards(async () => (options.posters ? (await readPosterSettings(options.posters.settings)).siteUrl : config.SITE_URL));
   const served = posters ? every(nodePosterFiles(posters), site, pages.middleware, cards, redirects) : every(site, pages.middleware, cards, redirects);
   const staticSite = options.preparing ? every(preparingPage(options.preparing), served) : served;

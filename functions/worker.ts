@@ -14,7 +14,7 @@ import { every } from 'hono/combine';
 import { openWebDatabase } from '../db/client-web.ts';
 import type { Database } from '../db/database.ts';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
-import { MANIFEST_FILE, parsePosterManifest, type PosterManifest } from '../src/posters/manifest.ts';
+import { manifestPartPath, parsePosterManifest, type ManifestPart, type PosterManifest } from '../src/posters/manifest.ts';
 import { createApp } from './app.ts';
 import { posterRedirects } from './poster-redirects.ts';
 import { inProcessUploadRunner } from './routes/upload-run.ts';
@@ -53,25 +53,39 @@ export function assetsStaticSite(assets: AssetsBinding): MiddlewareHandler<AppEn
 }
 
 /**
- * The built site's poster manifest, read from the assets (null when there is none). A Worker
- * version's assets never change (a new build is a new version, in new isolates), so it is read and
- * parsed once per isolate, not on every stale poster name.
+ * One part of the built site's poster manifest (`/posters/manifest/<year>/<township>.json`, see
+ * src/posters/manifest-store.ts), read from the assets; null when there is none. A Worker
+ * version's assets never change (a new build is a new version, in new isolates), so each part is
+ * read and parsed once per isolate, not on every stale poster name; at most
+ * `MAX_PARTS_KEPT` parts are kept, the least recently used dropped first. The assets are always
+ * a build of this code, which writes the parts (never the single `manifest.json` of older builds).
  */
-const manifests = new WeakMap<AssetsBinding, Promise<PosterManifest | null>>();
-function assetsPosterManifest(assets: AssetsBinding): Promise<PosterManifest | null> {
-  let manifest = manifests.get(assets);
-  if (!manifest) {
+const MAX_PARTS_KEPT = 256;
+const manifestParts = new WeakMap<AssetsBinding, Map<string, Promise<PosterManifest | null>>>();
+function assetsPosterManifestPart(assets: AssetsBinding, part: ManifestPart): Promise<PosterManifest | null> {
+  const parts = manifestParts.get(assets) ?? new Map<string, Promise<PosterManifest | null>>();
+  manifestParts.set(assets, parts);
+  const path = manifestPartPath(part);
+  let manifest = parts.get(path);
+  if (manifest) {
+    // Most recently used last.
+    parts.delete(path);
+  } else {
     manifest = (async () => {
-      const res = await assets.fetch(new Request(`https://assets.invalid/posters/${MANIFEST_FILE}`));
+      const res = await assets.fetch(new Request(`https://assets.invalid/posters/${path}`));
       if (!res.ok) {
         await res.body?.cancel();
         return null;
       }
       return parsePosterManifest(await res.json().catch(() => null));
     })();
-    manifests.set(assets, manifest);
     // A failed read is tried again by the next request.
-    manifest.catch(() => manifests.delete(assets));
+    manifest.catch(() => parts.delete(path));
+  }
+  parts.set(path, manifest);
+  for (const old of parts.keys()) {
+    if (parts.size <= MAX_PARTS_KEPT) break;
+    parts.delete(old);
   }
   return manifest;
 }
@@ -125,7 +139,7 @@ export function appFor(env: WorkerEnv): { app: Hono<AppEnv>; config: Config } {
     logger,
     runtime: 'workerd',
     // A poster name from before a settings change goes to the same version's current file.
-    staticSite: every(assetsStaticSite(env.ASSETS), posterRedirects(() => assetsPosterManifest(env.ASSETS))),
+    staticSite: every(assetsStaticSite(env.ASSETS), posterRedirects((part) => assetsPosterManifestPart(env.ASSETS, part))),
     // Publishing cannot rebuild the site in a Worker: it asks Cloudflare to (deploy hook).
     onPublished: deployHookOnPublished(config.DEPLOY_HOOK_URL, logger),
     // sharp does not run in workerd: JPEG metadata is stripped losslessly instead (docs/villager-side.md).

@@ -8,7 +8,7 @@
  *   the configured tile hosts: Tianditu's t0–t7 when `TIANDITU_KEY` is set, the host of
  *   `OSM_TILE_URL` when that is set.
  * - Caching: `/_astro/*` and the poster files under `/posters/` are named by their content, so
- *   they are immutable (not `/posters/manifest.json`, which changes in place);
+ *   they are immutable (not the manifest's files, `/posters/manifest/…`, which change in place);
  *   HTML and every other file must be revalidated (`no-cache`) because WeChat's browser caches hard
  *   and a 公示 page must never show an old version; API answers are `no-store` unless the route
  *   chose otherwise; errors are never stored.
@@ -96,7 +96,7 @@ export function cacheControlFor(path: string, status: number, existing: string |
   return REVALIDATE;
 }
 
-/** A poster file named by its content key (`/posters/2024/430482105205-546ea934f3385ae6-a4.pdf`), not manifest.json. */
+/** A poster file named by its content key (`/posters/2024/430482105205-546ea934f3385ae6-a4.pdf`), not a file of the manifest (`/posters/manifest/2024/430482105.json`). */
 const CONTENT_NAMED_POSTER = /^\/posters\/.*[0-9a-f]{16}[^/]*$/;
 
 /** Adds the security and caching headers to every response of the app it is mounted on. */

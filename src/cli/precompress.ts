@@ -6,7 +6,7 @@
  * rebuild inside the running server does not hold up its requests.
  */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 
@@ -25,10 +25,17 @@ export interface PrecompressResult {
   ms: number;
 }
 
-async function* textFiles(dir: string): AsyncGenerator<string> {
+/**
+ * Folders (relative to the site) no browser asks for: the posters' manifest, read from disk by the
+ * server itself; a province has thousands of its small parts, which compressed copies would triple.
+ */
+const NOT_SENT = new Set(['posters/manifest']);
+
+async function* textFiles(dir: string, root = dir): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* textFiles(path);
+    if (entry.isDirectory() && NOT_SENT.has(relative(root, path).split(sep).join('/'))) continue;
+    if (entry.isDirectory()) yield* textFiles(path, root);
     else if (entry.isFile() && TEXT.test(entry.name)) yield path;
   }
 }

@@ -6,9 +6,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cp, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MANIFEST_FILE, manifestFiles, readPosterManifest, type PosterManifest } from '../posters/manifest.ts';
+import { LEGACY_MANIFEST_FILE, MANIFEST_DIR, manifestFiles, manifestPartPath, parsePosterManifest } from '../posters/manifest.ts';
+import { readManifestIndex, readPosterManifest, writePosterManifestParts } from '../posters/manifest-store.ts';
 import { precompressFolder, type PrecompressResult } from './precompress.ts';
 import type { GeneratePostersResult } from '../posters/generate.ts';
 import { describeResult, generateSitePostersFromEnv, loadPosterConfig } from './posters.ts';
@@ -67,19 +69,35 @@ export function builtFrom(outDir: string, databaseUrl: string): boolean {
 }
 
 /**
- * Makes a built site's posters folder what this build's manifest (POSTER_DIR's, just planned from
- * this database) says: every file it does not name is removed, and its manifest replaces whatever
- * public/posters held.
+ * Makes a built site's posters folder `dir` what the manifest of `posterDir` (POSTER_DIR, just
+ * planned from this database) says: every poster file it does not name is removed, and its
+ * manifest (the parts and their index, src/posters/manifest-store.ts) replaces whatever
+ * public/posters held. The parts are read one at a time, asynchronously, so a server rebuilding
+ * its site keeps answering meanwhile. A POSTER_DIR still holding the single `manifest.json` of
+ * older versions is carried over as parts.
  */
-export function prunePosters(dir: string, manifest: PosterManifest): void {
+export async function prunePosters(dir: string, posterDir: string): Promise<void> {
   if (!existsSync(dir)) return;
-  const keep = manifestFiles(manifest);
+  const index = readManifestIndex(posterDir);
+  const keep = new Set<string>();
+  const legacy = index ? null : readPosterManifest(posterDir);
+  if (legacy) for (const f of manifestFiles(legacy)) keep.add(f);
+  for (const [year, townships] of Object.entries(index?.parts ?? {})) {
+    for (const townshipCode of Object.keys(townships)) {
+      const text = await readFile(join(posterDir, manifestPartPath({ year: Number(year), townshipCode })), 'utf8').catch(() => 'null');
+      for (const f of manifestFiles(parsePosterManifest(JSON.parse(text)))) keep.add(f);
+    }
+  }
+  // The copied manifest goes whole, whatever it held.
+  rmSync(join(dir, MANIFEST_DIR), { recursive: true, force: true });
+  rmSync(join(dir, LEGACY_MANIFEST_FILE), { force: true });
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const relative = join(entry.parentPath, entry.name).slice(dir.length + 1);
     if (!keep.has(relative)) rmSync(join(entry.parentPath, entry.name), { force: true });
   }
-  writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+  if (legacy) writePosterManifestParts(dir, legacy);
+  else if (index) await cp(join(posterDir, MANIFEST_DIR), join(dir, MANIFEST_DIR), { recursive: true, filter: (source) => !source.endsWith('.tmp') });
 }
 
 export class BuildFailedError extends Error {
@@ -134,7 +152,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   });
   // Astro copies public/ into the site, poster folder included: what the manifest does not name
   // (another database's posters, say the sample's from a first look) must not be published with it.
-  prunePosters(join(nextDir, 'client', 'posters'), readPosterManifest(posterDir));
+  await prunePosters(join(nextDir, 'client', 'posters'), posterDir);
   // A build that draws its posters serves them as files (static hosting, the Worker): the share
   // cards too. The Node server draws cards when asked.
   if (posterMode === 'render') {

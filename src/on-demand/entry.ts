@@ -6,7 +6,7 @@ import { createApp } from 'astro/app/entrypoint';
 
 export { forgetSiteData } from '../data/site-cache.ts';
 export { provideSiteDatabase } from '../data/site-database.ts';
-export { useSitePosterDir } from '../posters/manifest.ts';
+export { useSitePosterDir } from '../posters/manifest-store.ts';
 
 const app = createApp({ streaming: false });
 

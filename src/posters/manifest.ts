@@ -1,15 +1,13 @@
 /**
- * The poster manifest (`posters/manifest.json` in the site): which files belong to every published
- * version of each village's disclosure (the current one and those corrected since) and to each
- * township's batch, so pages can link them. Written by generate.ts; read by `PosterLinks.astro` at
- * build time and by the servers to send a link to an older rendering of a version (a file named
- * by an earlier content key) to the current one ({@link currentPosterPath}).
+ * The poster manifest: which files belong to every published version of each village's disclosure
+ * (the current one and those corrected since) and to each township's batch, so pages can link
+ * them. Planned by plan.ts; read by `PosterLinks.astro` and by the servers to send a link to an
+ * older rendering of a version (a file named by an earlier content key) to the current one
+ * ({@link currentPosterPath}). This file holds its shape, the pure look-ups and the names of its
+ * parts (one file per year and township); reading and writing them in a posters folder is
+ * manifest-store.ts. Pure: the Worker imports it.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { PreviousDisclosureOutcome } from './model.ts';
-
-export const MANIFEST_FILE = 'manifest.json';
 
 /** Site paths (`/posters/2022/…`) of one poster's files. */
 export interface VillagePosterEntry {
@@ -55,17 +53,6 @@ export interface PosterManifest {
 
 export const emptyManifest = (): PosterManifest => ({ schema: 1, villages: {}, superseded: {}, townships: {} });
 
-/** Reads the manifest of a posters folder; an empty manifest when there is none (or it is unreadable). */
-export function readPosterManifest(dir: string): PosterManifest {
-  const file = join(dir, MANIFEST_FILE);
-  if (!existsSync(file)) return emptyManifest();
-  try {
-    return parsePosterManifest(JSON.parse(readFileSync(file, 'utf8')));
-  } catch {
-    return emptyManifest();
-  }
-}
-
 /**
  * A manifest from parsed JSON: anything that is not one (an empty object, another schema) is an
  * empty manifest; one written before versions were kept gets an empty `superseded`.
@@ -86,6 +73,24 @@ export function findVillagePoster(manifest: PosterManifest, villageCode: string,
   return manifest.superseded[`${villageCode}/${year}/v${version}`] ?? null;
 }
 
+/**
+ * `previous` with everything of the townships `townshipCodes` in `year` — their villages' current
+ * and corrected posters and their 合订本 — replaced by `partial`, a plan of those townships only
+ * (`planPosters({ years: [year], townshipCodes })`). A village belongs to the township its code
+ * begins with.
+ */
+export function mergeTownshipPlan(previous: PosterManifest, partial: PosterManifest, year: number, townshipCodes: readonly string[]): PosterManifest {
+  const inScope = (code: string, entryYear: number) => entryYear === year && townshipCodes.some((t) => code.startsWith(t));
+  const keep = <E extends { year: number }>(entries: Record<string, E>, codeOf: (e: E) => string): Record<string, E> =>
+    Object.fromEntries(Object.entries(entries).filter(([, e]) => !inScope(codeOf(e), e.year)));
+  return {
+    schema: 1,
+    villages: { ...keep(previous.villages, (e) => e.villageCode), ...partial.villages },
+    superseded: { ...keep(previous.superseded, (e) => e.villageCode), ...partial.superseded },
+    townships: { ...keep(previous.townships, (e) => e.townshipCode), ...partial.townships },
+  };
+}
+
 /** Every village poster entry of a manifest: current versions, then corrected ones. */
 export function villagePosterEntries(manifest: PosterManifest): VillagePosterEntry[] {
   return [...Object.values(manifest.villages), ...Object.values(manifest.superseded)];
@@ -97,6 +102,36 @@ export function villagePosterEntries(manifest: PosterManifest): VillagePosterEnt
  * `a3.pdf` or `a4-p<page>.png`. Groups: year, township flag, code, version, key, file.
  */
 export const POSTER_FILE_NAME = /^(\d{4})\/(township-)?(\d{9,12})(?:-v([1-9]\d{0,3}))?-([0-9a-f]{16})-(a4\.pdf|a3\.pdf|a4-p([1-9]\d{0,2})\.png)$/;
+
+/** The single manifest of a posters folder written before it was split (see manifest-store.ts). */
+export const LEGACY_MANIFEST_FILE = 'manifest.json';
+/** The folder of the manifest's parts, inside the posters folder (manifest-store.ts). */
+export const MANIFEST_DIR = 'manifest';
+
+/** One part of the manifest as stored: a year's posters of one township's villages, and its 合订本. */
+export interface ManifestPart {
+  year: number;
+  /** 9 digits. */
+  townshipCode: string;
+}
+
+/** Where a part lives, relative to the posters folder: `manifest/2024/430482101.json`. */
+export const manifestPartPath = (part: ManifestPart): string => `${MANIFEST_DIR}/${part.year}/${part.townshipCode}.json`;
+
+/** Whether a name in the posters folder is (part of) the manifest, old or new: never a poster. */
+export const isManifestName = (name: string): boolean => name === LEGACY_MANIFEST_FILE || name.startsWith(`${MANIFEST_DIR}/`);
+
+/** The part of a village's posters of a year: the township is the first 9 digits of its code. */
+export const villageManifestPart = (villageCode: string, year: number): ManifestPart => ({ year, townshipCode: villageCode.slice(0, 9) });
+
+/**
+ * The part that lists a poster file name (relative to the posters folder, see POSTER_FILE_NAME):
+ * its year, and the township its village or 合订本 code begins with. Null when the name is no poster's.
+ */
+export function manifestPartOf(name: string): ManifestPart | null {
+  const m = POSTER_FILE_NAME.exec(name);
+  return m ? { year: Number(m[1]), townshipCode: m[3]!.slice(0, 9) } : null;
+}
 
 /**
  * Where a poster file name that this manifest does not list (an earlier rendering: the settings
@@ -119,28 +154,6 @@ export function currentPosterPath(manifest: PosterManifest, name: string): strin
   if (file === 'a4.pdf') return entry.a4Pdf;
   if (file === 'a3.pdf') return entry.a3Pdf;
   return entry.png[Math.min(Number(page), entry.png.length) - 1] ?? null;
-}
-
-let cached: { file: string; mtimeMs: number; manifest: PosterManifest } | null = null;
-let sitePosterDir: string | null = null;
-
-/** The folder {@link loadSitePosterManifest} reads by default from now on (the Node server's POSTER_DIR, for its on-demand pages). */
-export function useSitePosterDir(dir: string): void {
-  sitePosterDir = dir;
-}
-
-/**
- * The manifest of the site's posters (`public/posters/` under the working directory, which is the
- * project root during `astro build` and `astro dev`; `POSTER_DIR` or {@link useSitePosterDir} overrides it). Read once per
- * change of the file, since every village page asks for it.
- */
-export function loadSitePosterManifest(dir = sitePosterDir ?? process.env.POSTER_DIR ?? resolve(process.cwd(), 'public/posters')): PosterManifest {
-  const file = join(dir, MANIFEST_FILE);
-  const mtimeMs = existsSync(file) ? statSync(file).mtimeMs : 0;
-  if (cached?.file === file && cached.mtimeMs === mtimeMs) return cached.manifest;
-  const manifest = readPosterManifest(dir);
-  cached = { file, mtimeMs, manifest };
-  return manifest;
 }
 
 /** Every file a manifest names, relative to its posters folder (e.g. `2025/430421100203-…-a4.pdf`). */

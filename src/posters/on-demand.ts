@@ -5,17 +5,18 @@
  * a file never changes. Names the manifest does not list are unknown (null), whatever is on disk.
  *
  * The manifest is the list of what pages link; the source (the database, read by src/data) says
- * what to draw. Each year is planned once per manifest change (a rebuild after a publish writes a
- * new one).
+ * what to draw. A request reads only the manifest part of its name's year and township
+ * (manifest-store.ts), and plans only that township, once per change of that part.
  *
  * @example
  * const posters = createPosterOnDemand({ source: posterSource(db), dir: 'public/posters', settings });
  * const file = await posters.file('2024/430482100201-v1-5d41402abc4b2a76-a4-p1.png'); // renders if missing
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE, POSTER_FILE_NAME, readPosterManifest, villagePosterEntries, type PosterManifest } from './manifest.ts';
-import { mergeTownshipPlan, planPosters, posterId, writePosterManifest, type PosterPlan, type PosterSource } from './plan.ts';
+import { manifestPartOf, POSTER_FILE_NAME, villagePosterEntries, type ManifestPart, type PosterManifest } from './manifest.ts';
+import { createPosterManifestReader } from './manifest-store.ts';
+import { planPosters, posterId, writePosterManifest, type PosterPlan, type PosterSource } from './plan.ts';
 import { createRenderPool, type PoolTask, type RenderPriority } from './pool.ts';
 import { readPosterSettings, type PosterSettingsSource } from './model.ts';
 
@@ -46,8 +47,8 @@ export interface PosterOnDemandOptions {
 export interface PosterOnDemand {
   /** The file for `name` (relative to the poster folder), drawn first when planned but missing; null when not planned. */
   file(name: string): Promise<PosterFile | null>;
-  /** The poster folder's manifest as last read (read again when the file changes). */
-  manifest(): PosterManifest;
+  /** One part of the poster folder's manifest, as last read (read again when its file changes). */
+  manifestPart(part: ManifestPart): PosterManifest;
   /** Draws the missing posters of a year (default: the latest in the manifest), one at a time, behind any request. */
   warm(options?: { year?: number }): Promise<{ year: number | null; rendered: number }>;
   /**
@@ -63,46 +64,65 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
   const { dir } = options;
   const pool = createRenderPool({ size: options.workers ?? 1, maxLow: 1 });
   const log = options.log ?? (() => undefined);
-  const manifestFile = join(dir, MANIFEST_FILE);
-  let index: { mtimeMs: number; manifest: PosterManifest; bases: Map<string, string>; latestYear: number | null; counties: Set<string> } | null = null;
-  const plans = new Map<string, { mtimeMs: number; plan: Promise<PosterPlan> }>();
+  const manifest = createPosterManifestReader(dir);
+  /** File name → poster base, for every file a part lists: kept with the part it was made from. */
+  const bases = new WeakMap<PosterManifest, Map<string, string>>();
+  let counties: { stamp: string; codes: Set<string> } | null = null;
+  const plans = new Map<string, { from: unknown; plan: Promise<PosterPlan> }>();
   const flights = new Map<string, { promise: Promise<boolean>; promote(): void }>();
   let closed = false;
 
-  const manifestMtime = () => (existsSync(manifestFile) ? statSync(manifestFile).mtimeMs : 0);
-
-  /** File name → poster base, for every file the manifest lists. */
-  const currentIndex = () => {
-    const mtimeMs = manifestMtime();
-    if (index?.mtimeMs !== mtimeMs) {
-      const manifest = readPosterManifest(dir);
+  const basesOf = (part: PosterManifest) => {
+    let names = bases.get(part);
+    if (!names) {
       const prefix = (options.urlPrefix ?? '/posters').replace(/\/+$/, '');
-      const bases = new Map<string, string>();
-      for (const v of villagePosterEntries(manifest)) {
-        for (const f of [v.a4Pdf, v.a3Pdf, ...v.png]) addName(bases, f.slice(prefix.length + 1));
-      }
-      for (const t of Object.values(manifest.townships)) for (const f of [t.a4Pdf, t.a3Pdf]) addName(bases, f.slice(prefix.length + 1));
-      const years = Object.values(manifest.villages).map((v) => v.year);
-      const counties = new Set([...bases.keys()].map(countyOf));
-      index = { mtimeMs, manifest, bases, latestYear: years.length > 0 ? Math.max(...years) : null, counties };
+      names = new Map<string, string>();
+      for (const v of villagePosterEntries(part)) for (const f of [v.a4Pdf, v.a3Pdf, ...v.png]) addName(names, f.slice(prefix.length + 1));
+      for (const t of Object.values(part.townships)) for (const f of [t.a4Pdf, t.a3Pdf]) addName(names, f.slice(prefix.length + 1));
+      bases.set(part, names);
     }
-    return index;
+    return names;
   };
 
-  /** The plan of a year, or of one township's posters in it (what drawing one poster needs, however large the database). */
+  /** The counties (6-digit codes) the manifest has posters of, from its index. */
+  const manifestCounties = () => {
+    const stamp = manifest.stamp();
+    if (counties?.stamp !== stamp) {
+      const codes = new Set<string>();
+      for (const townships of Object.values(manifest.index()?.parts ?? {})) for (const code of Object.keys(townships)) codes.add(code.slice(0, 6));
+      counties = { stamp, codes };
+    }
+    return counties.codes;
+  };
+
+  const latestYear = () => {
+    const years = Object.keys(manifest.index()?.parts ?? {}).map(Number);
+    return years.length > 0 ? Math.max(...years) : null;
+  };
+
+  /**
+   * The plan of one township's posters in a year (what drawing one poster needs, however large the
+   * database), or of the whole year; planned again when its part (the index, for a year) changes.
+   */
   const yearPlan = (year: number, fresh = false, township: string | null = null) => {
-    const mtimeMs = manifestMtime();
     const key = `${year}/${township ?? '*'}`;
+    const parts = township
+      ? [manifest.part({ year, townshipCode: township })]
+      : [...new Set(Object.keys(manifest.index()?.parts[year] ?? {}).map((code) => manifest.part({ year, townshipCode: code })))];
+    // What the plan was made from: the township's part as read (the same object until its file
+    // changes), or for a whole year the index.
+    const from: unknown = township ? parts[0] : manifest.stamp();
     const cached = plans.get(key);
-    if (cached && cached.mtimeMs === mtimeMs && !fresh) return cached.plan;
+    if (cached && cached.from === from && !fresh) return cached.plan;
     // Draw what the manifest names: with the previous outcomes it was planned with, whatever
     // has been answered since (the next rebuild plans afresh).
-    const manifest = readPosterManifest(dir);
-    const previousOutcomes = new Map(villagePosterEntries(manifest).map((v) => [posterId({ scopeCode: v.villageCode, year: v.year, version: v.version }), v.previousOutcome ?? null]));
+    const previousOutcomes = new Map(
+      parts.flatMap(villagePosterEntries).map((v) => [posterId({ scopeCode: v.villageCode, year: v.year, version: v.version }), v.previousOutcome ?? null]),
+    );
     const plan = readPosterSettings(options.settings).then((s) =>
       planPosters({ source: options.source, outDir: dir, settings: s, urlPrefix: options.urlPrefix, years: [year], previousOutcomes, ...(township ? { townshipCodes: [township] } : {}) }),
     );
-    plans.set(key, { mtimeMs, plan });
+    plans.set(key, { from, plan });
     plan.catch(() => plans.delete(key));
     return plan;
   };
@@ -153,24 +173,24 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
       if (!match || closed) return null;
       const path = join(dir, name);
       const contentType = name.endsWith('.png') ? 'image/png' : 'application/pdf';
-      const base = currentIndex().bases.get(name);
+      const base = basesOf(manifest.part(manifestPartOf(name)!)).get(name);
       if (!base) {
         // A poster drawn before the manifest changed (a correction, new settings, a rebuild still
         // being swapped in) keeps answering: names are content keys, so the file never changes.
         // Only this county's (the manifest's) files, never another database's left in the folder.
-        return existsSync(path) && currentIndex().counties.has(countyOf(name)) ? { path, contentType, rendered: false } : null;
+        return existsSync(path) && manifestCounties().has(countyOf(name)) ? { path, contentType, rendered: false } : null;
       }
       if (existsSync(path)) return { path, contentType, rendered: false };
       await render(base, Number(match[1]), 'high');
       return existsSync(path) ? { path, contentType, rendered: true } : null;
     },
 
-    manifest() {
-      return currentIndex().manifest;
+    manifestPart(part) {
+      return manifest.part(part);
     },
 
     async warm(warmOptions = {}) {
-      const year = warmOptions.year ?? currentIndex().latestYear;
+      const year = warmOptions.year ?? latestYear();
       if (year === null) return { year, rendered: 0 };
       const plan = await yearPlan(year);
       let rendered = 0;
@@ -188,7 +208,8 @@ export function createPosterOnDemand(options: PosterOnDemandOptions): PosterOnDe
       if (townships.length === 0) return;
       const settings = await readPosterSettings(options.settings);
       const partial = await planPosters({ source: options.source, outDir: dir, settings, urlPrefix: options.urlPrefix, years: [year], townshipCodes: townships });
-      writePosterManifest(dir, { manifest: mergeTownshipPlan(readPosterManifest(dir), partial.manifest, year, townships), posters: partial.posters }, { removeStale: false });
+      // Only these townships' parts of the year are read and written (manifest-store.ts).
+      writePosterManifest(dir, partial, { scope: { year, townshipCodes: townships } });
     },
 
     async close() {

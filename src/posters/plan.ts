@@ -9,14 +9,15 @@
  * About 2 s for the sample county's 1,141 posters when none exists yet; a few hundred ms when all do.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { shanghaiDate } from '../domain/shared/dates.ts';
 import { canonicalJson, type PublishedDisclosure, type VillageDisclosureContent } from '../domain/disclosure/disclosure-content.ts';
 import { MissingGlyphError, missingCharacters, openPosterFonts, releaseOriginalFonts, subsetPosterFonts, type PosterFontBytes } from './fonts.ts';
 import type { PosterJob } from './jobs.ts';
 import { layoutPoster, posterCharacters } from './layout.ts';
-import { emptyManifest, MANIFEST_FILE, type PosterManifest, type TownshipPosterEntry, type VillagePosterEntry } from './manifest.ts';
+import { emptyManifest, type PosterManifest, type TownshipPosterEntry, type VillagePosterEntry } from './manifest.ts';
+import { writePosterManifestParts, type ManifestScope } from './manifest-store.ts';
 import { buildPosterModel, posterSettingsOf, type PosterModel, type PosterSettings, type PreviousDisclosureOutcome } from './model.ts';
 import { villageDisplayName } from './title.ts';
 
@@ -236,33 +237,15 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
 }
 
 /**
- * `previous` with everything of the townships `townshipCodes` in `year` — their villages' current
- * and corrected posters and their 合订本 — replaced by `partial`, a plan of those townships only
- * (`planPosters({ years: [year], townshipCodes })`). A village belongs to the township its code
- * begins with.
+ * Writes the plan's manifest into the poster folder (as its parts, atomically: manifest-store.ts)
+ * and, unless `removeStale` is false, deletes poster files the manifest no longer names. With
+ * `scope`, the plan is of those townships in that year only and the rest of the manifest is kept
+ * (what naming a publish's posters does). Returns how many poster files were deleted.
  */
-export function mergeTownshipPlan(previous: PosterManifest, partial: PosterManifest, year: number, townshipCodes: readonly string[]): PosterManifest {
-  const inScope = (code: string, entryYear: number) => entryYear === year && townshipCodes.some((t) => code.startsWith(t));
-  const keep = <E extends { year: number }>(entries: Record<string, E>, codeOf: (e: E) => string): Record<string, E> =>
-    Object.fromEntries(Object.entries(entries).filter(([, e]) => !inScope(codeOf(e), e.year)));
-  return {
-    schema: 1,
-    villages: { ...keep(previous.villages, (e) => e.villageCode), ...partial.villages },
-    superseded: { ...keep(previous.superseded, (e) => e.villageCode), ...partial.superseded },
-    townships: { ...keep(previous.townships, (e) => e.townshipCode), ...partial.townships },
-  };
-}
-
-/**
- * Writes `manifest.json` into the poster folder (atomically) and, unless `removeStale` is false,
- * deletes poster files the manifest no longer names. Returns how many files were deleted.
- */
-export function writePosterManifest(outDir: string, plan: Pick<PosterPlan, 'manifest' | 'posters'>, options: { removeStale?: boolean } = {}): number {
+export function writePosterManifest(outDir: string, plan: Pick<PosterPlan, 'manifest' | 'posters'>, options: { removeStale?: boolean; scope?: ManifestScope } = {}): number {
   mkdirSync(outDir, { recursive: true });
-  const removed = options.removeStale === false ? 0 : removeStaleFiles(outDir, new Set(plan.posters.flatMap((p) => p.files)));
-  const manifestFile = join(outDir, MANIFEST_FILE);
-  writeFileSync(`${manifestFile}.tmp`, `${JSON.stringify(plan.manifest, null, 1)}\n`);
-  renameSync(`${manifestFile}.tmp`, manifestFile);
+  const removed = options.removeStale === false || options.scope ? 0 : removeStaleFiles(outDir, new Set(plan.posters.flatMap((p) => p.files)));
+  writePosterManifestParts(outDir, plan.manifest, options.scope);
   return removed;
 }
 

@@ -43,7 +43,8 @@ import { mintToken } from '../../src/data/users.ts';
 import { posterSettingsFromEnv } from '../../src/cli/posters.ts';
 import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
 import { createSiteRebuilder } from '../../src/cli/site-rebuild.ts';
-import { readPosterManifest } from '../../src/posters/manifest.ts';
+import { findVillagePoster, villageManifestPart } from '../../src/posters/manifest.ts';
+import { readPosterManifestPart } from '../../src/posters/manifest-store.ts';
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, runs: { type: 'string', default: '5' }, keep: { type: 'boolean', default: false } } });
 const runs = Math.max(1, Number(values.runs));
@@ -264,7 +265,7 @@ try {
     return get(pagePath);
   });
   const pageCached = await medianOf(() => get(pagePath));
-  const posterPng = readPosterManifest(env.POSTER_DIR).villages[`${CORRECTED}/2024`]!.png[0]!;
+  const posterPng = findVillagePoster(readPosterManifestPart(env.POSTER_DIR, villageManifestPart(CORRECTED, 2024)), CORRECTED, 2024)!.png[0]!;
   const posterFirst = await timed(() => get(posterPng));
   const posterCached = await medianOf(() => get(posterPng));
 

@@ -29,7 +29,7 @@ export function runHeadersContract(newTarget: () => Promise<ApiTarget>) {
     ['a poster named by its content', '/posters/2024/430482100201-v2-5d41402abc4b2a76-a4-p1.png', 200, 'public, max-age=31536000, immutable'],
     ['an earlier rendering of that poster (sent on to it)', '/posters/2024/430482100201-v2-0123456789abcdef-a4-p1.png', 302, 'no-cache'],
     ['a poster of a version never published', '/posters/2024/430482100201-v7-0123456789abcdef-a4-p1.png', 404, 'no-store'],
-    ['the poster manifest', '/posters/manifest.json', 200, 'no-cache'],
+    ['a part of the poster manifest', '/posters/manifest/2024/430482100.json', 200, 'no-cache'],
     ['an ordinary file', '/favicon.svg', 200, 'no-cache'],
     ['a missing page', '/missing/', 404, 'no-store'],
     ['a missing hashed asset', '/_astro/missing.js', 404, 'no-store'],

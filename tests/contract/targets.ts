@@ -36,7 +36,9 @@ export const SAMPLE_SITE: Record<string, string> = {
   'villages/430482100201/index.html': '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>村</title></head><body>村</body></html>',
   '_astro/app.3f9a1c2e.js': 'console.log("app");\n',
   'posters/2024/430482100201-v2-5d41402abc4b2a76-a4-p1.png': 'not really a png',
-  'posters/manifest.json': JSON.stringify({
+  // The manifest as a build writes it (src/posters/manifest-store.ts): an index and one part per year and township.
+  'posters/manifest/index.json': JSON.stringify({ schema: 2, parts: { 2024: { 430482100: '' } } }),
+  'posters/manifest/2024/430482100.json': JSON.stringify({
     schema: 1,
     villages: {
       '430482100201/2024': { villageCode: '430482100201', year: 2024, version: 2, key: '5d41402abc4b2a76', pages: 1, a4Pdf: '/posters/2024/430482100201-v2-5d41402abc4b2a76-a4.pdf', a3Pdf: '/posters/2024/430482100201-v2-5d41402abc4b2a76-a3.pdf', png: ['/posters/2024/430482100201-v2-5d41402abc4b2a76-a4-p1.png'] },

@@ -12,7 +12,8 @@ import { loadPublishedYear } from '../../src/data/disclosures.ts';
 import { PROJECT_ROOT } from '../../src/cli/site-build.ts';
 import { renderDraftPoster } from '../../src/posters/draft.ts';
 import { villageDisplayName } from '../../src/posters/title.ts';
-import { readPosterManifest, type VillagePosterEntry } from '../../src/posters/manifest.ts';
+import type { VillagePosterEntry } from '../../src/posters/manifest.ts';
+import { readPosterManifest } from '../../src/posters/manifest-store.ts';
 import { buildPosterModel, type PosterModel } from '../../src/posters/model.ts';
 import { POSTER_SETTINGS, villageContent } from '../support/poster-fixtures.ts';
 

@@ -28,7 +28,7 @@ import { loadConfig } from '../../src/config.ts';
 import { mintToken } from '../../src/data/users.ts';
 import { publishDisclosures } from '../../src/data/disclosures.ts';
 import { loadLedger } from '../../src/data/ledger.ts';
-import { readPosterManifest } from '../../src/posters/manifest.ts';
+import { readPosterManifest } from '../../src/posters/manifest-store.ts';
 import { villageDisplayName } from '../../src/posters/title.ts';
 import { InjectedClock } from '../support/test-clock.ts';
 import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';

@@ -7,7 +7,8 @@
  * fetches a few posters and share cards for real.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { manifestFiles, readPosterManifest } from '../../src/posters/manifest.ts';
+import { manifestFiles } from '../../src/posters/manifest.ts';
+import { readPosterManifest } from '../../src/posters/manifest-store.ts';
 
 const baseUrl = inject('baseUrl');
 const posterDir = inject('posterDir');

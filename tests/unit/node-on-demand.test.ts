@@ -4,7 +4,7 @@
  * older than the change, dropped when the posters' manifest is planned afresh, bounded in bytes,
  * and passed on (404) for paths no page answers or that do not decode cleanly.
  */
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,8 @@ import { createMemoryLogger } from '../../functions/logger.ts';
 import { nodeOnDemandPages, type OnDemandPages } from '../../functions/node-on-demand.ts';
 import { PROJECT_ROOT } from '../../src/cli/site-build.ts';
 import { loadConfig } from '../../src/config.ts';
+import { emptyManifest, type VillagePosterEntry } from '../../src/posters/manifest.ts';
+import { writePosterManifestParts } from '../../src/posters/manifest-store.ts';
 
 const work = join(PROJECT_ROOT, 'tests/.output/node-on-demand', String(process.pid));
 const build = join(work, 'build');
@@ -21,7 +23,7 @@ const posterDir = join(work, 'posters');
 mkdirSync(join(build, 'server'), { recursive: true });
 mkdirSync(join(build, 'client'), { recursive: true });
 mkdirSync(posterDir, { recursive: true });
-writeFileSync(join(posterDir, 'manifest.json'), '{}');
+writePosterManifestParts(posterDir, emptyManifest());
 // Renders "<path> #<n>", n counting every render; /big/ is large; /missing/ is no page; a render
 // waits while globalThis.__hold is set.
 writeFileSync(
@@ -100,12 +102,17 @@ describe('on-demand pages in the Node server', () => {
     expect((await get('/villages/3/')).text).not.toBe(stale.text);
   });
 
-  it('drops every page when the posters’ manifest is planned afresh', async () => {
+  it('drops every page when a part of the posters’ manifest is planned afresh, not when it is written unchanged', async () => {
     const first = (await get('/villages/4/')).text;
     expect((await get('/villages/4/')).text).toBe(first);
-    const later = new Date(Date.now() + 5_000);
-    utimesSync(join(posterDir, 'manifest.json'), later, later);
-    expect((await get('/villages/4/')).text).not.toBe(first);
+    const entry = { villageCode: '430482101207', year: 2024, version: 1, a4Pdf: '/posters/2024/a4.pdf', a3Pdf: '/posters/2024/a3.pdf', png: [] } as unknown as VillagePosterEntry;
+    const manifest = { ...emptyManifest(), villages: { '430482101207/2024': entry } };
+    writePosterManifestParts(posterDir, manifest, { year: 2024, townshipCodes: ['430482101'] });
+    const second = (await get('/villages/4/')).text;
+    expect(second).not.toBe(first);
+    // A rebuild that plans the same: nothing is written, nothing dropped.
+    writePosterManifestParts(posterDir, manifest);
+    expect((await get('/villages/4/')).text).toBe(second);
   });
 
   it('passes a path no page answers on to the app (its 404 page)', async () => {

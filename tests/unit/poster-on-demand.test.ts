@@ -4,7 +4,7 @@
  * requests, sends an earlier rendering's name to the same version's current file, and refuses
  * anything else.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +14,9 @@ import { createMemoryLogger } from '../../functions/logger.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadSampleCounty } from '../../src/cli/sample-data.ts';
 import { posterSource } from '../../src/data/poster-source.ts';
-import type { VillagePosterEntry } from '../../src/posters/manifest.ts';
-import { mergeTownshipPlan, planPosters, writePosterManifest } from '../../src/posters/plan.ts';
+import { mergeTownshipPlan, type VillagePosterEntry } from '../../src/posters/manifest.ts';
+import { readPosterManifest } from '../../src/posters/manifest-store.ts';
+import { planPosters, writePosterManifest } from '../../src/posters/plan.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
 import { POSTER_SETTINGS } from '../support/poster-fixtures.ts';
 
@@ -30,6 +31,12 @@ function rawGet(port: number, path: string): Promise<number> {
     req.end();
   });
 }
+
+/** A file's inode and modification time: both change when it is written again (through a rename). */
+const identity = (file: string) => {
+  const s = statSync(file);
+  return `${s.ino}:${s.mtimeMs}`;
+};
 
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -63,7 +70,7 @@ describe('posters drawn on demand', () => {
   it('planning names every file and writes none but the manifest', async () => {
     const plan = await planPosters({ source: posterSource(db.db), outDir: posterDir, settings: POSTER_SETTINGS, years: [2022] });
     writePosterManifest(posterDir, plan);
-    expect(filesUnder(posterDir)).toEqual(['manifest.json']);
+    expect(filesUnder(posterDir).filter((f) => !f.startsWith('manifest/'))).toEqual([]);
     const villages = Object.values(plan.manifest.villages);
     expect(villages.length).toBeGreaterThan(100);
     for (const v of villages) {
@@ -85,9 +92,13 @@ describe('posters drawn on demand', () => {
     expect(Object.keys(before.villages).length).toBeLessThan(Object.keys(whole.manifest.villages).length);
     expect(before.townships[`${township}/2022`]).toBeUndefined();
     writePosterManifest(posterDir, { manifest: before, posters: [] }, { removeStale: false });
+    const others = new Map(filesUnder(posterDir).map((f) => [f, identity(join(posterDir, f))]));
     await server.posters!.planVillages(2022, [village.villageCode]);
-    expect(JSON.parse(readFileSync(join(posterDir, 'manifest.json'), 'utf8'))).toEqual(whole.manifest);
-    expect(filesUnder(posterDir)).toEqual(['manifest.json']);
+    expect(readPosterManifest(posterDir)).toEqual(whole.manifest);
+    // Only the township's part and the index were written; every other part is untouched.
+    const written = filesUnder(posterDir).filter((f) => others.get(f) !== identity(join(posterDir, f)));
+    expect(written.sort()).toEqual([`manifest/2022/${township}.json`, 'manifest/index.json']);
+    expect(filesUnder(posterDir).filter((f) => !f.startsWith('manifest/'))).toEqual([]);
   });
   it('renders a planned but missing poster once for two concurrent requests, then serves the file', async () => {
     const [a, b] = await Promise.all([fetch(`${base()}${entry.png[0]}`), fetch(`${base()}${entry.png[0]}`)]);
@@ -118,7 +129,7 @@ describe('posters drawn on demand', () => {
   });
 
   it('keeps serving a poster drawn before the manifest changed (a correction, a rebuild), but not another county’s', async () => {
-    const manifestFile = join(posterDir, 'manifest.json');
+    const manifestFile = join(posterDir, 'manifest', '2022', `${entry.villageCode.slice(0, 9)}.json`);
     const before = readFileSync(manifestFile, 'utf8');
     const manifest = JSON.parse(before) as { villages: Record<string, unknown> };
     // The village's next version: its entry now names other files.
@@ -167,4 +178,22 @@ describe('posters drawn on demand', () => {
       expect(await rawGet(server.port, path)).toBe(404);
     },
   );
+  it('keeps answering from a folder of the single manifest.json of older versions, and splits it at the next publish', async () => {
+    const whole = readPosterManifest(posterDir);
+    rmSync(join(posterDir, 'manifest'), { recursive: true });
+    writeFileSync(join(posterDir, 'manifest.json'), JSON.stringify(whole, null, 1));
+    expect(readPosterManifest(posterDir)).toEqual(whole);
+    // A drawn poster, an earlier rendering's name (302) and a missing one drawn when asked.
+    expect((await fetch(`${base()}${entry.a4Pdf}`)).status).toBe(200);
+    const earlier = await fetch(`${base()}${entry.a4Pdf.replace(entry.key, '0123456789abcdef')}`, { redirect: 'manual' });
+    expect([earlier.status, new URL(earlier.headers.get('location')!, base()).pathname]).toEqual([302, entry.a4Pdf]);
+    const other = Object.values(whole.villages).find((v) => v.villageCode.slice(0, 9) !== entry.villageCode.slice(0, 9))!;
+    expect((await fetch(`${base()}${other.a3Pdf}`)).status).toBe(200);
+    await server.posters!.planVillages(2022, [other.villageCode]);
+    expect(existsSync(join(posterDir, 'manifest.json'))).toBe(false);
+    expect(readPosterManifest(posterDir)).toEqual(whole);
+    expect(filesUnder(posterDir).filter((f) => f.startsWith('manifest/')).length).toBeGreaterThan(2);
+    const again = await fetch(`${base()}${entry.a4Pdf.replace(entry.key, '0123456789abcdef')}`, { redirect: 'manual' });
+    expect(again.status).toBe(302);
+  }, 60_000);
 });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
 import { posterSource } from '../../src/data/poster-source.ts';
 import { generatePosters } from '../../src/posters/generate.ts';
-import { readPosterManifest } from '../../src/posters/manifest.ts';
+import { readPosterManifest } from '../../src/posters/manifest-store.ts';
 import { createPosterOnDemand } from '../../src/posters/on-demand.ts';
 import { planPosters, writePosterManifest } from '../../src/posters/plan.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';

@@ -7,7 +7,7 @@ import { posterSource } from '../../src/data/poster-source.ts';
 import { renderDraftPoster } from '../../src/posters/draft.ts';
 import { missingCharacters, openPosterFonts, subsetPosterFonts } from '../../src/posters/fonts.ts';
 import { generatePosters } from '../../src/posters/generate.ts';
-import { readPosterManifest } from '../../src/posters/manifest.ts';
+import { readPosterManifest } from '../../src/posters/manifest-store.ts';
 import { createTempDatabase, type TempDatabase } from '../support/temp-database.ts';
 import { POSTER_SETTINGS, villageContent } from '../support/poster-fixtures.ts';
 

@@ -30,6 +30,8 @@ describe('Cache-Control', () => {
     ['/posters/2024/430482105003-546ea934f3385ae6-a4.pdf', 200, null, 'public, max-age=31536000, immutable'],
     ['/posters/2024/430482105003-546ea934f3385ae6-a4-p1.png', 304, null, 'public, max-age=31536000, immutable'],
     ['/posters/manifest.json', 200, null, 'no-cache'],
+    ['/posters/manifest/index.json', 200, null, 'no-cache'],
+    ['/posters/manifest/2024/430482105.json', 200, null, 'no-cache'],
     ['/', 200, null, 'no-cache'],
     ['/villages/430482100201/', 200, 'public, max-age=600', 'no-cache'],
     ['/villages/430482100201', 301, null, 'no-cache'],

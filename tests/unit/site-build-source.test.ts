@@ -3,12 +3,13 @@
  * manifest does not name are left out of the build, and `npm start` serves a previous build only if
  * it was made from the same database.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILD_SOURCE_FILE, builtFrom, databaseFingerprint, prunePosters } from '../../src/cli/site-build.ts';
 import type { PosterManifest } from '../../src/posters/manifest.ts';
+import { readPosterManifest, writePosterManifestParts } from '../../src/posters/manifest-store.ts';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -17,21 +18,42 @@ afterEach(() => {
 });
 
 describe('what a build carries', () => {
-  it('keeps only the posters its manifest names', () => {
-    dir = mkdtempSync(join(tmpdir(), 'prune-'));
-    const posters = join(dir, 'posters');
+  const files = (code: string, base: string) => ({ villageCode: code, year: 2025, version: 2, a4Pdf: `/posters/${base}-a4.pdf`, a3Pdf: `/posters/${base}-a3.pdf`, png: [`/posters/${base}-a4-p1.png`] });
+  const own = '2025/430421100203-v2-a830b81463f5c438';
+  const corrected = '2025/430421100203-v1-0f30b81463f5c438';
+  const manifest = {
+    schema: 1 as const,
+    villages: { '430421100203/2025': files('430421100203', own) },
+    superseded: { '430421100203/2025/v1': { ...files('430421100203', corrected), version: 1 } },
+    townships: {},
+  } as unknown as PosterManifest;
+
+  /** A built site's posters folder as Astro copies it from public/posters: the sample's manifest and a poster of it, and this build's files. */
+  const copiedFolder = (root: string) => {
+    const posters = join(root, 'site-posters');
     mkdirSync(join(posters, '2025'), { recursive: true });
     mkdirSync(join(posters, '2024'), { recursive: true });
-    const own = '2025/430421100203-v2-a830b81463f5c438';
-    const corrected = '2025/430421100203-v1-0f30b81463f5c438';
-    // What public/posters held: the sample's manifest and a poster of it.
-    writeFileSync(join(posters, 'manifest.json'), JSON.stringify({ schema: 1, villages: { '430482105205/2024': {} }, townships: {} }));
-    const files = (base: string) => ({ a4Pdf: `/posters/${base}-a4.pdf`, a3Pdf: `/posters/${base}-a3.pdf`, png: [`/posters/${base}-a4-p1.png`] });
-    const manifest = { schema: 1 as const, villages: { '430421100203/2025': files(own) }, superseded: { '430421100203/2025/v1': files(corrected) }, townships: {} } as unknown as PosterManifest;
+    writePosterManifestParts(posters, { schema: 1, villages: { '430482105205/2024': { ...files('430482105205', '2024/430482105205-0123456789abcdef'), year: 2024 } } as never, superseded: {}, townships: {} });
+    writeFileSync(join(posters, 'manifest.json'), JSON.stringify({ schema: 1, villages: {}, townships: {} }));
     for (const f of [`${own}-a4.pdf`, `${own}-a4-p1.png`, `${corrected}-a3.pdf`, '2024/430482105205-0123456789abcdef-a4.pdf']) writeFileSync(join(posters, f), 'x');
-    prunePosters(posters, manifest);
-    expect(JSON.parse(readFileSync(join(posters, 'manifest.json'), 'utf8'))).toEqual(manifest);
-    expect([existsSync(join(posters, `${own}-a4.pdf`)), existsSync(join(posters, `${own}-a4-p1.png`)), existsSync(join(posters, 'manifest.json'))]).toEqual([true, true, true]);
+    return posters;
+  };
+
+  it.each([
+    ['split into parts', (dir: string) => writePosterManifestParts(dir, manifest)],
+    // POSTER_DIR as an older version left it: read as it is, carried into the build as parts.
+    ['in the single manifest.json of older versions', (dir: string) => writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest))],
+  ])('keeps only the posters its manifest names (POSTER_DIR’s manifest %s)', async (_, writeManifest) => {
+    dir = mkdtempSync(join(tmpdir(), 'prune-'));
+    const posterDir = join(dir, 'posters');
+    mkdirSync(posterDir);
+    writeManifest(posterDir);
+    const posters = copiedFolder(dir);
+    await prunePosters(posters, posterDir);
+    expect(readPosterManifest(posters)).toEqual(manifest);
+    expect(readdirSync(join(posters, 'manifest'), { recursive: true }).sort()).toEqual(['2025', '2025/430421100.json', 'index.json']);
+    expect(existsSync(join(posters, 'manifest.json'))).toBe(false);
+    expect([existsSync(join(posters, `${own}-a4.pdf`)), existsSync(join(posters, `${own}-a4-p1.png`))]).toEqual([true, true]);
     // A corrected version's poster stays: its address was published.
     expect(existsSync(join(posters, `${corrected}-a3.pdf`))).toBe(true);
     expect(existsSync(join(posters, '2024/430482105205-0123456789abcdef-a4.pdf'))).toBe(false);
