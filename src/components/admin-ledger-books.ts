@@ -40,10 +40,11 @@ async function download(event: SubmitEvent): Promise<void> {
 }
 
 document.addEventListener('staff-signed-in', (e) => {
-  const role = (e as CustomEvent<{ role: string }>).detail.role;
-  // A village account may not export: the section the page has just shown is hidden again.
-  $('ledger-box').hidden = role === 'village';
-  if (role === 'village') return;
+  const { role, scopeCode } = (e as CustomEvent<{ role: string; scopeCode: string }>).detail;
+  // A village account may not export, nor an inspector over a city or province (a 台账 is one
+  // county's): the section the page has just shown is hidden again.
+  $('ledger-box').hidden = role === 'village' || scopeCode.length < 6;
+  if ($('ledger-box').hidden) return;
   // The office's year and day are China's, whatever the time zone of the browser.
   const today = shanghaiDate(new Date());
   $<HTMLInputElement>('ledger-year').value ||= today.slice(0, 4);

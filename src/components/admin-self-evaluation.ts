@@ -213,9 +213,11 @@ async function download(path: string, fallbackName: string, out: HTMLElement): P
 }
 
 document.addEventListener('staff-signed-in', (e) => {
-  role = (e as CustomEvent<{ role: string }>).detail.role;
-  // The county fills the table in; inspectors may read it and download it.
-  $('se-section').hidden = role !== 'county' && role !== 'inspector';
+  const detail = (e as CustomEvent<{ role: string; scopeCode: string }>).detail;
+  role = detail.role;
+  // The county fills the table in; its inspectors may read it and download it (one county's report:
+  // not offered to an inspector over a city or province).
+  $('se-section').hidden = (role !== 'county' && role !== 'inspector') || detail.scopeCode.length < 6;
   if ($('se-section').hidden) return;
   const today = shanghaiDate(new Date());
   if (!$<HTMLInputElement>('se-year').value) $<HTMLInputElement>('se-year').value = String(Number(today.slice(0, 4)) - 1);

@@ -293,6 +293,24 @@ describe('two counties in one database, served by one npm start', () => {
     expect(((await report.json()) as { message: string }).message).toContain('每个县自己的报告');
   });
 
+  it('shows the city’s inspector the staff page without the one-county reports, in Chromium', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { context } = await newPhoneContext(browser, base);
+      const page = await context.newPage();
+      await page.goto(`${base}/admin/`);
+      await page.getByLabel('令牌').fill(cityInspector);
+      await page.getByRole('region', { name: '登录', exact: true }).getByRole('button', { name: '登录', exact: true }).click();
+      await expect.poll(() => page.locator('#me').textContent()).toContain('衡阳市');
+      // 绩效自评 and 台账 are one county's: not offered to a city scope (the API says 403 too).
+      expect(await page.locator('#se-section').isHidden()).toBe(true);
+      expect(await page.locator('#ledger-box').isHidden()).toBe(true);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('has a correction for one village live at the next request, nothing rebuilt for the others', async () => {
     const [a] = counties as [County];
     const before = await (await get(`/villages/${a.village.code}/`)).text();

@@ -65,7 +65,7 @@ async function signIn(): Promise<void> {
   // The office's year is the year in China, whatever the time zone of the browser.
   $<HTMLInputElement>('year').value = shanghaiDate(new Date()).slice(0, 4);
   // Other parts of the page (e.g. 本县设置) load what the signed-in role may see.
-  document.dispatchEvent(new CustomEvent('staff-signed-in', { detail: { role: body.role } }));
+  document.dispatchEvent(new CustomEvent('staff-signed-in', { detail: { role: body.role, scopeCode: body.scopeCode } }));
   await Promise.all([loadQueue(), loadDraftVillages()]);
 }
 
