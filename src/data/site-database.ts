@@ -51,14 +51,14 @@ export function siteCounties(): Promise<CountySettings[]> {
 }
 
 /**
- * The settings a page prints: of the county `code` (any division code) belongs to; without a code,
- * of the only county, or, on a page over several counties, their 公示单位 together and no phones
- * (each county's pages carry its own).
+ * The settings a page prints: a one-county site's, whatever the page; in a site over several, of
+ * the county `code` (any division code) belongs to, or, on a page over them all, their 公示单位
+ * together and no phones (each county's pages carry its own).
  */
 export async function siteSettingsFor(code?: string | null): Promise<CountySettings> {
   const counties = await allSettings();
-  if (code) return settingsOfCode(counties, code);
   if (counties.length <= 1) return siteSettings();
+  if (code) return settingsOfCode(counties, code);
   return { ...counties[0]!, countyCode: null, countyName: '', issuingUnit: counties.map((c) => c.issuingUnit).join('、'), supervisionPhones: [], supervisionAddress: '', townshipPhones: {} };
 }
 
