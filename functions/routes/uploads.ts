@@ -93,7 +93,7 @@ export function registerUploadRoutes(app: OpenAPIHono<AppEnv>): void {
         requestId: c.get('requestId'),
         at: deps.clock().toISOString(),
         countyUnit: settings.issuingUnit,
-        examples: await loadUploadExamples(deps.db),
+        examples: await loadUploadExamples(deps.db, actor.scopeCode),
         rosterKey: rosterKeyFor(settings, deps.config),
       });
     } catch (e) {

@@ -2,16 +2,19 @@
  * The county's own codes for the upload templates and the code cells' messages
  * (src/domain/upload/upload-examples.ts): its first current resettlement village in code order
  * (else its first current village), that village's township and centre. Nothing without a
- * county: the templates then show placeholders.
+ * county: the templates then show placeholders. With `scopeCode` (a staff member's scope, in a
+ * database of several counties), its county's first such village.
  */
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import * as t from '../../db/schema.ts';
+import { codeStartsWith } from './code-prefix.ts';
 import { NO_EXAMPLES, type UploadExamples } from '../domain/upload/upload-examples.ts';
 
-export async function loadUploadExamples(db: Database): Promise<UploadExamples> {
+export async function loadUploadExamples(db: Database, scopeCode?: string): Promise<UploadExamples> {
   // A retired division (村撤并) is no example: uploads name its successor.
-  const level = (l: 'village' | 'township') => and(eq(t.divisions.level, l), isNull(t.divisions.retiredOn));
+  const county = scopeCode && scopeCode.length >= 6 ? scopeCode.slice(0, 6) : undefined;
+  const level = (l: 'village' | 'township') => and(eq(t.divisions.level, l), isNull(t.divisions.retiredOn), county ? codeStartsWith(t.divisions.code, county) : undefined);
   const columns = { code: t.divisions.code, name: t.divisions.name, parentCode: t.divisions.parentCode, lon: t.divisions.lon, lat: t.divisions.lat };
   const [resettlement, village, township] = await db.batch([
     db.select(columns).from(t.divisions).innerJoin(t.resettlementVillages, eq(t.resettlementVillages.villageCode, t.divisions.code)).where(level('village')).orderBy(asc(t.divisions.code)).limit(1),

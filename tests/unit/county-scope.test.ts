@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
 import { loadCountyForEditing, loadSetupCounts, replaceProjectTypes, setCountyOutline, updateCountySettings } from '../../src/data/county-edit.ts';
 import { listAudit, verifyAuditLog } from '../../src/data/audit.ts';
+import { loadUploadExamples } from '../../src/data/upload-examples.ts';
 import { loadCountySettings } from '../../src/data/county-settings.ts';
 import { publishDisclosures } from '../../src/data/disclosures.ts';
 import { loadLedger } from '../../src/data/ledger.ts';
@@ -224,6 +225,13 @@ describe('each county’s own data when two share a database', () => {
     expect(new Set(await subjects('4304'))).toEqual(new Set([A, B]));
     // The chain still verifies: the scope routes reads and is not part of the hash.
     expect((await verifyAuditLog(temp.db)).ok).toBe(true);
+  });
+
+  it('gives each county’s staff examples of their own county in upload messages', async () => {
+    expect((await loadUploadExamples(temp.db, A)).villageCode).toBe(A_VILLAGE);
+    expect((await loadUploadExamples(temp.db, '430421101')).villageCode).toBe(B_VILLAGE);
+    // The public templates (no account) show the database's first resettlement village.
+    expect((await loadUploadExamples(temp.db)).villageCode).toBe(B_VILLAGE);
   });
 
   it('refuses to change the shared project types and writes nothing', async () => {
