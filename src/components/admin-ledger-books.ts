@@ -1,4 +1,5 @@
 /** Script of AdminLedgerBooks.astro: downloads the 台账 XLSX as the signed-in staff member. */
+import { isWithinOneCounty } from '../domain/access/access.ts';
 import { shanghaiDate } from '../domain/shared/dates.ts';
 import { NO_ANSWER, staffApi, staffFetch } from './staff-api.ts';
 import { esc, problemsTable, show, type Problem } from './staff-html.ts';
@@ -43,7 +44,7 @@ document.addEventListener('staff-signed-in', (e) => {
   const { role, scopeCode } = (e as CustomEvent<{ role: string; scopeCode: string }>).detail;
   // A village account may not export, nor an inspector over a city or province (a 台账 is one
   // county's): the section the page has just shown is hidden again.
-  $('ledger-box').hidden = role === 'village' || scopeCode.length < 6;
+  $('ledger-box').hidden = role === 'village' || !isWithinOneCounty(scopeCode);
   if ($('ledger-box').hidden) return;
   // The office's year and day are China's, whatever the time zone of the browser.
   const today = shanghaiDate(new Date());

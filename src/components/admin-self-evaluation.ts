@@ -3,6 +3,7 @@
  * /api/v1/self-evaluation, lets the county fill in targets, weights, 效益 lines and notes, saves
  * them, and downloads the table as Excel or PDF (fetched with the page's credentials, then saved).
  */
+import { isWithinOneCounty } from '../domain/access/access.ts';
 import { shanghaiDate } from '../domain/shared/dates.ts';
 import { NO_ANSWER, staffApi, staffFetch } from './staff-api.ts';
 import { esc, problemsTable, show, type Problem } from './staff-html.ts';
@@ -217,7 +218,7 @@ document.addEventListener('staff-signed-in', (e) => {
   role = detail.role;
   // The county fills the table in; its inspectors may read it and download it (one county's report:
   // not offered to an inspector over a city or province).
-  $('se-section').hidden = (role !== 'county' && role !== 'inspector') || detail.scopeCode.length < 6;
+  $('se-section').hidden = (role !== 'county' && role !== 'inspector') || !isWithinOneCounty(detail.scopeCode);
   if ($('se-section').hidden) return;
   const today = shanghaiDate(new Date());
   if (!$<HTMLInputElement>('se-year').value) $<HTMLInputElement>('se-year').value = String(Number(today.slice(0, 4)) - 1);

@@ -10,6 +10,7 @@ import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { apiTokens, auditLog, countySettings, feedback, postingProofs, projects, users } from '../../db/schema.ts';
 import { codeStartsWith } from './code-prefix.ts';
+import { isWithinOneCounty } from '../domain/access/access.ts';
 import { auditHash, verifyAuditEntries, type AuditChainVerification, type StoredAuditEntry } from '../domain/access/audit-chain.ts';
 import { canonicalJson } from '../domain/disclosure/disclosure-content.ts';
 import type { WriteTx } from './write-lock.ts';
@@ -28,7 +29,7 @@ export interface AuditInput {
 }
 
 /** A scope as the log keeps it: a county, or the city or province of an account above the counties. */
-const countyOrRegion = (code: string | null | undefined): string | null => (code ? (code.length >= 6 ? code.slice(0, 6) : code) : null);
+const countyOrRegion = (code: string | null | undefined): string | null => (code ? (isWithinOneCounty(code) ? code.slice(0, 6) : code) : null);
 
 /**
  * The division an entry belongs to: given, or the acting account's, or its subject's; an entry of

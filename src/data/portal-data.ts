@@ -18,7 +18,7 @@ import type { MilestoneKind } from '../domain/ledger/ledger.ts';
 import { projectStatusAsOf } from '../domain/ledger/project-status.ts';
 import type { PublishedDisclosure } from './disclosures.ts';
 import { siteDatabase } from './site-database.ts';
-import { loadedOnce } from './site-cache.ts';
+import { loadedOnce, loadedOncePer } from './site-cache.ts';
 import { codeStartsWith } from './code-prefix.ts';
 
 export type VillageVersion = PublishedDisclosure<VillageDisclosureContent>;
@@ -297,15 +297,5 @@ export async function loadCountyScopePortalData(db: Database, countyCode: string
 /** The portal data of this build process (or data change), loaded on first use and shared by every page. */
 export const portalData: () => Promise<PortalData> = loadedOnce(() => siteDatabase().then(({ db }) => loadPortalData(db)));
 
-const countyData = loadedOnce(async () => new Map<string, Promise<PortalData>>());
-
 /** One county's portal data (a site over several), loaded once per build or data change. */
-export async function countyPortalData(countyCode: string): Promise<PortalData> {
-  const cache = await countyData();
-  let data = cache.get(countyCode);
-  if (!data) {
-    data = siteDatabase().then(({ db }) => loadCountyScopePortalData(db, countyCode));
-    cache.set(countyCode, data);
-  }
-  return data;
-}
+export const countyPortalData: (countyCode: string) => Promise<PortalData> = loadedOncePer((countyCode) => siteDatabase().then(({ db }) => loadCountyScopePortalData(db, countyCode)));

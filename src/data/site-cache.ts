@@ -25,7 +25,25 @@ export function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
   };
 }
 
-/** Drops everything loaded through {@link loadedOnce}. */
+/** {@link loadedOnce} per key (a county's data, say): each key loaded on first use, all dropped together. */
+export function loadedOncePer<T>(load: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const values = new Map<string, Promise<T>>();
+  forgetters.add(() => values.clear());
+  return (key) => {
+    let value = values.get(key);
+    if (!value) {
+      const pending = load(key);
+      value = pending;
+      values.set(key, pending);
+      pending.catch(() => {
+        if (values.get(key) === pending) values.delete(key);
+      });
+    }
+    return value;
+  };
+}
+
+/** Drops everything loaded through {@link loadedOnce} and {@link loadedOncePer}. */
 export function forgetSiteData(): void {
   for (const forget of forgetters) forget();
 }

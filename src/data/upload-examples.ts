@@ -9,11 +9,12 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import * as t from '../../db/schema.ts';
 import { codeStartsWith } from './code-prefix.ts';
+import { isWithinOneCounty } from '../domain/access/access.ts';
 import { NO_EXAMPLES, type UploadExamples } from '../domain/upload/upload-examples.ts';
 
 export async function loadUploadExamples(db: Database, scopeCode?: string): Promise<UploadExamples> {
   // A retired division (村撤并) is no example: uploads name its successor.
-  const county = scopeCode && scopeCode.length >= 6 ? scopeCode.slice(0, 6) : undefined;
+  const county = scopeCode && isWithinOneCounty(scopeCode) ? scopeCode.slice(0, 6) : undefined;
   const level = (l: 'village' | 'township') => and(eq(t.divisions.level, l), isNull(t.divisions.retiredOn), county ? codeStartsWith(t.divisions.code, county) : undefined);
   const columns = { code: t.divisions.code, name: t.divisions.name, parentCode: t.divisions.parentCode, lon: t.divisions.lon, lat: t.divisions.lat };
   const [resettlement, village, township] = await db.batch([

@@ -5,7 +5,7 @@
 import { computeIndicators, type YearIndicators } from '../domain/ledger/indicators.ts';
 import { loadPublishedYear, listPublishedYears, type PublishedYear } from './disclosures.ts';
 import { siteDatabase } from './site-database.ts';
-import { loadedOnce } from './site-cache.ts';
+import { loadedOncePer } from './site-cache.ts';
 
 export interface YearFigures {
   year: number;
@@ -13,9 +13,6 @@ export interface YearFigures {
   asOf: string;
   indicators: YearIndicators;
 }
-
-
-const perCounty = loadedOnce(async () => new Map<string, Promise<YearFigures[]>>());
 
 async function loadYearFigures(countyCode: string | undefined): Promise<YearFigures[]> {
   const { db } = await siteDatabase();
@@ -29,14 +26,10 @@ async function loadYearFigures(countyCode: string | undefined): Promise<YearFigu
   return out;
 }
 
+// Keyed by county code; '' is the whole site.
+const figuresOf = loadedOncePer((key) => loadYearFigures(key === '' ? undefined : key));
+
 /** Every published year with its ledger and indicators, newest first: of one county when given (a site with several). */
-export async function yearFigures(countyCode?: string): Promise<YearFigures[]> {
-  const cache = await perCounty();
-  const key = countyCode ?? '';
-  let figures = cache.get(key);
-  if (!figures) {
-    figures = loadYearFigures(countyCode);
-    cache.set(key, figures);
-  }
-  return figures;
+export function yearFigures(countyCode?: string): Promise<YearFigures[]> {
+  return figuresOf(countyCode ?? '');
 }
