@@ -1,8 +1,14 @@
 /**
- * Cloudflare Worker entry: one Worker serves the static site from its assets binding and the Hono
- * app for `/api/*`, over libSQL's HTTP protocol (Turso in production, the local dev server in
- * `npm run preview`). It differs from the Node entry (functions/node-server.ts) only in what it
- * passes to createApp: the web database client and the assets binding as the static site.
+ * Cloudflare Worker: one Worker serves the static site from its assets binding, the pages there is
+ * one of per village, project, version or verification code (rendered when asked, see
+ * {@link WorkerPages}), and the Hono app for `/api/*`, over libSQL's HTTP protocol (Turso in
+ * production, the local dev server in `npm run preview`). It differs from the Node entry
+ * (functions/node-server.ts) only in what it passes to createApp: the web database client, the
+ * assets binding and those pages as the static site.
+ *
+ * The Worker deployed is functions/worker-pages.ts, built by `npm run build` with the site (Astro's
+ * Vite bundles the pages into it). This module's default export is the same Worker without the
+ * pages: what the contract tests run in workerd, bundled by wrangler alone.
  *
  * The Worker runs first for every path (`run_worker_first = true` in wrangler.toml) so the site's
  * pages get the same security and caching headers as in Node. Deploy with `wrangler deploy -c
@@ -113,13 +119,66 @@ const requestDatabase = new AsyncLocalStorage<Database>();
 /** Rows one upload may have in the Worker, whose requests have a CPU limit (the Node entry reads up to 100,000). */
 const WORKER_MAX_UPLOAD_ROWS = 20_000;
 
-let built: { env: WorkerEnv; app: Hono<AppEnv>; config: Config } | undefined;
+/**
+ * The site's pages rendered in the Worker (functions/worker-pages.ts): the village, project,
+ * version, history and verification pages, the villages' open data and feeds. They are not files
+ * in the Worker's assets, so a publish needs no redeploy for them, and the assets stay as many as
+ * the index pages, whatever the number of villages.
+ */
+export interface WorkerPages {
+  /** Once per isolate, before the first page: where pages read the database and the posters' manifest. */
+  setUp(site: { db: Database; config: Config; posterManifestPart: (part: ManifestPart) => Promise<PosterManifest | null> }): void;
+  /** Runs `work` (a page's rendering) with its own site data: nothing it reads is shared with another request. */
+  withRequestData<T>(work: () => Promise<T>): Promise<T>;
+  /** The page at the request's path; 404 when no page answers it. */
+  render(request: Request, env: WorkerEnv, ctx: unknown): Promise<Response>;
+}
+
+/** The paths {@link WorkerPages} may answer (src/on-demand/adapter.mjs, ON_DEMAND_PAGES); every other goes on. */
+const PAGE_PATHS = /^\/(?:villages|projects|verify|data\/villages|feeds\/villages)\//;
+
+/** Renders the on-demand pages for GET and HEAD; a path no page answers (404) goes on. */
+export function workerPages(pages: WorkerPages, env: WorkerEnv): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !PAGE_PATHS.test(c.req.path)) return next();
+    // As the static files: a path that does not decode, or holds a NUL, names no page.
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(c.req.path);
+    } catch {
+      return next();
+    }
+    if (decoded.includes('\0')) return next();
+    // Rendered by path alone, as the static file it stands for: no query string, no cookies.
+    const request = new Request(new URL(c.req.path, c.req.url), { method: c.req.method });
+    const res = await pages.withRequestData(() => pages.render(request, env, c.executionCtx));
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return next();
+    }
+    const headers = new Headers(res.headers);
+    // As the static files are sent (Astro says text/html without a charset).
+    if (headers.get('content-type') === 'text/html') headers.set('content-type', 'text/html; charset=utf-8');
+    return new Response(res.body, { status: res.status, headers });
+  };
+}
+
+export interface WorkerOptions {
+  /** The on-demand pages (functions/worker-pages.ts); without them the Worker serves its assets and the API. */
+  pages?: WorkerPages;
+}
+
+interface BuiltApp {
+  env: WorkerEnv;
+  app: Hono<AppEnv>;
+  config: Config;
+}
 
 /**
  * Builds the app once per isolate (per env object): configuration is parsed and validated here,
  * the first time a request arrives, which is a Worker's start-up. The database is per request.
  */
-export function appFor(env: WorkerEnv): { app: Hono<AppEnv>; config: Config } {
+export function appFor(env: WorkerEnv, options: WorkerOptions = {}, built?: BuiltApp): BuiltApp {
   if (built?.env === env) return built;
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (typeof value === 'string') vars[name] = value;
@@ -138,8 +197,13 @@ export function appFor(env: WorkerEnv): { app: Hono<AppEnv>; config: Config } {
     clock: () => new Date(),
     logger,
     runtime: 'workerd',
-    // A poster name from before a settings change goes to the same version's current file.
-    staticSite: every(assetsStaticSite(env.ASSETS), posterRedirects((part) => assetsPosterManifestPart(env.ASSETS, part))),
+    // The built files, then the pages rendered here; a poster name from before a settings change
+    // goes to the same version's current file.
+    staticSite: every(
+      assetsStaticSite(env.ASSETS),
+      ...(options.pages ? [workerPages(options.pages, env)] : []),
+      posterRedirects((part) => assetsPosterManifestPart(env.ASSETS, part)),
+    ),
     // Publishing cannot rebuild the site in a Worker: it asks Cloudflare to (deploy hook).
     onPublished: deployHookOnPublished(config.DEPLOY_HOOK_URL, logger),
     // sharp does not run in workerd: JPEG metadata is stripped losslessly instead (docs/villager-side.md).
@@ -148,40 +212,47 @@ export function appFor(env: WorkerEnv): { app: Hono<AppEnv>; config: Config } {
     // file is refused with 413 TOO_MANY_ROWS before it is checked (the Node entry takes 100,000).
     runUpload: inProcessUploadRunner(db, { maxRows: WORKER_MAX_UPLOAD_ROWS }),
   });
-  built = { env, app, config };
-  return built;
+  options.pages?.setUp({ db, config, posterManifestPart: (part) => assetsPosterManifestPart(env.ASSETS, part) });
+  return { env, app, config };
 }
 
-export default {
-  fetch(request: Request, env: WorkerEnv, ctx: unknown): Response | Promise<Response> {
-    let app: Hono<AppEnv>;
-    let config: Config;
-    try {
-      ({ app, config } = appFor(env));
-    } catch (error) {
-      // A broken deployment must be obvious: log which variable is wrong, answer 503 everywhere.
-      console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', message: 'configuration invalid', error: String(error) }));
-      return Response.json(
-        { code: 'CONFIG_INVALID', message: '网站配置有误，暂时无法访问。请联系县移民事务中心。', requestId: crypto.randomUUID() },
-        { status: 503, headers: { 'Cache-Control': 'no-store' } },
-      );
-    }
-    // A client is a few objects and no connection: one per request is cheap (see perRequestDatabase).
-    const db = openWebDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
-    return requestDatabase.run(db, () => app.fetch(request, env, ctx as never));
-  },
+/** The Worker: its fetch handler and its nightly job. */
+export function createWorker(options: WorkerOptions = {}) {
+  let built: BuiltApp | undefined;
+  return {
+    fetch(request: Request, env: WorkerEnv, ctx: unknown): Response | Promise<Response> {
+      let app: Hono<AppEnv>;
+      let config: Config;
+      try {
+        built = appFor(env, options, built);
+        ({ app, config } = built);
+      } catch (error) {
+        // A broken deployment must be obvious: log which variable is wrong, answer 503 everywhere.
+        console.error(JSON.stringify({ time: new Date().toISOString(), level: 'error', message: 'configuration invalid', error: String(error) }));
+        return Response.json(
+          { code: 'CONFIG_INVALID', message: '网站配置有误，暂时无法访问。请联系县移民事务中心。', requestId: crypto.randomUUID() },
+          { status: 503, headers: { 'Cache-Control': 'no-store' } },
+        );
+      }
+      // A client is a few objects and no connection: one per request is cheap (see perRequestDatabase).
+      const db = openWebDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+      return requestDatabase.run(db, () => app.fetch(request, env, ctx as never));
+    },
 
-  /**
-   * The daily rebuild (wrangler.toml [triggers]): pages say whether a 公示期 is still running,
-   * which is decided at build time, so the site is rebuilt through the deploy hook every night.
-   */
-  async scheduled(_controller: unknown, env: WorkerEnv, ctx: { waitUntil(promise: Promise<unknown>): void }): Promise<void> {
-    const url = typeof env.DEPLOY_HOOK_URL === 'string' ? env.DEPLOY_HOOK_URL : '';
-    if (!url) return;
-    ctx.waitUntil(
-      fetch(url, { method: 'POST' }).then((res) =>
-        console.log(JSON.stringify({ time: new Date().toISOString(), level: res.ok ? 'info' : 'error', message: 'nightly rebuild requested', status: res.status })),
-      ),
-    );
-  },
-};
+    /**
+     * The daily rebuild (wrangler.toml [triggers]): pages say whether a 公示期 is still running,
+     * which is decided at build time, so the site is rebuilt through the deploy hook every night.
+     */
+    async scheduled(_controller: unknown, env: WorkerEnv, ctx: { waitUntil(promise: Promise<unknown>): void }): Promise<void> {
+      const url = typeof env.DEPLOY_HOOK_URL === 'string' ? env.DEPLOY_HOOK_URL : '';
+      if (!url) return;
+      ctx.waitUntil(
+        fetch(url, { method: 'POST' }).then((res) =>
+          console.log(JSON.stringify({ time: new Date().toISOString(), level: res.ok ? 'info' : 'error', message: 'nightly rebuild requested', status: res.status })),
+        ),
+      );
+    },
+  };
+}
+
+export default createWorker();

@@ -1,6 +1,7 @@
 /**
  * `npm run deploy`: migrate the Turso database, build the site from it and deploy the Worker with
- * its static assets. Reads the same variables as `npm start` from the environment (docs/using.md,
+ * its static assets and on-demand pages (the build's own configuration, dist/server/wrangler.json,
+ * made from wrangler.toml). Reads the same variables as `npm start` from the environment (docs/using.md,
  * Configuration); the plain ones go to the Worker as `--var`, the secrets (DATABASE_URL,
  * DATABASE_AUTH_TOKEN, TIANDITU_KEY, DEPLOY_HOOK_URL) must have been set once with
  * `npx wrangler secret put NAME -c wrangler.toml`. Extra arguments go to `wrangler deploy`
@@ -18,6 +19,7 @@ import { divisions } from '../../db/schema.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { dumpDatabase, restoreDatabase } from './database-dump.ts';
 import { buildSite, PROJECT_ROOT } from './site-build.ts';
+import { builtWorkerConfig } from './wrangler-dev.ts';
 
 /** Plain (non-secret) settings the Worker gets from the deploying environment. */
 export const PLAIN_VARS = [
@@ -87,7 +89,7 @@ if (files > 20_000) console.warn(`warning: ${files} files is more than the Free 
 const vars = PLAIN_VARS.flatMap((name) => (process.env[name] ? ['--var', `${name}:${process.env[name]}`] : []));
 const result = spawnSync(
   process.execPath,
-  [resolve(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--config', resolve(PROJECT_ROOT, 'wrangler.toml'), ...vars, ...process.argv.slice(2)],
+  [resolve(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--config', builtWorkerConfig(), ...vars, ...process.argv.slice(2)],
   { cwd: PROJECT_ROOT, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -14,7 +14,7 @@ import { loadConfig } from '../config.ts';
 import { startLibsqlHttpServer, type LibsqlHttpServer } from './libsql-http-server.ts';
 import { ensureSampleData } from './sample-data.ts';
 import { buildSite, PROJECT_ROOT } from './site-build.ts';
-import { startWranglerDev } from './wrangler-dev.ts';
+import { builtWorkerConfig, startWranglerDev } from './wrangler-dev.ts';
 
 const config = loadConfig(process.env);
 const siteDir = resolve(PROJECT_ROOT, 'dist/client');
@@ -25,7 +25,7 @@ const seeded = await ensureSampleData(opened.db);
 opened.close();
 if (seeded) console.log('空数据库：已载入示例县（示例数据）');
 
-if (!process.argv.includes('--no-build') || !existsSync(siteDir)) {
+if (!process.argv.includes('--no-build') || !existsSync(siteDir) || !existsSync(builtWorkerConfig())) {
   console.log('building the site from the database…');
   const built = await buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, verbose: false });
   console.log(`site built in ${Math.round(built.ms)} ms`);
@@ -45,6 +45,8 @@ if (config.DATABASE_URL.startsWith('file:')) {
 const shownHost = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
 const siteUrl = process.env.SITE_URL ? config.SITE_URL : `http://${shownHost}:${config.PORT}`;
 const worker = await startWranglerDev({
+  // The Worker as the build made it, with its on-demand pages (functions/worker-pages.ts).
+  config: builtWorkerConfig(),
   port: config.PORT,
   host: config.HOST,
   inheritOutput: true,

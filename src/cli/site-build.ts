@@ -5,9 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cp, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LEGACY_MANIFEST_FILE, MANIFEST_DIR, manifestFiles, manifestPartPath, parsePosterManifest } from '../posters/manifest.ts';
 import { readManifestIndex, readPosterManifest, writePosterManifestParts } from '../posters/manifest-store.ts';
@@ -37,11 +37,13 @@ export interface BuildOptions {
   /** Write .br and .gz beside the site's text files, for the Node server (never for the Worker's assets). */
   precompress?: boolean;
   /**
-   * `'node'`: for the Node server, which renders the pages there is one of per village, project,
-   * version or verification code when asked (src/on-demand/adapter.mjs); they are not written as
-   * files. `'static'` (default): every page a file, for the Worker's assets or any static host.
+   * Who renders the pages there is one of per village, project, version or verification code
+   * (src/on-demand/adapter.mjs), which are then not written as files: `'node'` the Node server
+   * (`npm start`); `'worker'` (default) the Worker, built into `<outDir>/server` with its
+   * configuration `<outDir>/server/wrangler.json` (functions/worker-pages.ts); `'static'` nobody,
+   * every page a file, for a plain static host.
    */
-  target?: 'node' | 'static';
+  target?: 'node' | 'worker' | 'static';
 }
 
 export interface BuildResult {
@@ -76,11 +78,16 @@ export function builtFrom(outDir: string, databaseUrl: string): boolean {
  * its site keeps answering meanwhile. A POSTER_DIR still holding the single `manifest.json` of
  * older versions is carried over as parts.
  */
-export async function prunePosters(dir: string, posterDir: string): Promise<void> {
-  if (!existsSync(dir)) return;
+export async function prunePosters(dir: string, posterDir: string, options: { keepManifest?: boolean } = {}): Promise<void> {
   const index = readManifestIndex(posterDir);
-  const keep = new Set<string>();
   const legacy = index ? null : readPosterManifest(posterDir);
+  if (!existsSync(dir)) {
+    // Nothing copied from public/ (no poster drawn there). The Worker's pages still link the
+    // planned posters: it reads the manifest from its assets (`keepManifest`).
+    if (!options.keepManifest || (!index && manifestFiles(legacy!).length === 0)) return;
+    mkdirSync(dir, { recursive: true });
+  }
+  const keep = new Set<string>();
   if (legacy) for (const f of manifestFiles(legacy)) keep.add(f);
   for (const [year, townships] of Object.entries(index?.parts ?? {})) {
     for (const townshipCode of Object.keys(townships)) {
@@ -98,6 +105,23 @@ export async function prunePosters(dir: string, posterDir: string): Promise<void
   }
   if (legacy) writePosterManifestParts(dir, legacy);
   else if (index) await cp(join(posterDir, MANIFEST_DIR), join(dir, MANIFEST_DIR), { recursive: true, filter: (source) => !source.endsWith('.tmp') });
+}
+
+/**
+ * Points wrangler's deploy redirect (.wrangler/deploy/config.json) at the Worker's build in
+ * `outDir`: plain `npx wrangler deploy` then deploys it, with the configuration the build made from
+ * wrangler.toml.
+ */
+export function redirectWranglerTo(outDir: string): void {
+  mkdirSync(dirname(WRANGLER_REDIRECT), { recursive: true });
+  const configPath = relative(dirname(WRANGLER_REDIRECT), join(outDir, 'server', 'wrangler.json'));
+  writeFileSync(WRANGLER_REDIRECT, `${JSON.stringify({ configPath, auxiliaryWorkers: [] })}\n`);
+}
+
+/** Puts back the redirect `before` (its text; null: there was none). */
+export function restoreWranglerRedirect(before: string | null): void {
+  if (before === null) rmSync(WRANGLER_REDIRECT, { force: true });
+  else writeFileSync(WRANGLER_REDIRECT, before);
 }
 
 export class BuildFailedError extends Error {
@@ -137,10 +161,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const oldDir = `${outDir}.old`;
   rmSync(nextDir, { recursive: true, force: true });
   const astroBin = resolve(PROJECT_ROOT, 'node_modules/astro/bin/astro.mjs');
+  const redirectBefore = existsSync(WRANGLER_REDIRECT) ? readFileSync(WRANGLER_REDIRECT, 'utf8') : null;
   await new Promise<void>((done, fail) => {
     const child = spawn(process.execPath, [astroBin, 'build', '--outDir', nextDir], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ...options.env, POSTER_DIR: posterDir, ASTRO_TELEMETRY_DISABLED: '1', SITE_TARGET: options.target === 'node' ? 'node' : 'static' },
+      env: { ...process.env, ...options.env, POSTER_DIR: posterDir, ASTRO_TELEMETRY_DISABLED: '1', SITE_TARGET: options.target ?? 'worker' },
       stdio: options.verbose === false ? ['ignore', 'ignore', 'pipe'] : 'inherit',
     });
     let stderr = '';
@@ -149,10 +174,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     child.on('exit', (code) =>
       code === 0 ? done() : fail(new BuildFailedError(`astro build exited with ${code}\n${stderr.slice(-4000)}`)),
     );
+  }).catch((error: unknown) => {
+    restoreWranglerRedirect(redirectBefore);
+    throw error;
   });
   // Astro copies public/ into the site, poster folder included: what the manifest does not name
   // (another database's posters, say the sample's from a first look) must not be published with it.
-  await prunePosters(join(nextDir, 'client', 'posters'), posterDir);
+  await prunePosters(join(nextDir, 'client', 'posters'), posterDir, { keepManifest: (options.target ?? 'worker') === 'worker' });
   // A build that draws its posters serves them as files (static hosting, the Worker): the share
   // cards too. The Node server draws cards when asked.
   if (posterMode === 'render') {
@@ -165,9 +193,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   if (existsSync(outDir)) renameSync(outDir, oldDir);
   renameSync(nextDir, outDir);
   rmSync(oldDir, { recursive: true, force: true });
-  // astro build leaves .wrangler/deploy/config.json redirecting wrangler to the assets-only config
-  // it generated in the (by now renamed) build folder: plain `npx wrangler deploy` would then fail,
-  // or deploy the site without the Worker. Without it wrangler reads wrangler.toml, as it should.
-  rmSync(WRANGLER_REDIRECT, { force: true });
+  // astro build leaves .wrangler/deploy/config.json redirecting wrangler to the configuration it
+  // generated in the build folder, by now renamed. The Worker's build in dist/ (`npm run build`)
+  // points it at the final folder, so plain `npx wrangler deploy` deploys that build; any other
+  // build puts back what was there (a redirect into a test's folder would outlive the folder).
+  if ((options.target ?? 'worker') === 'worker' && outDir === resolve(PROJECT_ROOT, 'dist')) redirectWranglerTo(outDir);
+  else restoreWranglerRedirect(redirectBefore);
   return { outDir, ms: performance.now() - started, ...(precompressed ? { precompressed } : {}) };
 }

@@ -15,6 +15,14 @@ export interface WranglerDevOptions {
   host?: string;
   /** Variables for the Worker (`--var NAME:value`), e.g. DATABASE_URL. */
   vars: Record<string, string | undefined>;
+  /**
+   * The Worker's configuration: default this repository's wrangler.toml, whose Worker
+   * (functions/worker-pages.ts) only a site build can bundle; a build's own is
+   * `<build>/server/wrangler.json` (see {@link builtWorkerConfig}).
+   */
+  config?: string;
+  /** The Worker's entry instead of the configuration's `main` (functions/worker.ts: the Worker without the site's pages). */
+  script?: string;
   /** Folder of the static site; default the one in wrangler.toml (dist/client). */
   assetsDir?: string;
   /** Where wrangler keeps local state; default .wrangler/state. */
@@ -36,6 +44,11 @@ export interface WranglerDev {
 
 export class WranglerDevError extends Error {
   override name = 'WranglerDevError';
+}
+
+/** The configuration of the Worker a site build made (`<outDir>/server/wrangler.json`, see functions/worker-pages.ts). */
+export function builtWorkerConfig(outDir = resolve(PROJECT_ROOT, 'dist')): string {
+  return resolve(outDir, 'server', 'wrangler.json');
 }
 
 /** A free TCP port on the loopback interface. */
@@ -77,7 +90,8 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
   const args = [
     resolve(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'),
     'dev',
-    '--config', resolve(PROJECT_ROOT, 'wrangler.toml'),
+    ...(options.script ? [resolve(PROJECT_ROOT, options.script)] : []),
+    '--config', options.config ?? resolve(PROJECT_ROOT, 'wrangler.toml'),
     '--port', String(port),
     '--ip', host,
     '--inspector-port', String(await freePort()),

@@ -2,9 +2,8 @@
  * The database the site's pages read from. A static build prerenders them in Node and opens the
  * configured DATABASE_URL once per build process. The Node server's on-demand pages are given the
  * server's own connection instead ({@link provideSiteDatabase}), and re-read the county's settings
- * after each change (src/data/site-cache.ts).
+ * after each change (src/data/site-cache.ts); so are the Worker's (functions/worker-pages.ts).
  */
-import { openDatabase } from '../../db/client.ts';
 import type { Database } from '../../db/database.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { loadAllCountySettings, loadCountySettings, settingsOfCode, type CountySettings } from './county-settings.ts';
@@ -20,6 +19,9 @@ export function provideSiteDatabase(provided: { db: Database; config: Config }):
 function siteConnection(): Promise<{ db: Database; config: Config }> {
   connection ??= (async () => {
     const config = loadConfig(process.env);
+    // Imported only here: the Node client (and its migrations folder) is never loaded in the Worker,
+    // which always provides its own connection.
+    const { openDatabase } = await import('../../db/client.ts');
     const { db } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
     return { db, config };
   })();

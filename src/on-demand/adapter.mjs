@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * The Node build's adapter (SITE_TARGET=node, used by `npm start`): the pages there are one per
- * village, project, version or verification code are rendered by the Node server when asked
- * (functions/node-on-demand.ts) instead of being written as files at every publish. Every other
- * page is still prerendered. The Worker build (@astrojs/cloudflare) prerenders everything.
+ * The pages there are one per village, project, version or verification code are rendered when
+ * asked instead of being written as files at every publish: by the Node server in the Node build
+ * (SITE_TARGET=node, `npm start`; this adapter), by the Worker in the Worker build
+ * (SITE_TARGET=worker, `npm run build`; {@link onDemandPages} beside @astrojs/cloudflare). Every
+ * other page is still prerendered. A static build (SITE_TARGET=static) prerenders everything.
  */
 
 /** The routes rendered on demand, by their page file. */
@@ -20,14 +21,22 @@ export const ON_DEMAND_PAGES = [
   'src/pages/feeds/villages/[code].xml.ts',
 ];
 
+/** @param {{ component: string; prerender?: boolean }} route */
+const renderOnDemand = (route) => {
+  if (ON_DEMAND_PAGES.includes(route.component)) route.prerender = false;
+};
+
+/** @returns {import('astro').AstroIntegration} The on-demand pages, for another adapter's build (the Worker's). */
+export function onDemandPages() {
+  return { name: 'cunshangqiang:on-demand-pages', hooks: { 'astro:route:setup': ({ route }) => renderOnDemand(route) } };
+}
+
 /** @returns {import('astro').AstroIntegration} */
 export function nodeOnDemand() {
   return {
     name: 'cunshangqiang:node-on-demand',
     hooks: {
-      'astro:route:setup': ({ route }) => {
-        if (ON_DEMAND_PAGES.includes(route.component)) route.prerender = false;
-      },
+      'astro:route:setup': ({ route }) => renderOnDemand(route),
       'astro:config:done': ({ setAdapter }) => {
         setAdapter({
           name: 'cunshangqiang:node-on-demand',

@@ -149,7 +149,7 @@ try {
 
   // 1. Full build of the sample county, then the floor with the same number of routes.
   const outDir = join(work, 'site');
-  const built = await buildSite({ env: { DATABASE_URL: databaseUrl }, outDir, verbose: false });
+  const built = await buildSite({ env: { DATABASE_URL: databaseUrl }, outDir, verbose: false, target: 'static' });
   const siteDir = join(outDir, 'client');
   const files = filesUnder(siteDir).filter((f) => !relative(siteDir, f).startsWith('_astro/') && /\.(html|json|csv|geojson)$/.test(f));
   const htmlCount = files.filter((f) => f.endsWith('.html')).length;

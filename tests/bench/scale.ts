@@ -12,8 +12,12 @@
  * - loading the whole county-approved ledger; one year's indicators over it; one village's
  *   disclosure content (what publishing one village needs);
  * - the Node build (`npm start`'s: index pages only) — time and files — and how many files a
- *   static build (the Worker's assets) would hold, counted from the database (at 1× also built, to
+ *   static build (every page a file) would hold, counted from the database (at 1× also built, to
  *   check the count);
+ * - the Worker's build (`npm run build`'s: the same index pages as files, the rest rendered by the
+ *   Worker, functions/worker-pages.ts) — time and the static files it deploys (posters not
+ *   drawn) — and, in workerd (`wrangler dev` over the libSQL HTTP server on the same file), a
+ *   village page's render time (the Worker renders at every request) and publish-to-live;
  * - on the Node server as `npm start` wires it: a village page and a poster, first render and
  *   from memory; publish-to-live of one village's correction (from the publish request until the
  *   new version's page and its poster are served) and until the index pages are rebuilt.
@@ -43,6 +47,8 @@ import { mintToken } from '../../src/data/users.ts';
 import { posterSettingsFromEnv } from '../../src/cli/posters.ts';
 import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
 import { createSiteRebuilder } from '../../src/cli/site-rebuild.ts';
+import { startLibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
+import { builtWorkerConfig, startWranglerDev } from '../../src/cli/wrangler-dev.ts';
 import { findVillagePoster, villageManifestPart } from '../../src/posters/manifest.ts';
 import { readPosterManifestPart } from '../../src/posters/manifest-store.ts';
 
@@ -233,9 +239,15 @@ try {
   const staticFiles = nodeFiles + onDemandFiles(file) + 3;
   let staticFilesBuilt: number | null = null;
   if (values.scale === '1') {
-    await buildSite({ env, outDir: join(dir, 'dist-static'), verbose: false, posters: false });
+    await buildSite({ env, outDir: join(dir, 'dist-static'), verbose: false, posters: false, target: 'static' });
     staticFilesBuilt = countFiles(join(dir, 'dist-static', 'client'));
   }
+  // The Worker's build: its static assets are what a deployment uploads.
+  const workerOut = join(dir, 'dist-worker');
+  const workerBuild = await timed(() => buildSite({ env, outDir: workerOut, verbose: false, posters: false, target: 'worker' }));
+  const workerFiles = countFiles(join(workerOut, 'client'));
+  const database = await startLibsqlHttpServer({ path: env.DATABASE_URL });
+  const worker = await startWranglerDev({ config: builtWorkerConfig(workerOut), vars: { DATABASE_URL: database.url, LOG_LEVEL: 'error' }, readyTimeoutMs: 180_000 });
 
   // The Node server as `npm start` wires it: on-demand pages and posters, a rebuild of the index pages after a publish.
   const opened = await openDatabase({ url: `file:${file}` });
@@ -265,6 +277,14 @@ try {
     return get(pagePath);
   });
   const pageCached = await medianOf(() => get(pagePath));
+  const workerGet = async (path: string) => {
+    const res = await fetch(`${worker.url}${path}`);
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`Worker ${path}: ${res.status}`);
+    return text;
+  };
+  await workerGet(pagePath);
+  const workerPage = await medianOf(() => workerGet(pagePath));
   const posterPng = findVillagePoster(readPosterManifestPart(env.POSTER_DIR, villageManifestPart(CORRECTED, 2024)), CORRECTED, 2024)!.png[0]!;
   const posterFirst = await timed(() => get(posterPng));
   const posterCached = await medianOf(() => get(posterPng));
@@ -289,6 +309,12 @@ try {
   if (published.created?.filter((d) => d.scopeType === 'village').length !== 1) throw new Error(`the correction published ${JSON.stringify(published).slice(0, 300)}`);
   let pageLiveMs: number | null = null;
   let posterLiveMs: number | null = null;
+  let workerPageLiveMs: number | null = null;
+  while (workerPageLiveMs === null && performance.now() - publishStarted < 60_000) {
+    if ((await workerGet(pagePath)).includes('2024年度公示（第2版）')) workerPageLiveMs = performance.now() - publishStarted;
+  }
+  await worker.close();
+  await database.close();
   while ((pageLiveMs === null || posterLiveMs === null) && performance.now() - publishStarted < 30 * 60_000) {
     const html = await get(pagePath);
     if (pageLiveMs === null && html.includes('2024年度公示（第2版）')) pageLiveMs = performance.now() - publishStarted;
@@ -319,6 +345,10 @@ try {
     nodeBuildSeconds: Number((nodeBuild.ms / 1000).toFixed(1)),
     nodeBuildFiles: nodeFiles,
     staticBuildFiles: staticFilesBuilt === null ? `${staticFiles} (counted)` : `${staticFiles} (counted), ${staticFilesBuilt} (built)`,
+    workerBuildSeconds: Number((workerBuild.ms / 1000).toFixed(1)),
+    workerStaticFiles: workerFiles,
+    workerPageMs: Number(workerPage.ms.toFixed(1)),
+    workerPageLiveMs: workerPageLiveMs === null ? 'never' : Math.round(workerPageLiveMs),
     villagePageFirstMs: Number(pageFirst.ms.toFixed(1)),
     villagePageCachedMs: Number(pageCached.ms.toFixed(1)),
     posterFirstMs: Math.round(posterFirst.ms),

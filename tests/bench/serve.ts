@@ -4,10 +4,13 @@
  *   - a village's JSON (`/data/villages/<code>/village.json`, the open-data file),
  *   - the health check (`/api/v1/health`: the Hono app plus one database query),
  *   - and a tiny static file (`/favicon.svg`) as the floor: what the same server does with no work,
- * in Node mode (functions/node-server.ts over the file database) and in workerd (`wrangler dev`
- * running functions/worker.ts over the libSQL HTTP dev server). Also the Worker's bundle size and
- * how long `wrangler dev` takes to answer. Serves the last build (`npm run build` first; it builds
- * if there is none) over DATABASE_URL (default the embedded file). Bounded: BENCH_SECONDS per run
+ * in Node mode (functions/node-server.ts over the file database, as `npm start` serves it: the
+ * village's page and JSON rendered on demand and kept) and in workerd (`wrangler dev` running the
+ * Worker `npm run build` made, functions/worker-pages.ts, over the libSQL HTTP dev server: the
+ * village's page and JSON rendered at every request). Also the Worker's bundle size and how long
+ * `wrangler dev` takes to answer. Serves the last build (`npm run build` first; it builds if there
+ * is none) and a Node build of the same database made here, over DATABASE_URL (default the
+ * embedded file). Bounded: BENCH_SECONDS per run
  * (default 8), one connection count (BENCH_CONNECTIONS, default 32). Results also go to
  * bench-results/serve.json. wrk (/usr/bin/wrk) and the server share the machine's cores.
  */
@@ -17,13 +20,15 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { eq } from 'drizzle-orm';
 import { openDatabase } from '../../db/client.ts';
+import { disclosures } from '../../db/schema.ts';
 import { startNodeServer } from '../../functions/node-server.ts';
 import { createMemoryLogger } from '../../functions/logger.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startLibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
-import { PROJECT_ROOT } from '../../src/cli/site-build.ts';
-import { startWranglerDev } from '../../src/cli/wrangler-dev.ts';
+import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
+import { builtWorkerConfig, startWranglerDev } from '../../src/cli/wrangler-dev.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -35,14 +40,29 @@ if (!existsSync(join(siteDir, 'index.html'))) {
   const built = spawnSync('npm', ['run', 'build'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
   if (built.status !== 0) process.exit(1);
 }
-const villages = existsSync(join(siteDir, 'villages')) ? readdirSync(join(siteDir, 'villages')).filter((d) => /^\d{12}$/.test(d)).sort() : [];
-const village = villages[0];
+if (!existsSync(builtWorkerConfig())) {
+  console.error('the last build is not the Worker\'s (no dist/server/wrangler.json): run npm run build');
+  process.exit(1);
+}
+// As `npm start` builds for the Node server: the same pages, those of a village rendered on demand.
+const nodeOut = resolve(PROJECT_ROOT, 'tests/.output/bench-serve');
+await buildSite({ env: { DATABASE_URL: config.DATABASE_URL, DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN }, outDir: nodeOut, verbose: false, posters: false, precompress: true, target: 'node' });
+const nodeSiteDir = join(nodeOut, 'client');
+const village = await (async () => {
+  const opened = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+  try {
+    const [row] = await opened.db.select({ code: disclosures.scopeCode }).from(disclosures).where(eq(disclosures.scopeType, 'village')).orderBy(disclosures.scopeCode).limit(1);
+    return row?.code;
+  } finally {
+    opened.close();
+  }
+})();
 const targets: Array<[string, string]> = [
   ['static file (floor)', '/favicon.svg'],
   ...(village ? ([['village page', `/villages/${village}/`], ['village JSON', `/data/villages/${village}/village.json`]] as Array<[string, string]>) : []),
   ['health API (1 DB query)', '/api/v1/health'],
 ];
-if (!village) console.warn('no village pages in this build: measuring the floor and the health API only');
+if (!village) console.warn('nothing published in this database: measuring the floor and the health API only');
 
 interface Result {
   mode: string;
@@ -87,13 +107,14 @@ async function measure(mode: string, base: string): Promise<Result[]> {
 function workerBundle(): { kib: number; gzipKib: number } {
   const dir = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
   try {
-    const out = spawnSync(process.execPath, [resolve(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', dir, '--config', resolve(PROJECT_ROOT, 'wrangler.toml')], {
+    const out = spawnSync(process.execPath, [resolve(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', dir, '--config', builtWorkerConfig()], {
       cwd: PROJECT_ROOT,
       encoding: 'utf8',
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
     });
     if (out.status !== 0) throw new Error(out.stderr);
-    const bundle = readFileSync(join(dir, 'worker.js'));
+    // The build's modules, uploaded as they are (the entry and its chunks).
+    const bundle = Buffer.concat(readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.mjs')).map((e) => readFileSync(join(e.parentPath, e.name))));
     return { kib: Math.round(bundle.length / 1024), gzipKib: Math.round(gzipSync(bundle, { level: 9 }).length / 1024) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -105,7 +126,7 @@ const results: Result[] = [];
 
 {
   const opened = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
-  const server = await startNodeServer({ db: opened.db, config, logger: createMemoryLogger(), siteDir: () => siteDir });
+  const server = await startNodeServer({ db: opened.db, config, logger: createMemoryLogger(), siteDir: () => nodeSiteDir });
   try {
     results.push(...(await measure('node', `http://127.0.0.1:${server.port}`)));
   } finally {
@@ -120,6 +141,7 @@ let readyMs: number;
   const database = config.DATABASE_URL.startsWith('file:') ? await startLibsqlHttpServer({ path: config.DATABASE_URL }) : undefined;
   const started = performance.now();
   const worker = await startWranglerDev({
+    config: builtWorkerConfig(),
     vars: { DATABASE_URL: database?.url ?? config.DATABASE_URL, DATABASE_AUTH_TOKEN: database ? undefined : config.DATABASE_AUTH_TOKEN, LOG_LEVEL: 'error' },
   });
   readyMs = performance.now() - started;

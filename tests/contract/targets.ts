@@ -103,6 +103,9 @@ export async function workerdRuntime(): Promise<ContractRuntime> {
   try {
     server = await startLibsqlHttpServer({ path: first.url, authToken: token });
     worker = await startWranglerDev({
+      // The Worker without the site's pages, bundled by wrangler alone (functions/worker-pages.ts
+      // needs a site build; tests/e2e/worker-pages.test.ts runs that one).
+      script: 'functions/worker.ts',
       assetsDir: siteDir,
       persistTo: `${siteDir}-state`,
       vars: { ...CONTRACT_ENV, DATABASE_URL: server.url, DATABASE_AUTH_TOKEN: token },

@@ -1,7 +1,9 @@
 /**
- * The Worker bundles for deployment: `wrangler deploy --dry-run` (no network, no account) over a
- * stand-in assets folder, so the check does not need a site build. Catches imports that cannot
- * run on Workers (a Node-only module reached from functions/worker.ts) before a deploy does.
+ * The Worker's app bundles for deployment: `wrangler deploy --dry-run` (no network, no account) of
+ * functions/worker.ts over a stand-in assets folder, so the check does not need a site build.
+ * Catches imports that cannot run on Workers (a Node-only module reached from functions/worker.ts)
+ * before a deploy does. The Worker deployed adds the site's pages (functions/worker-pages.ts),
+ * which only a site build bundles: tests/e2e/worker-pages.test.ts checks that bundle.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -25,7 +27,7 @@ describe('wrangler deploy --dry-run', () => {
     const outdir = join(dir, 'out');
     const result = spawnSync(
       process.execPath,
-      [resolve(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outdir, '--config', resolve(PROJECT_ROOT, 'wrangler.toml'), '--assets', site],
+      [resolve(PROJECT_ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', resolve(PROJECT_ROOT, 'functions/worker.ts'), '--dry-run', '--outdir', outdir, '--config', resolve(PROJECT_ROOT, 'wrangler.toml'), '--assets', site],
       { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', CI: '1' }, timeout: 120_000 },
     );
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);

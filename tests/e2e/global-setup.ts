@@ -3,7 +3,8 @@
  * Node server on a free port, wired as `npm start` wires it: village, project, version and
  * verification pages rendered on demand (functions/node-on-demand.ts), and a publish, an answer or
  * an accepted posting photo rebuilds the rest of the site into a new folder and swaps it in
- * (src/cli/site-rebuild.ts). The same database is also built as a static site (every page a file).
+ * (src/cli/site-rebuild.ts). The same database is also built as a static site (every page a file)
+ * and as `npm run build` builds it for the Worker.
  * Tests get the base URL through `inject('baseUrl')`. Posters are only planned, into this run's own folder;
  * the server draws the few that tests fetch.
  */
@@ -26,10 +27,16 @@ declare module 'vitest' {
     /** The site as first built for the Node server (files that no publish changes; no on-demand pages). */
     siteDir: string;
     /**
-     * The same database built as `npm run build` builds for the Worker or a static host: every
-     * page a file, the on-demand ones included. What the server renders on demand must equal it.
+     * The same database built for a static host: every page a file, the on-demand ones included.
+     * What the Node server and the Worker render on demand must equal it.
      */
     staticSiteDir: string;
+    /**
+     * The same database built as `npm run build` builds for the Worker (functions/worker-pages.ts):
+     * the index pages as files, `server/` the Worker with the other pages, `server/wrangler.json`
+     * its configuration. With a copy of the database as first built, for the Worker alone.
+     */
+    workerBuild: { outDir: string; databaseUrl: string };
     databaseUrl: string;
     /** A copy of the database as first built (the sample, before any test changed it), with its poster folder. */
     pristine: { databaseUrl: string; posterDir: string };
@@ -66,9 +73,14 @@ export default async function setup(project: TestProject) {
   // As `npm start` builds: with .br/.gz beside the text files, village pages and the like on demand.
   await buildSite({ env, outDir, verbose: false, posters: 'plan', precompress: true, target: 'node' });
   const siteDir = join(outDir, 'client');
-  // As `npm run build` builds, with the posters just planned.
+  // Every page a file (SITE_TARGET=static), with the posters just planned.
   const staticOutDir = join(workDir, 'dist-static');
-  await buildSite({ env, outDir: staticOutDir, verbose: false, posters: false });
+  await buildSite({ env, outDir: staticOutDir, verbose: false, posters: false, target: 'static' });
+  // As `npm run build` builds (for the Worker), with the posters just planned.
+  const workerOutDir = join(workDir, 'dist-worker');
+  await buildSite({ env, outDir: workerOutDir, verbose: false, posters: false, target: 'worker' });
+  const workerDb = join(workDir, 'worker.db');
+  for (const suffix of ['', '-wal']) if (existsSync(`${pristineDb}${suffix}`)) copyFileSync(`${pristineDb}${suffix}`, `${workerDb}${suffix}`);
   const { db, close } = await openDatabase({ url: databaseUrl });
   const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', SITE_DIR: siteDir, OSM_TILE_URL: E2E_TILE_URL });
   const posterSettings = await posterSettingsFromEnv({ ...process.env, ...env }, db);
@@ -84,6 +96,7 @@ export default async function setup(project: TestProject) {
   project.provide('baseUrl', `http://127.0.0.1:${running.port}`);
   project.provide('siteDir', siteDir);
   project.provide('staticSiteDir', join(staticOutDir, 'client'));
+  project.provide('workerBuild', { outDir: workerOutDir, databaseUrl: `file:${workerDb}` });
   project.provide('databaseUrl', databaseUrl);
   project.provide('posterDir', posterDir);
   const pristinePosters = join(workDir, 'pristine-posters');

@@ -133,7 +133,7 @@ describe('a real county from its own files', () => {
     const merged = spawnSync(NODE, ['src/cli/county.ts', 'changes', changes], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(merged.status, merged.stderr).toBe(0);
     const outDir = join(work, 'dist');
-    await buildSite({ env, outDir, verbose: false, posters: 'render' });
+    await buildSite({ env, outDir, verbose: false, posters: 'render', target: 'static' });
     siteDir = join(outDir, 'client');
   }, 600_000);
   afterAll(() => {
