@@ -7,6 +7,7 @@ import type { ReportPdfRenderer } from '../src/posters/report-pdf.ts';
 import type { Logger } from './logger.ts';
 import type { UploadRunner } from './routes/upload-run.ts';
 import type { FileDeps } from './storage/file-storage.ts';
+import type { PosterStore } from './storage/poster-store.ts';
 
 /** What a publish produced, handed to the runtime's rebuild/deploy hook. */
 export interface PublishedEvent {
@@ -55,6 +56,12 @@ export interface AppDeps {
    * Only the Node entry passes it: without it the PDF routes answer 501 (the XLSX works everywhere).
    */
   reportPdf?: ReportPdfRenderer | undefined;
+  /**
+   * Where the Worker keeps the posters `npm run deploy` draws (functions/storage/poster-store.ts),
+   * and whether a name is one the deployed build planned (its manifest). Only the Worker passes
+   * it: without it the poster-store routes answer 501 (the Node server draws its own).
+   */
+  posterStore?: { store: PosterStore; isPlanned(name: string): Promise<boolean> } | undefined;
   /**
    * Reads, checks and writes an upload (functions/routes/upload-run.ts). Default: on the request's
    * thread. The Node entry passes a worker thread with its own connection (functions/upload-worker.ts).

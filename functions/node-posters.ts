@@ -14,8 +14,8 @@ import { renderReportPdf, type ReportPdfRenderer } from '../src/posters/report-p
 import { readPosterSettings, type PosterSettingsSource } from '../src/posters/model.ts';
 import type { PosterOnDemand } from '../src/posters/on-demand.ts';
 import type { AppEnv } from './app-env.ts';
+import { IMMUTABLE_CACHE } from './storage/poster-store.ts';
 
-export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
 
 export function nodePosterFiles(posters: PosterOnDemand, urlPrefix = '/posters'): MiddlewareHandler<AppEnv> {
   const prefix = `${urlPrefix.replace(/\/+$/, '')}/`;

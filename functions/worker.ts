@@ -20,13 +20,14 @@ import { every } from 'hono/combine';
 import { openWebDatabase } from '../db/client-web.ts';
 import type { Database } from '../db/database.ts';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
-import { manifestPartPath, parsePosterManifest, type ManifestPart, type PosterManifest } from '../src/posters/manifest.ts';
+import { manifestFiles, manifestPartOf, manifestPartPath, parsePosterManifest, type ManifestPart, type PosterManifest } from '../src/posters/manifest.ts';
 import { createApp } from './app.ts';
 import { posterRedirects } from './poster-redirects.ts';
 import { inProcessUploadRunner } from './routes/upload-run.ts';
 import type { AppEnv } from './app-env.ts';
 import { deployHookOnPublished } from './deploy-hook.ts';
 import { createJsonLogger } from './logger.ts';
+import { r2PosterStore, storedPosterFiles, storedShareCards, type R2PosterBucket } from './storage/poster-store.ts';
 import { r2FileStorage, type R2BucketLike } from './storage/r2-storage.ts';
 import { stripOnlyReencoder } from './storage/strip-reencode.ts';
 
@@ -94,6 +95,13 @@ function assetsPosterManifestPart(assets: AssetsBinding, part: ManifestPart): Pr
     parts.delete(old);
   }
   return manifest;
+}
+
+/** Whether the built site's poster manifest (in the assets) lists the poster file `name`. */
+async function plannedInAssets(assets: AssetsBinding, name: string): Promise<boolean> {
+  const part = manifestPartOf(name);
+  const manifest = part ? await assetsPosterManifestPart(assets, part) : null;
+  return manifest !== null && manifestFiles(manifest).has(name);
 }
 
 /**
@@ -191,6 +199,8 @@ export function appFor(env: WorkerEnv, options: WorkerOptions = {}, built?: Buil
   const config = loadConfig(vars);
   const logger = createJsonLogger(config.LOG_LEVEL);
   const db = perRequestDatabase(() => requestDatabase.getStore());
+  // The posters npm run deploy draws and stores in the bucket (functions/storage/poster-store.ts).
+  const posters = env.FILES ? r2PosterStore(env.FILES as unknown as R2PosterBucket) : null;
   const app = createApp({
     db,
     config,
@@ -202,11 +212,13 @@ export function appFor(env: WorkerEnv, options: WorkerOptions = {}, built?: Buil
     staticSite: every(
       assetsStaticSite(env.ASSETS),
       ...(options.pages ? [workerPages(options.pages, env)] : []),
+      ...(posters ? [storedPosterFiles(posters), storedShareCards(posters, config.SITE_URL)] : []),
       posterRedirects((part) => assetsPosterManifestPart(env.ASSETS, part)),
     ),
     // Publishing cannot rebuild the site in a Worker: it asks Cloudflare to (deploy hook).
     onPublished: deployHookOnPublished(config.DEPLOY_HOOK_URL, logger),
     // sharp does not run in workerd: JPEG metadata is stripped losslessly instead (docs/villager-side.md).
+    posterStore: posters ? { store: posters, isPlanned: (name) => plannedInAssets(env.ASSETS, name) } : undefined,
     files: env.FILES ? { storage: r2FileStorage(env.FILES), reencodeImage: stripOnlyReencoder } : undefined,
     // Uploads run in the request, within the Worker's CPU limit: past WORKER_MAX_UPLOAD_ROWS rows a
     // file is refused with 413 TOO_MANY_ROWS before it is checked (the Node entry takes 100,000).

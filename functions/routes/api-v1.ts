@@ -14,6 +14,7 @@ import { registerPostingProofDocs } from './posting-proof.ts';
 import { registerPublicFeedbackDocs } from './public-feedback.ts';
 import { registerPublicLookupDocs } from './public-lookup.ts';
 import { registerDraftPosterRoutes } from './draft-poster.ts';
+import { registerPosterStoreRoutes } from './poster-store.ts';
 import { registerGapRoutes } from './gaps.ts';
 import { registerLedgerBookRoutes } from './ledger-books.ts';
 import { registerMeRoutes } from './me.ts';
@@ -58,7 +59,7 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
 
   const throttle = new FailureThrottle(options.authFailureLimit ?? 20);
   const wall = requireToken(throttle);
-  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*', '/county', '/county/*', '/staff-accounts', '/staff-accounts/*', '/self-evaluation/*', '/gaps', '/gaps/*', '/satisfaction/*', '/ledger-books/*']) api.use(path, wall);
+  for (const path of ['/me', '/divisions', '/uploads/*', '/projects', '/projects/*', '/workflow/*', '/publish', '/audit', '/audit/*', '/villages/*', '/county', '/county/*', '/staff-accounts', '/staff-accounts/*', '/self-evaluation/*', '/gaps', '/gaps/*', '/satisfaction/*', '/ledger-books/*', '/posters/*']) api.use(path, wall);
 
   registerMeRoutes(api);
   registerUploadRoutes(api);
@@ -66,6 +67,7 @@ export function createApiV1(options: { authFailureLimit?: number | undefined } =
   registerProjectDocumentRoutes(api);
   registerPublishRoutes(api);
   registerDraftPosterRoutes(api);
+  registerPosterStoreRoutes(api);
   registerAuditRoutes(api);
   registerCountyRoutes(api);
   registerSelfEvaluationRoutes(api);

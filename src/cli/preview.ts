@@ -15,6 +15,10 @@ import { startLibsqlHttpServer, type LibsqlHttpServer } from './libsql-http-serv
 import { ensureSampleData } from './sample-data.ts';
 import { buildSite, PROJECT_ROOT } from './site-build.ts';
 import { builtWorkerConfig, startWranglerDev } from './wrangler-dev.ts';
+import { loadAllCountySettings } from '../data/county-settings.ts';
+import { mintToken, revokeToken } from '../data/users.ts';
+import { syncPostersToWorker } from './poster-sync.ts';
+import { posterSettingsFromEnv } from './posters.ts';
 
 const config = loadConfig(process.env);
 const siteDir = resolve(PROJECT_ROOT, 'dist/client');
@@ -62,6 +66,37 @@ const worker = await startWranglerDev({
   },
 });
 console.log(`\n  村上墙、县上网（Worker 预览，workerd）：http://${shownHost}:${worker.port}/\n`);
+
+// As `npm run deploy` does after deploying: the posters and share cards the pages link, drawn here
+// and stored in the Worker's (local) bucket, only those it lacks; in the background, with a token
+// per county made for it and revoked after. `-- --no-posters` skips it.
+if (!process.argv.includes('--no-posters')) void storePosters();
+
+async function storePosters(): Promise<void> {
+  const { db, close } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+  const minted: number[] = [];
+  try {
+    const tokens: string[] = [];
+    for (const county of await loadAllCountySettings(db, config)) {
+      const made = await mintToken(db, { role: 'county', scopeCode: county.countyCode!, name: `预览存海报${process.pid}`, at: new Date().toISOString() });
+      tokens.push(made.token);
+      minted.push(made.tokenId);
+    }
+    const synced = await syncPostersToWorker({
+      db,
+      settings: await posterSettingsFromEnv({ ...process.env, SITE_URL: siteUrl }, db),
+      siteUrl: worker.url,
+      tokens,
+      log: (line) => console.log(line),
+    });
+    console.log(`海报已存到本地 Worker：新存 ${synced.uploaded} 个（其中“发到村民群”图片 ${synced.shareCards} 张），原有 ${synced.stored} 个`);
+  } catch (error) {
+    console.error(`海报没有存好：${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    for (const id of minted) await revokeToken(db, id, new Date().toISOString()).catch(() => undefined);
+    close();
+  }
+}
 
 let stopping: Promise<void> | undefined;
 async function stop(code: number): Promise<void> {

@@ -78,16 +78,18 @@ export function builtFrom(outDir: string, databaseUrl: string): boolean {
  * its site keeps answering meanwhile. A POSTER_DIR still holding the single `manifest.json` of
  * older versions is carried over as parts.
  */
-export async function prunePosters(dir: string, posterDir: string, options: { keepManifest?: boolean } = {}): Promise<void> {
+export async function prunePosters(dir: string, posterDir: string, options: { forWorker?: boolean } = {}): Promise<void> {
   const index = readManifestIndex(posterDir);
   const legacy = index ? null : readPosterManifest(posterDir);
   if (!existsSync(dir)) {
     // Nothing copied from public/ (no poster drawn there). The Worker's pages still link the
-    // planned posters: it reads the manifest from its assets (`keepManifest`).
-    if (!options.keepManifest || (!index && manifestFiles(legacy!).length === 0)) return;
+    // planned posters: it reads the manifest from its assets.
+    if (!options.forWorker || (!index && manifestFiles(legacy!).size === 0)) return;
     mkdirSync(dir, { recursive: true });
   }
   const keep = new Set<string>();
+  // The Worker's posters are not assets (they would outnumber the pages) but in its bucket
+  // (functions/storage/poster-store.ts): only the manifest stays.
   if (legacy) for (const f of manifestFiles(legacy)) keep.add(f);
   for (const [year, townships] of Object.entries(index?.parts ?? {})) {
     for (const townshipCode of Object.keys(townships)) {
@@ -101,7 +103,7 @@ export async function prunePosters(dir: string, posterDir: string, options: { ke
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const relative = join(entry.parentPath, entry.name).slice(dir.length + 1);
-    if (!keep.has(relative)) rmSync(join(entry.parentPath, entry.name), { force: true });
+    if (options.forWorker || !keep.has(relative)) rmSync(join(entry.parentPath, entry.name), { force: true });
   }
   if (legacy) writePosterManifestParts(dir, legacy);
   else if (index) await cp(join(posterDir, MANIFEST_DIR), join(dir, MANIFEST_DIR), { recursive: true, filter: (source) => !source.endsWith('.tmp') });
@@ -144,7 +146,9 @@ async function planPostersInChild(env: BuildOptions['env']): Promise<Omit<Genera
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
-  const posterMode = options.posters ?? 'render';
+  const target = options.target ?? 'worker';
+  // The Worker's posters are drawn after the deploy, only those its bucket lacks (src/cli/poster-sync.ts).
+  const posterMode = options.posters ?? (target === 'worker' ? 'plan' : 'render');
   if (posterMode === 'plan') {
     // In a child process, like the Astro build: naming every poster of a large database takes long
     // (tests/bench/scale.ts) and would hold up a server that builds while it serves.
@@ -165,7 +169,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   await new Promise<void>((done, fail) => {
     const child = spawn(process.execPath, [astroBin, 'build', '--outDir', nextDir], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ...options.env, POSTER_DIR: posterDir, ASTRO_TELEMETRY_DISABLED: '1', SITE_TARGET: options.target ?? 'worker' },
+      env: { ...process.env, ...options.env, POSTER_DIR: posterDir, ASTRO_TELEMETRY_DISABLED: '1', SITE_TARGET: target },
       stdio: options.verbose === false ? ['ignore', 'ignore', 'pipe'] : 'inherit',
     });
     let stderr = '';
@@ -180,7 +184,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   });
   // Astro copies public/ into the site, poster folder included: what the manifest does not name
   // (another database's posters, say the sample's from a first look) must not be published with it.
-  await prunePosters(join(nextDir, 'client', 'posters'), posterDir, { keepManifest: (options.target ?? 'worker') === 'worker' });
+  await prunePosters(join(nextDir, 'client', 'posters'), posterDir, { forWorker: target === 'worker' });
   // A build that draws its posters serves them as files (static hosting, the Worker): the share
   // cards too. The Node server draws cards when asked.
   if (posterMode === 'render') {
@@ -197,7 +201,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // generated in the build folder, by now renamed. The Worker's build in dist/ (`npm run build`)
   // points it at the final folder, so plain `npx wrangler deploy` deploys that build; any other
   // build puts back what was there (a redirect into a test's folder would outlive the folder).
-  if ((options.target ?? 'worker') === 'worker' && outDir === resolve(PROJECT_ROOT, 'dist')) redirectWranglerTo(outDir);
+  if (target === 'worker' && outDir === resolve(PROJECT_ROOT, 'dist')) redirectWranglerTo(outDir);
   else restoreWranglerRedirect(redirectBefore);
   return { outDir, ms: performance.now() - started, ...(precompressed ? { precompressed } : {}) };
 }

@@ -4,13 +4,25 @@
  * the totals in 万元, 示例数据 where it applies, and a QR code to the village's page. Pure strings;
  * card.ts draws them.
  */
-import type { PublishedDisclosure, VillageDisclosureContent } from '../domain/disclosure/disclosure-content.ts';
+import { sha256Hex, type PublishedDisclosure, type VillageDisclosureContent } from '../domain/disclosure/disclosure-content.ts';
 import { projectBudgetFen } from '../domain/ledger/indicators.ts';
 import { projectStatusAsOf, statusLabel } from '../domain/ledger/project-status.ts';
 import { formatChineseDate } from '../domain/shared/dates.ts';
 import { formatWanYuan } from '../domain/shared/money.ts';
 import { isLoopbackOrigin } from '../domain/shared/public-origin.ts';
 import { villageDisplayName } from './title.ts';
+
+/**
+ * The name a village's share card is kept under in the Worker's poster store
+ * (functions/storage/poster-store.ts): it changes with what the card shows, the version's content
+ * and the address its QR code prints, so a stored card never changes.
+ */
+export async function shareCardStoreName(d: Pick<PublishedDisclosure, 'scopeCode' | 'year' | 'contentHash'>, siteUrl: string): Promise<string> {
+  return `share/${d.scopeCode}-${d.year}-${d.contentHash.slice(0, 16)}-${(await sha256Hex(siteUrl)).slice(0, 8)}.png`;
+}
+
+/** `share/<village>-<year>-<content key>-<address key>.png` ({@link shareCardStoreName}). */
+export const SHARE_CARD_STORE_NAME = /^share\/(\d{12})-(\d{4})-([0-9a-f]{16})-([0-9a-f]{8})\.png$/;
 
 /** Projects listed by name; more are counted (the QR code leads to all of them). */
 export const CARD_MAX_ROWS = 4;

@@ -61,6 +61,11 @@ export interface PlanPostersOptions {
    * manifest was planned with, so it draws exactly the files the manifest names.
    */
   previousOutcomes?: ReadonlyMap<string, PreviousDisclosureOutcome | null>;
+  /**
+   * Whether a file (a name relative to `outDir`) is already drawn. Default: it is in `outDir`. The
+   * Worker's deploy passes what its bucket holds (src/cli/poster-sync.ts), so only the rest is drawn.
+   */
+  isStored?: (name: string) => boolean;
 }
 
 export interface PlannedPoster {
@@ -130,7 +135,7 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
   const previousByPoster = new Map<string, PreviousDisclosureOutcome | null>();
   const missingVillages: Array<{ poster: PlannedPoster; disclosure: PublishedDisclosure<VillageDisclosureContent> }> = [];
   const missingTownships: Array<{ poster: PlannedPoster; title: string; members: Array<PublishedDisclosure<VillageDisclosureContent>> }> = [];
-  const exists = (name: string) => existsSync(join(outDir, name));
+  const exists = options.isStored ?? ((name: string) => existsSync(join(outDir, name)));
 
   for (const year of years) {
     const versions = await options.source.loadVillageVersions(year, options.townshipCodes);

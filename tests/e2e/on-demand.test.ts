@@ -7,8 +7,8 @@
  * Runs its own server over a copy of the database as first built (the shared one is changed by
  * other test files), serving the Node build the e2e setup made, with no rebuilder behind it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../db/client.ts';
 import type { PublishedEvent } from '../../functions/app-env.ts';
@@ -16,19 +16,13 @@ import { createMemoryLogger } from '../../functions/logger.ts';
 import { startNodeServer, type RunningServer } from '../../functions/node-server.ts';
 import { loadConfig } from '../../src/config.ts';
 import { mintToken } from '../../src/data/users.ts';
+import { CLOUDFLARE_FILES, filesOf, publishCorrection, sameBundleNames } from './on-demand-support.ts';
 
 const siteDir = inject('siteDir');
 const staticSiteDir = inject('staticSiteDir');
 const pristine = inject('pristine');
 const posterSettings = inject('posterSettings');
 
-const filesOf = (dir: string) =>
-  readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && !/\.(br|gz)$/.test(e.name))
-    .map((e) => relative(dir, join(e.parentPath, e.name)));
-
-/** The names of bundled files (/_astro/…) differ between the two builds' bundlers; nothing else may. */
-const sameBundleNames = (html: string) => html.replace(/\/_astro\/[^"' )]+/g, '/_astro/…');
 
 describe('pages rendered on demand', () => {
   let opened: OpenDatabase;
@@ -59,7 +53,7 @@ describe('pages rendered on demand', () => {
   const staticFiles = filesOf(staticSiteDir);
   const nodeFiles = new Set(filesOf(siteDir));
   // Cloudflare's build files and the bundles are not pages.
-  const onDemand = staticFiles.filter((f) => !nodeFiles.has(f) && !f.startsWith('_astro/') && !['.assetsignore', '_headers', 'wrangler.json'].includes(f));
+  const onDemand = staticFiles.filter((f) => !nodeFiles.has(f) && !f.startsWith('_astro/') && !CLOUDFLARE_FILES.includes(f));
 
   it('are files only in the static build: the Node build holds the index pages', () => {
     expect(onDemand.filter((f) => /^villages\/\d{12}\/index\.html$/.test(f)).length).toBe(163);
@@ -126,24 +120,12 @@ describe('pages rendered on demand', () => {
   it('show a correction as soon as it is published, with nothing rebuilt', async () => {
     const at = new Date().toISOString();
     const { token } = await mintToken(opened.db, { role: 'county', scopeCode: '430482', name: `e2e按需${process.pid}`, at });
-    const auth = { authorization: `Bearer ${token}` };
     const village = '430482101207';
     const before = await (await fetch(`${base}/villages/${village}/`)).text();
     expect(before).toContain('2024年度公示（第1版）');
     // Its poster, as planned for version 1.
     expect(before).toContain('新建村2024年度公示第 1 版');
-    const upload = await fetch(`${base}/api/v1/uploads/disbursements`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'text/csv' },
-      body: '项目编号,拨付日期,金额(元),资金来源,凭证号,收款单位\nCN2024-0001,2024-10-15,10000,中央,记-E2E-0001,湖南湘南水利水电工程有限公司\n',
-    });
-    expect(((await upload.json()) as { status: string }).status).toBe('committed');
-    const published = await fetch(`${base}/api/v1/publish`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ year: 2024, asOf: '2024-12-31', correctionReason: '补录一笔拨付（e2e）' }),
-    });
-    const body = (await published.json()) as { created: Array<{ scopeType: string; scopeCode: string; version: number }>; rebuild: string };
+    const body = await publishCorrection(base, token, '补录一笔拨付（e2e）', '记-E2E-0001');
     expect(body.rebuild).toBe('scheduled');
     expect(body.created.filter((d) => d.scopeType === 'village')).toEqual([expect.objectContaining({ scopeCode: village, version: 2 })]);
     // The very next request: no wait, no rebuild (this server has none).

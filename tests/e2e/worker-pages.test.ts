@@ -4,28 +4,39 @@
  * project and verification pages and the villages' open data and feeds are not in its static
  * assets but rendered by the Worker from the published snapshots. They must be what a static build
  * of the same database writes, answer 404 for what was never published, carry the site's headers,
- * and show a correction at the next request, with no redeploy.
+ * and show a correction at the next request, with no redeploy. The posters and share cards are not
+ * assets either: the deploy draws those the Worker's bucket lacks and stores them through the API
+ * (src/cli/poster-sync.ts), and the Worker serves them from the bucket.
  *
  * Runs over its own copy of the database as first built (the e2e setup's `workerBuild`).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../db/client.ts';
 import { startLibsqlHttpServer, type LibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
 import { builtWorkerConfig, startWranglerDev, type WranglerDev } from '../../src/cli/wrangler-dev.ts';
 import { mintToken } from '../../src/data/users.ts';
+import { syncPostersToWorker } from '../../src/cli/poster-sync.ts';
+import { CLOUDFLARE_FILES, filesOf, publishCorrection, sameBundleNames } from './on-demand-support.ts';
+
+/** The text of a PDF (poppler's pdftotext). */
+function pdfText(bytes: Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'worker-poster-'));
+  try {
+    writeFileSync(join(dir, 'poster.pdf'), bytes);
+    return execFileSync('pdftotext', [join(dir, 'poster.pdf'), '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const staticSiteDir = inject('staticSiteDir');
 const { outDir, databaseUrl } = inject('workerBuild');
+const posterSettings = inject('posterSettings');
 
-const filesOf = (dir: string) =>
-  readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && !/\.(br|gz)$/.test(e.name))
-    .map((e) => relative(dir, join(e.parentPath, e.name)));
-
-/** The names of bundled files (/_astro/…) differ between the two builds' bundlers; nothing else may. */
-const sameBundleNames = (html: string) => html.replace(/\/_astro\/[^"' )]+/g, '/_astro/…');
 
 describe('pages rendered by the Worker', () => {
   let opened: OpenDatabase;
@@ -53,7 +64,7 @@ describe('pages rendered by the Worker', () => {
   const staticFiles = filesOf(staticSiteDir);
   const workerFiles = new Set(filesOf(join(outDir, 'client')));
   // Cloudflare's build files and the bundles are not pages.
-  const onDemand = staticFiles.filter((f) => !workerFiles.has(f) && !f.startsWith('_astro/') && !['.assetsignore', '_headers', 'wrangler.json'].includes(f));
+  const onDemand = staticFiles.filter((f) => !workerFiles.has(f) && !f.startsWith('_astro/') && !CLOUDFLARE_FILES.includes(f));
 
   it('are not in the Worker’s assets, which hold the index pages', () => {
     expect(onDemand.filter((f) => /^villages\/\d{12}\/index\.html$/.test(f)).length).toBe(163);
@@ -117,26 +128,51 @@ describe('pages rendered by the Worker', () => {
     expect((await fetch(`${base}/villages/${village}/`)).status).toBe(200);
   });
 
+  it('serve the posters and share cards the deploy drew and stored, drawing only what the bucket lacks', async () => {
+    const { token } = await mintToken(opened.db, { role: 'county', scopeCode: '430482', name: `e2e-sync-${process.pid}`, at: new Date().toISOString() });
+    const village = '430482101207';
+    const other = '430482101204';
+    // As npm run deploy does after a deploy, for two villages' 2024 posters (all of them would take minutes).
+    const sync = () => syncPostersToWorker({ db: opened.db, settings: posterSettings, siteUrl: base, tokens: [token], years: [2024], villageCodes: [village, other], workers: 1 });
+    const first = await sync();
+    expect(first).toMatchObject({ skipped: 0, shareCards: 2 });
+    expect(first.uploaded).toBeGreaterThanOrEqual(2 * 3 + 2);
+    // Everything is stored now: a second run draws and stores nothing.
+    expect(await sync()).toMatchObject({ uploaded: 0, shareCards: 0, stored: first.stored + first.uploaded });
+
+    const page = await (await fetch(`${base}/villages/${village}/`)).text();
+    const pdf = /href="(\/posters\/2024\/430482101207-v1-[0-9a-f]{16}-a4\.pdf)"/.exec(page)?.[1];
+    const png = /href="(\/posters\/2024\/430482101207-v1-[0-9a-f]{16}-a4-p1\.png)"/.exec(page)?.[1];
+    expect(pdf && png).toBeTruthy();
+    const pdfRes = await fetch(`${base}${pdf}`);
+    expect([pdfRes.status, pdfRes.headers.get('content-type'), pdfRes.headers.get('cache-control')]).toEqual([200, 'application/pdf', 'public, max-age=31536000, immutable']);
+    const pdfBytes = Buffer.from(await pdfRes.arrayBuffer());
+    expect(pdfBytes.subarray(0, 5).toString()).toBe('%PDF-');
+    // What it prints: the village and the version's verification code, as on the page.
+    const code = /核对码：<span class="code">([2-9A-Z]{4}-[2-9A-Z]{4})<\/span>/.exec(page)![1]!;
+    expect(pdfText(pdfBytes)).toContain(code);
+    const pngRes = await fetch(`${base}${png}`);
+    expect([pngRes.status, pngRes.headers.get('content-type')]).toEqual([200, 'image/png']);
+    const card = await fetch(`${base}/share/villages/${village}/2024.png`);
+    expect([card.status, card.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect((await card.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+    const etag = card.headers.get('etag')!;
+    expect((await fetch(`${base}/share/villages/${village}/2024.png`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    // A village whose posters were not stored: its poster address answers 404, not another file.
+    const third = await (await fetch(`${base}/villages/430482101201/`)).text();
+    const unstored = /href="(\/posters\/2024\/430482101201-v\d+-[0-9a-f]{16}-a4\.pdf)"/.exec(third)?.[1];
+    expect(unstored).toBeDefined();
+    expect((await fetch(`${base}${unstored!}`)).status).toBe(404);
+    expect((await fetch(`${base}/share/villages/430482101201/2024.png`)).status).toBe(404);
+  }, 300_000);
+
   it('show a correction published through the Worker at the next request, with no redeploy', async () => {
     const { token } = await mintToken(opened.db, { role: 'county', scopeCode: '430482', name: `e2e-worker-${process.pid}`, at: new Date().toISOString() });
-    const auth = { authorization: `Bearer ${token}` };
     const village = '430482101207';
     const before = await (await fetch(`${base}/villages/${village}/`)).text();
     expect(before).toContain('2024年度公示（第1版）');
     expect(before).toContain('新建村2024年度公示第 1 版');
-    const upload = await fetch(`${base}/api/v1/uploads/disbursements`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'text/csv' },
-      body: '项目编号,拨付日期,金额(元),资金来源,凭证号,收款单位\nCN2024-0001,2024-10-15,10000,中央,记-E2E-W001,湖南湘南水利水电工程有限公司\n',
-    });
-    expect(((await upload.json()) as { status: string }).status).toBe('committed');
-    const published = await fetch(`${base}/api/v1/publish`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ year: 2024, asOf: '2024-12-31', correctionReason: '补录一笔拨付（Worker e2e）' }),
-    });
-    expect(published.status).toBe(200);
-    const body = (await published.json()) as { created: Array<{ scopeType: string; scopeCode: string; version: number; verificationCode: string }> };
+    const body = await publishCorrection(base, token, '补录一笔拨付（Worker e2e）', '记-E2E-W001');
     const created = body.created.filter((d) => d.scopeType === 'village');
     expect(created).toEqual([expect.objectContaining({ scopeCode: village, version: 2 })]);
     // The very next request: this Worker has no deploy hook, nothing was redeployed.
