@@ -117,13 +117,13 @@ export async function syncPostersToWorker(options: PosterSyncOptions): Promise<P
       }
       const bytes = readFileSync(join(dir, name));
       const res = await call(owner.token, `/posters/${name}`, { method: 'PUT', headers: { 'content-type': name.endsWith('.png') ? 'image/png' : 'application/pdf' }, body: bytes }, true);
+      // Read to the end (not cancelled), so the connection is reused rather than cut.
+      await res.arrayBuffer();
       // 404: the deployed build did not plan it (published after that build); the next deploy will.
       if (res.status === 404) {
-        await res.body?.cancel();
         skipped++;
         continue;
       }
-      await res.body?.cancel();
       uploaded++;
     }
     // Share cards: drawn one at a time (about half a second each), only those not stored.
@@ -141,7 +141,7 @@ export async function syncPostersToWorker(options: PosterSyncOptions): Promise<P
       }
       const png = await drawShareCard(buildShareCardModel(d, options.settings.siteUrl));
       const res = await call(owner.token, `/posters/${name}`, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: png }, true);
-      await res.body?.cancel();
+      await res.arrayBuffer();
       if (res.status === 404) {
         skipped++;
         continue;
