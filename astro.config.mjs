@@ -1,5 +1,6 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
+import { randomUUID } from 'node:crypto';
 import cloudflare from '@astrojs/cloudflare';
 import { nodeOnDemand, onDemandPages } from './src/on-demand/adapter.mjs';
 
@@ -33,5 +34,9 @@ export default defineConfig({
   devToolbar: { enabled: false },
   // The CSP allows scripts only from the site's own files ('self', no inline scripts): stop Vite
   // from inlining small bundled scripts into the HTML (functions/middleware/security-headers.ts).
-  vite: { build: { assetsInlineLimit: (file) => (/\.m?js$/.test(file) ? false : undefined) } },
+  vite: {
+    build: { assetsInlineLimit: (file) => (/\.m?js$/.test(file) ? false : undefined) },
+    // One id per build: the Worker keys the pages it keeps by it (functions/worker-pages.ts).
+    define: { __SITE_BUILD_ID__: JSON.stringify(randomUUID()) },
+  },
 });

@@ -17,6 +17,9 @@ import { newSiteCacheScope, useSiteCacheScope } from '../src/data/site-cache.ts'
 import { useSitePosterParts } from '../src/posters/site-poster-parts.ts';
 import { createWorker } from './worker.ts';
 
+/** One per build (astro.config.mjs, Vite's `define`). */
+declare const __SITE_BUILD_ID__: string;
+
 /** Each page request's own site data (src/data/site-cache.ts). */
 const requestData = new AsyncLocalStorage<ReturnType<typeof newSiteCacheScope>>();
 
@@ -28,6 +31,7 @@ export default createWorker({
       useSiteCacheScope(() => requestData.getStore());
     },
     withRequestData: (work) => requestData.run(newSiteCacheScope(), work),
+    buildId: __SITE_BUILD_ID__,
     render: (request, env, ctx) => handle(request as never, env as never, ctx as never) as Promise<Response>,
   },
 });

@@ -21,6 +21,9 @@ import { openWebDatabase } from '../db/client-web.ts';
 import type { Database } from '../db/database.ts';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
 import { manifestFiles, manifestPartOf, manifestPartPath, parsePosterManifest, type ManifestPart, type PosterManifest } from '../src/posters/manifest.ts';
+import { publicChangeStamp } from '../src/data/audit.ts';
+import { sha256Hex } from '../src/domain/disclosure/disclosure-content.ts';
+import { shanghaiDate } from '../src/domain/shared/dates.ts';
 import { createApp } from './app.ts';
 import { posterRedirects } from './poster-redirects.ts';
 import { inProcessUploadRunner } from './routes/upload-run.ts';
@@ -140,13 +143,35 @@ export interface WorkerPages {
   withRequestData<T>(work: () => Promise<T>): Promise<T>;
   /** The page at the request's path; 404 when no page answers it. */
   render(request: Request, env: WorkerEnv, ctx: unknown): Promise<Response>;
+  /** The build's own id: pages kept by another build (another deploy) are never sent. */
+  buildId: string;
 }
 
 /** The paths {@link WorkerPages} may answer (src/on-demand/adapter.mjs, ON_DEMAND_PAGES); every other goes on. */
 const PAGE_PATHS = /^\/(?:villages|projects|verify|data\/villages|feeds\/villages)\//;
 
-/** Renders the on-demand pages for GET and HEAD; a path no page answers (404) goes on. */
-export function workerPages(pages: WorkerPages, env: WorkerEnv): MiddlewareHandler<AppEnv> {
+/** The part of the Workers Cache API used here (`caches.default`). */
+interface PageCache {
+  match(key: Request): Promise<Response | undefined>;
+  put(key: Request, res: Response): Promise<void>;
+}
+
+/** How long a kept page may stay in the cache: its key changes with the day anyway. */
+const KEPT_SECONDS = 24 * 60 * 60;
+
+/**
+ * Renders the on-demand pages for GET and HEAD; a path no page answers (404) goes on.
+ *
+ * A rendered page is kept in the data centre's cache (the Workers Cache API; a no-op on
+ * workers.dev) under what it was rendered from: this build (its id), the last change
+ * a public page can show (`publicChangeStamp`, one query) and the day in Asia/Shanghai (a 公示期
+ * ends at midnight). A request first asks that one query: its page's ETag follows from the key, so
+ * a revalidation is answered 304 without rendering, and a kept page is sent without rendering; any
+ * publish, answer, posting proof or settings change gives every page a new key. `X-Page-Cache`
+ * says which (`hit`, `miss`, `revalidated`).
+ */
+export function workerPages(pages: WorkerPages, env: WorkerEnv, clock: () => Date = () => new Date()): MiddlewareHandler<AppEnv> {
+  const cache = (globalThis as { caches?: { default?: PageCache } }).caches?.default ?? null;
   return async (c, next) => {
     if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !PAGE_PATHS.test(c.req.path)) return next();
     // As the static files: a path that does not decode, or holds a NUL, names no page.
@@ -157,8 +182,22 @@ export function workerPages(pages: WorkerPages, env: WorkerEnv): MiddlewareHandl
       return next();
     }
     if (decoded.includes('\0')) return next();
+    const stamp = await publicChangeStamp(c.get('deps').db);
+    const keyText = `${pages.buildId}/${stamp}/${shanghaiDate(clock())}${c.req.path}`;
+    const etag = `"${(await sha256Hex(keyText)).slice(0, 22)}"`;
+    const asked = (c.req.header('If-None-Match') ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
+    // The tag is sent only with a page rendered (200) under this very key, and the same key renders
+    // the same page: a browser holding it has the page as it is now.
+    if (asked.includes(etag)) return new Response(null, { status: 304, headers: { ETag: etag, 'X-Page-Cache': 'revalidated' } });
+    const key = new Request(`https://pages.invalid/${encodeURIComponent(keyText)}`);
+    const kept = cache ? await cache.match(key) : undefined;
+    if (kept) {
+      const headers = new Headers(kept.headers);
+      headers.set('X-Page-Cache', 'hit');
+      return new Response(c.req.method === 'HEAD' ? null : kept.body, { status: 200, headers });
+    }
     // Rendered by path alone, as the static file it stands for: no query string, no cookies.
-    const request = new Request(new URL(c.req.path, c.req.url), { method: c.req.method });
+    const request = new Request(new URL(c.req.path, c.req.url), { method: 'GET' });
     const res = await pages.withRequestData(() => pages.render(request, env, c.executionCtx));
     if (res.status === 404) {
       await res.body?.cancel();
@@ -167,7 +206,16 @@ export function workerPages(pages: WorkerPages, env: WorkerEnv): MiddlewareHandl
     const headers = new Headers(res.headers);
     // As the static files are sent (Astro says text/html without a charset).
     if (headers.get('content-type') === 'text/html') headers.set('content-type', 'text/html; charset=utf-8');
-    return new Response(res.body, { status: res.status, headers });
+    if (res.status !== 200) return new Response(res.body, { status: res.status, headers });
+    headers.set('ETag', etag);
+    const body = await res.arrayBuffer();
+    if (cache) {
+      const stored = new Headers(headers);
+      stored.set('Cache-Control', `public, max-age=${KEPT_SECONDS}`);
+      c.executionCtx.waitUntil(cache.put(key, new Response(body, { status: 200, headers: stored })));
+    }
+    headers.set('X-Page-Cache', 'miss');
+    return new Response(c.req.method === 'HEAD' ? null : body, { status: 200, headers });
   };
 }
 

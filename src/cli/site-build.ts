@@ -60,11 +60,14 @@ export function databaseFingerprint(databaseUrl: string): string {
   return createHash('sha256').update(databaseUrl).digest('hex').slice(0, 16);
 }
 
-/** Whether the build in `outDir` was made from the database at `databaseUrl` (false when unknown). */
-export function builtFrom(outDir: string, databaseUrl: string): boolean {
+/**
+ * Whether the build in `outDir` was made from the database at `databaseUrl`, for `target` (false
+ * when unknown: a build from before the target was recorded counts as static).
+ */
+export function builtFrom(outDir: string, databaseUrl: string, target?: BuildOptions['target']): boolean {
   try {
-    const source = JSON.parse(readFileSync(join(outDir, BUILD_SOURCE_FILE), 'utf8')) as { database?: string };
-    return source.database === databaseFingerprint(databaseUrl);
+    const source = JSON.parse(readFileSync(join(outDir, BUILD_SOURCE_FILE), 'utf8')) as { database?: string; target?: string };
+    return source.database === databaseFingerprint(databaseUrl) && (target === undefined || (source.target ?? 'static') === target);
   } catch {
     return false;
   }
@@ -191,7 +194,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const cards = await drawSiteShareCards(options.env, join(nextDir, 'client'));
     if (options.verbose !== false) console.log(`发到村民群图片：${cards.cards} 张，用时 ${(cards.ms / 1000).toFixed(1)} 秒`);
   }
-  writeFileSync(join(nextDir, BUILD_SOURCE_FILE), JSON.stringify({ database: databaseFingerprint(options.env.DATABASE_URL ?? ''), builtAt: new Date().toISOString() }));
+  writeFileSync(join(nextDir, BUILD_SOURCE_FILE), JSON.stringify({ database: databaseFingerprint(options.env.DATABASE_URL ?? ''), target, builtAt: new Date().toISOString() }));
   const precompressed = options.precompress ? await precompressFolder(join(nextDir, 'client')) : undefined;
   rmSync(oldDir, { recursive: true, force: true });
   if (existsSync(outDir)) renameSync(outDir, oldDir);

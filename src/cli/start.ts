@@ -62,8 +62,9 @@ process.on('unhandledRejection', (reason) => {
 const siteDir = resolve(PROJECT_ROOT, config.SITE_DIR);
 // The server answers before the site is built: the last build (if any) is served meanwhile, and a
 // fresh install shows 网站正在准备 on its pages until the first build is done (about a minute).
-// A build of another database (the sample, looked at first) is never served for this one.
-let preparing = !existsSync(resolve(siteDir, 'index.html')) || !builtFrom(resolve(siteDir, '..'), config.DATABASE_URL);
+// A build of another database (the sample, looked at first) is never served for this one, nor a
+// build for the Worker (`npm run build`), whose per-village pages only the Worker renders.
+let preparing = !existsSync(resolve(siteDir, 'index.html')) || !builtFrom(resolve(siteDir, '..'), config.DATABASE_URL, 'node');
 let initialBuild: Promise<void> = Promise.resolve();
 if (!process.argv.includes('--no-build') || preparing) {
   logger.log('info', 'building the site from the database', { servingMeanwhile: preparing ? 'a 网站正在准备 page' : 'the last build' });

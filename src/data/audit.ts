@@ -6,7 +6,7 @@
  * an account above the counties), so staff read their own county's entries when several counties
  * share the database.
  */
-import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { apiTokens, auditLog, countySettings, feedback, postingProofs, projects, users } from '../../db/schema.ts';
 import { codeStartsWith } from './code-prefix.ts';
@@ -91,6 +91,25 @@ export async function appendAudit(tx: WriteTx | Database, input: AuditInput): Pr
 export interface AuditPage {
   entries: Array<StoredAuditEntry & { detail: unknown }>;
   nextBefore: number | null;
+}
+
+/**
+ * The audit actions after which a public page may read differently: a publish, an answer, a
+ * objection, a posting proof, a project's public documents, the county's settings and divisions. (Uploads and
+ * approvals change only drafts; lookups, tokens and surveys no page.)
+ */
+export const PUBLIC_CHANGE_ACTIONS = [
+  'publish', 'feedback.receive', 'feedback.triage', 'posting_proof.upload', 'posting_proof.review', 'project_document.upload', 'project_document.review',
+  'project_document.remove', 'project_document.policy', 'county.settings', 'county.project_types', 'county.divisions', 'county.init',
+] as const;
+
+/**
+ * A number that grows with every change a public page can show (the last such audit entry's id;
+ * 0 before any): the Worker keys the pages it keeps by it (functions/worker.ts). One query.
+ */
+export async function publicChangeStamp(db: Database): Promise<number> {
+  const [row] = await db.select({ id: auditLog.id }).from(auditLog).where(inArray(auditLog.action, [...PUBLIC_CHANGE_ACTIONS])).orderBy(desc(auditLog.id)).limit(1);
+  return row?.id ?? 0;
 }
 
 /**

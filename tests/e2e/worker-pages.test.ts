@@ -106,6 +106,20 @@ describe('pages rendered by the Worker', () => {
     expect(sameBundleNames(await (await fetch(`${base}${village}?from=qr`)).text())).toBe(sameBundleNames(await page.text()));
   });
 
+  it('are kept once rendered and revalidated by their ETag, until something public changes', async () => {
+    const path = '/villages/430482101204/';
+    const first = await fetch(`${base}${path}`);
+    expect(first.status).toBe(200);
+    await first.arrayBuffer();
+    const again = await fetch(`${base}${path}`);
+    expect([again.status, again.headers.get('x-page-cache')]).toEqual([200, 'hit']);
+    expect(sameBundleNames(await again.text())).toBe(sameBundleNames(readFileSync(join(staticSiteDir, 'villages/430482101204/index.html'), 'utf8')));
+    const etag = again.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]{22}"$/);
+    const revalidated = await fetch(`${base}${path}`, { headers: { 'if-none-match': etag } });
+    expect([revalidated.status, revalidated.headers.get('x-page-cache'), await revalidated.text()]).toEqual([304, 'revalidated', '']);
+  });
+
   it('answer 404 (the site’s own page) for what was never published, and for paths that name nothing', async () => {
     const village = onDemand.find((f) => /^villages\/\d{12}\/index\.html$/.test(f))!.split('/')[1]!;
     for (const path of [
@@ -169,14 +183,26 @@ describe('pages rendered by the Worker', () => {
   it('show a correction published through the Worker at the next request, with no redeploy', async () => {
     const { token } = await mintToken(opened.db, { role: 'county', scopeCode: '430482', name: `e2e-worker-${process.pid}`, at: new Date().toISOString() });
     const village = '430482101207';
-    const before = await (await fetch(`${base}/villages/${village}/`)).text();
+    const beforeRes = await fetch(`${base}/villages/${village}/`);
+    const before = await beforeRes.text();
     expect(before).toContain('2024年度公示（第1版）');
     expect(before).toContain('新建村2024年度公示第 1 版');
+    const keptTag = beforeRes.headers.get('etag')!;
+    const otherPath = '/villages/430482101204/';
+    const otherTag = (await fetch(`${base}${otherPath}`)).headers.get('etag')!;
     const body = await publishCorrection(base, token, '补录一笔拨付（Worker e2e）', '记-E2E-W001');
     const created = body.created.filter((d) => d.scopeType === 'village');
     expect(created).toEqual([expect.objectContaining({ scopeCode: village, version: 2 })]);
-    // The very next request: this Worker has no deploy hook, nothing was redeployed.
-    const after = await (await fetch(`${base}/villages/${village}/`)).text();
+    // The very next request: this Worker has no deploy hook, nothing was redeployed. The page kept
+    // before is not sent, nor confirmed to a browser that holds it.
+    const afterRes = await fetch(`${base}/villages/${village}/`, { headers: { 'if-none-match': keptTag } });
+    expect([afterRes.status, afterRes.headers.get('x-page-cache')]).toEqual([200, 'miss']);
+    const after = await afterRes.text();
+    // Every page is keyed afresh by a publish: an unchanged village is rendered again too (its
+    // version 1 still), once.
+    const otherAgain = await fetch(`${base}${otherPath}`, { headers: { 'if-none-match': otherTag } });
+    expect([otherAgain.status, otherAgain.headers.get('x-page-cache')]).toEqual([200, 'miss']);
+    expect(await otherAgain.text()).toContain('2024年度公示（第1版）');
     expect(after).toContain('2024年度公示（第2版）');
     expect(after).toContain('本版更正原因：补录一笔拨付（Worker e2e）');
     // Version 1's poster is never shown as the current one; version 2's is drawn by the next build.

@@ -66,4 +66,14 @@ describe('what a build carries', () => {
     expect(builtFrom(dir, 'file:data/portal.db')).toBe(true);
     expect(builtFrom(dir, 'file:data/county.db')).toBe(false);
   });
+
+  it('knows whom a build was made for: npm start never serves the Worker’s build as its own', () => {
+    dir = mkdtempSync(join(tmpdir(), 'source-'));
+    writeFileSync(join(dir, BUILD_SOURCE_FILE), JSON.stringify({ database: databaseFingerprint('file:data/portal.db'), target: 'worker' }));
+    expect(builtFrom(dir, 'file:data/portal.db', 'worker')).toBe(true);
+    expect(builtFrom(dir, 'file:data/portal.db', 'node')).toBe(false);
+    // A build from before the target was written was a static one.
+    writeFileSync(join(dir, BUILD_SOURCE_FILE), JSON.stringify({ database: databaseFingerprint('file:data/portal.db') }));
+    expect([builtFrom(dir, 'file:data/portal.db', 'static'), builtFrom(dir, 'file:data/portal.db', 'node')]).toEqual([true, false]);
+  });
 });
