@@ -20,7 +20,7 @@ import { every } from 'hono/combine';
 import { openWebDatabase } from '../db/client-web.ts';
 import type { Database } from '../db/database.ts';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
-import { manifestFiles, manifestPartOf, manifestPartPath, parsePosterManifest, type ManifestPart, type PosterManifest } from '../src/posters/manifest.ts';
+import { countyManifestPath, manifestFiles, manifestPartOf, parsePosterManifest, type ManifestPart, type PosterManifest } from '../src/posters/manifest.ts';
 import { publicChangeStamp } from '../src/data/audit.ts';
 import { sha256Hex } from '../src/domain/disclosure/disclosure-content.ts';
 import { shanghaiDate } from '../src/domain/shared/dates.ts';
@@ -63,35 +63,30 @@ export function assetsStaticSite(assets: AssetsBinding): MiddlewareHandler<AppEn
 }
 
 /**
- * One part of the built site's poster manifest (`/posters/manifest/<year>/<township>.json`, see
- * src/posters/manifest-store.ts), read from the assets; null when there is none. A Worker
- * version's assets never change (a new build is a new version, in new isolates), so each part is
- * read and parsed once per isolate, not on every stale poster name; at most
- * `MAX_PARTS_KEPT` parts are kept, the least recently used dropped first. The assets are always
- * a build of this code, which writes the parts (never the single `manifest.json` of older builds).
+ * The manifest of a part's county and year (`/posters/manifest/by-county/<year>/<county>.json`,
+ * written by src/cli/site-build.ts: the county's township parts together), read from the assets;
+ * null when there is none. A Worker version's assets never change (a new build is a new version,
+ * in new isolates), so a file read is kept, parsed, for the isolate's later requests: at most
+ * `MAX_PARTS_KEPT`, the least recently used dropped first. Only what has been read is shared: a
+ * request never waits on another's read (workerd forbids waiting on another request's I/O).
  */
-const MAX_PARTS_KEPT = 256;
-const manifestParts = new WeakMap<AssetsBinding, Map<string, Promise<PosterManifest | null>>>();
-function assetsPosterManifestPart(assets: AssetsBinding, part: ManifestPart): Promise<PosterManifest | null> {
-  const parts = manifestParts.get(assets) ?? new Map<string, Promise<PosterManifest | null>>();
+const MAX_PARTS_KEPT = 64;
+const manifestParts = new WeakMap<AssetsBinding, Map<string, PosterManifest | null>>();
+async function assetsPosterManifestPart(assets: AssetsBinding, part: ManifestPart): Promise<PosterManifest | null> {
+  const parts = manifestParts.get(assets) ?? new Map<string, PosterManifest | null>();
   manifestParts.set(assets, parts);
-  const path = manifestPartPath(part);
-  let manifest = parts.get(path);
-  if (manifest) {
+  const path = countyManifestPath(part);
+  if (parts.has(path)) {
+    const kept = parts.get(path)!;
     // Most recently used last.
     parts.delete(path);
-  } else {
-    manifest = (async () => {
-      const res = await assets.fetch(new Request(`https://assets.invalid/posters/${path}`));
-      if (!res.ok) {
-        await res.body?.cancel();
-        return null;
-      }
-      return parsePosterManifest(await res.json().catch(() => null));
-    })();
-    // A failed read is tried again by the next request.
-    manifest.catch(() => parts.delete(path));
+    parts.set(path, kept);
+    return kept;
   }
+  const res = await assets.fetch(new Request(`https://assets.invalid/posters/${path}`));
+  let manifest: PosterManifest | null = null;
+  if (res.ok) manifest = parsePosterManifest(await res.json().catch(() => null));
+  else await res.body?.cancel();
   parts.set(path, manifest);
   for (const old of parts.keys()) {
     if (parts.size <= MAX_PARTS_KEPT) break;

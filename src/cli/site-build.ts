@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { cp, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LEGACY_MANIFEST_FILE, MANIFEST_DIR, manifestFiles, manifestPartPath, parsePosterManifest } from '../posters/manifest.ts';
-import { readManifestIndex, readPosterManifest, writePosterManifestParts } from '../posters/manifest-store.ts';
+import { countyManifestPath, emptyManifest, LEGACY_MANIFEST_FILE, MANIFEST_DIR, manifestFiles, manifestPartPath, parsePosterManifest, type ManifestPart, type PosterManifest } from '../posters/manifest.ts';
+import { readManifestIndex, readPosterManifest, splitPosterManifest, writePosterManifestParts, type ManifestIndex } from '../posters/manifest-store.ts';
 import { precompressFolder, type PrecompressResult } from './precompress.ts';
 import type { GeneratePostersResult } from '../posters/generate.ts';
 import { describeResult, generateSitePostersFromEnv, loadPosterConfig } from './posters.ts';
@@ -108,8 +108,37 @@ export async function prunePosters(dir: string, posterDir: string, options: { fo
     const relative = join(entry.parentPath, entry.name).slice(dir.length + 1);
     if (options.forWorker || !keep.has(relative)) rmSync(join(entry.parentPath, entry.name), { force: true });
   }
-  if (legacy) writePosterManifestParts(dir, legacy);
+  if (options.forWorker) await writeCountyManifests(dir, posterDir, index, legacy);
+  else if (legacy) writePosterManifestParts(dir, legacy);
   else if (index) await cp(join(posterDir, MANIFEST_DIR), join(dir, MANIFEST_DIR), { recursive: true, filter: (source) => !source.endsWith('.tmp') });
+}
+
+/**
+ * The Worker's copy of the manifest: one file per county and year (`countyManifestPath`), each the
+ * county's township parts of that year together, read one at a time.
+ */
+async function writeCountyManifests(dir: string, posterDir: string, index: ManifestIndex | null, legacy: PosterManifest | null): Promise<void> {
+  const byCounty = new Map<string, { part: ManifestPart; manifest: PosterManifest }>();
+  const add = (part: ManifestPart, manifest: PosterManifest) => {
+    const path = countyManifestPath(part);
+    let merged = byCounty.get(path);
+    if (!merged) byCounty.set(path, (merged = { part, manifest: emptyManifest() }));
+    Object.assign(merged.manifest.villages, manifest.villages);
+    Object.assign(merged.manifest.superseded, manifest.superseded);
+    Object.assign(merged.manifest.townships, manifest.townships);
+  };
+  if (legacy) for (const { part, manifest } of splitPosterManifest(legacy).values()) add(part, manifest);
+  for (const [year, townships] of Object.entries(index?.parts ?? {})) {
+    for (const townshipCode of Object.keys(townships)) {
+      const part = { year: Number(year), townshipCode };
+      const text = await readFile(join(posterDir, manifestPartPath(part)), 'utf8').catch(() => 'null');
+      add(part, parsePosterManifest(JSON.parse(text)));
+    }
+  }
+  for (const [path, { manifest }] of byCounty) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), JSON.stringify(manifest));
+  }
 }
 
 /**

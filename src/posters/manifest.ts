@@ -118,6 +118,13 @@ export interface ManifestPart {
 /** Where a part lives, relative to the posters folder: `manifest/2024/430482101.json`. */
 export const manifestPartPath = (part: ManifestPart): string => `${MANIFEST_DIR}/${part.year}/${part.townshipCode}.json`;
 
+/**
+ * Where the Worker's assets hold the manifest of a part's county and year (all its townships'
+ * parts in one file, `manifest/by-county/2024/430482.json`): a province has about 2,000 townships,
+ * and a file per township and year would take most of a Worker version's 20,000 static files.
+ */
+export const countyManifestPath = (part: ManifestPart): string => `${MANIFEST_DIR}/by-county/${part.year}/${part.townshipCode.slice(0, 6)}.json`;
+
 /** Whether a name in the posters folder is (part of) the manifest, old or new: never a poster. */
 export const isManifestName = (name: string): boolean => name === LEGACY_MANIFEST_FILE || name.startsWith(`${MANIFEST_DIR}/`);
 

@@ -27,6 +27,16 @@ export const CONTRACT_ENV: Record<string, string> = {
   ROSTER_KEY: TEST_ROSTER_KEY,
 };
 
+/** The manifest's one part: a village poster of 2024 (the PNG is a file of the site). */
+const POSTER_PART = JSON.stringify({
+  schema: 1,
+  villages: {
+    '430482100201/2024': { villageCode: '430482100201', year: 2024, version: 2, key: '5d41402abc4b2a76', pages: 1, a4Pdf: '/posters/2024/430482100201-v2-5d41402abc4b2a76-a4.pdf', a3Pdf: '/posters/2024/430482100201-v2-5d41402abc4b2a76-a3.pdf', png: ['/posters/2024/430482100201-v2-5d41402abc4b2a76-a4-p1.png'] },
+  },
+  superseded: {},
+  townships: {},
+});
+
 /**
  * A tiny built site, so the contract covers static responses too: a page, a hashed asset, a
  * poster named by its content (and the manifest that lists it) and an ordinary file.
@@ -38,14 +48,9 @@ export const SAMPLE_SITE: Record<string, string> = {
   'posters/2024/430482100201-v2-5d41402abc4b2a76-a4-p1.png': 'not really a png',
   // The manifest as a build writes it (src/posters/manifest-store.ts): an index and one part per year and township.
   'posters/manifest/index.json': JSON.stringify({ schema: 2, parts: { 2024: { 430482100: '' } } }),
-  'posters/manifest/2024/430482100.json': JSON.stringify({
-    schema: 1,
-    villages: {
-      '430482100201/2024': { villageCode: '430482100201', year: 2024, version: 2, key: '5d41402abc4b2a76', pages: 1, a4Pdf: '/posters/2024/430482100201-v2-5d41402abc4b2a76-a4.pdf', a3Pdf: '/posters/2024/430482100201-v2-5d41402abc4b2a76-a3.pdf', png: ['/posters/2024/430482100201-v2-5d41402abc4b2a76-a4-p1.png'] },
-    },
-    superseded: {},
-    townships: {},
-  }),
+  'posters/manifest/2024/430482100.json': POSTER_PART,
+  // The Worker's copy: one file per county and year, its townships together (src/cli/site-build.ts).
+  'posters/manifest/by-county/2024/430482.json': POSTER_PART,
   'favicon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
 };
 

@@ -3,7 +3,7 @@
  * manifest does not name are left out of the build, and `npm start` serves a previous build only if
  * it was made from the same database.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -57,6 +57,26 @@ describe('what a build carries', () => {
     // A corrected version's poster stays: its address was published.
     expect(existsSync(join(posters, `${corrected}-a3.pdf`))).toBe(true);
     expect(existsSync(join(posters, '2024/430482105205-0123456789abcdef-a4.pdf'))).toBe(false);
+  });
+
+  it('gives the Worker no poster files, and its manifest one file per county and year (townships together)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'prune-'));
+    const posterDir = join(dir, 'posters');
+    mkdirSync(posterDir);
+    // Two townships of one county in 2025.
+    const other = '2025/430421101201-v1-b830b81463f5c438';
+    writePosterManifestParts(posterDir, { ...manifest, villages: { ...manifest.villages, '430421101201/2025': { ...files('430421101201', other), version: 1 } } } as unknown as PosterManifest);
+    expect(readdirSync(join(posterDir, 'manifest', '2025')).sort()).toEqual(['430421100.json', '430421101.json']);
+    const posters = copiedFolder(dir);
+    await prunePosters(posters, posterDir, { forWorker: true });
+    expect(readdirSync(posters, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(posters.length + 1))).toEqual(['manifest/by-county/2025/430421.json']);
+    const county = JSON.parse(readFileSync(join(posters, 'manifest/by-county/2025/430421.json'), 'utf8')) as PosterManifest;
+    expect(Object.keys(county.villages).sort()).toEqual(['430421100203/2025', '430421101201/2025']);
+    expect(Object.keys(county.superseded)).toEqual(['430421100203/2025/v1']);
+    // Nothing copied from public/ either: the manifest alone.
+    const empty = join(dir, 'empty-site-posters');
+    await prunePosters(empty, posterDir, { forWorker: true });
+    expect(existsSync(join(empty, 'manifest/by-county/2025/430421.json'))).toBe(true);
   });
 
   it('knows which database a build was made from', () => {
