@@ -12,7 +12,7 @@ import { sha256Hex, type PublishedDisclosure, type VillageDisclosureContent } fr
 import { buildShareCardModel } from '../src/posters/card-model.ts';
 import { drawShareCard } from '../src/posters/card.ts';
 import type { AppEnv } from './app-env.ts';
-import { SHARE_CARD_PATH } from './storage/poster-store.ts';
+import { SHARE_CARD_PATH } from './stored-posters.ts';
 
 /** Cards kept in memory (about 130 KB each). */
 const KEPT = 64;

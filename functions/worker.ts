@@ -30,7 +30,8 @@ import { inProcessUploadRunner } from './routes/upload-run.ts';
 import type { AppEnv } from './app-env.ts';
 import { deployHookOnPublished } from './deploy-hook.ts';
 import { createJsonLogger } from './logger.ts';
-import { r2PosterStore, storedPosterFiles, storedShareCards, type R2PosterBucket } from './storage/poster-store.ts';
+import { r2PosterStore, type R2PosterBucket } from './storage/poster-store.ts';
+import { storedPosterFiles, storedShareCards } from './stored-posters.ts';
 import { r2FileStorage, type R2BucketLike } from './storage/r2-storage.ts';
 import { stripOnlyReencoder } from './storage/strip-reencode.ts';
 

@@ -6,11 +6,8 @@
  * (functions/routes/poster-store.ts, src/cli/poster-sync.ts). The Node server keeps its posters in
  * its own folder (POSTER_DIR) and draws them when asked.
  */
-import type { MiddlewareHandler } from 'hono';
-import { loadCurrentVersion } from '../../src/data/disclosures.ts';
-import { SHARE_CARD_STORE_NAME, shareCardStoreName } from '../../src/posters/card-model.ts';
-import { isManifestName, POSTER_FILE_NAME } from '../../src/posters/manifest.ts';
-import type { AppEnv } from '../app-env.ts';
+import { SHARE_CARD_STORE_NAME } from '../../src/posters/card-model.ts';
+import { POSTER_FILE_NAME } from '../../src/posters/manifest.ts';
 
 /** A file named by its content is cached for good. */
 export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
@@ -69,51 +66,5 @@ export function r2PosterStore(bucket: R2PosterBucket): PosterStore {
       const page = await bucket.list({ prefix: PREFIX, limit: 1000, ...(cursor ? { cursor } : {}) });
       return { names: page.objects.map((o) => o.key.slice(PREFIX.length)), cursor: page.truncated && page.cursor ? page.cursor : null };
     },
-  };
-}
-
-/** Serves `/posters/<year>/<file>` from the store; anything else (or a file not stored) goes on. */
-export function storedPosterFiles(store: PosterStore, urlPrefix = '/posters'): MiddlewareHandler<AppEnv> {
-  const prefix = `${urlPrefix.replace(/\/+$/, '')}/`;
-  return async (c, next) => {
-    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !c.req.path.startsWith(prefix)) return next();
-    const name = c.req.path.slice(prefix.length);
-    // Checked against the strict pattern before it reaches the bucket.
-    if (isManifestName(name) || !POSTER_FILE_NAME.test(name)) return next();
-    const file = await store.get(name);
-    if (!file) return next();
-    c.header('Content-Type', file.contentType);
-    c.header('Content-Length', String(file.bytes.byteLength));
-    c.header('Cache-Control', IMMUTABLE_CACHE);
-    if (c.req.method === 'HEAD') return c.body(null, 200);
-    return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200);
-  };
-}
-
-/** The path of a village's share card (发到村民群) of a year, as pages link it. */
-export const SHARE_CARD_PATH = /^\/share\/villages\/(\d{12})\/(\d{4})\.png$/;
-
-/**
- * Serves `/share/villages/<code>/<year>.png`, the card of the year's current version, from the
- * store (drawn by the deploy, src/cli/poster-sync.ts). A correction changes the card at the same
- * address: revalidated by its ETag (the one the Node server sends), never cached for good.
- */
-export function storedShareCards(store: PosterStore, siteUrl: string): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
-    const m = SHARE_CARD_PATH.exec(c.req.path);
-    if (!m) return next();
-    const d = await loadCurrentVersion(c.get('deps').db, 'village', m[1]!, Number(m[2]));
-    if (!d) return next();
-    const name = await shareCardStoreName(d, siteUrl);
-    const etag = `"${name.slice(-28, -4)}"`;
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag });
-    const file = await store.get(name);
-    if (!file) return next();
-    c.header('Content-Type', 'image/png');
-    c.header('Content-Length', String(file.bytes.byteLength));
-    c.header('ETag', etag);
-    if (c.req.method === 'HEAD') return c.body(null, 200);
-    return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200);
   };
 }

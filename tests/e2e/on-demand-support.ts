@@ -3,7 +3,7 @@
  * server, worker-pages.test.ts for the Worker): the files of a build, and one village's correction
  * published through the API.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
 
@@ -15,6 +15,28 @@ export const filesOf = (dir: string) =>
 
 /** The names of bundled files (/_astro/…) differ between two builds' bundlers; nothing else may. */
 export const sameBundleNames = (html: string) => html.replace(/\/_astro\/[^"' )]+/g, '/_astro/…');
+
+/**
+ * Fetches each of `files` (paths in the static build `staticSiteDir`) from the server at `base`,
+ * `parallel` at a time; the ones not answered 200 with what the static build wrote (HTML: but for
+ * the bundles' names), as `<status> <file>`.
+ */
+export async function differingFromStatic(base: string, files: readonly string[], staticSiteDir: string, parallel: number): Promise<string[]> {
+  const differing: string[] = [];
+  let next = 0;
+  const fetcher = async () => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      const res = await fetch(`${base}/${file.replace(/index\.html$/, '')}`, { headers: { 'accept-encoding': 'identity' } });
+      const got = Buffer.from(await res.arrayBuffer());
+      const want = readFileSync(join(staticSiteDir, file));
+      const same = file.endsWith('.html') ? sameBundleNames(got.toString('utf8')) === sameBundleNames(want.toString('utf8')) : got.equals(want);
+      if (res.status !== 200 || !same) differing.push(`${res.status} ${file}`);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, fetcher));
+  return differing;
+}
 
 /** Cloudflare's build files: not pages. */
 export const CLOUDFLARE_FILES = ['.assetsignore', '_headers', 'wrangler.json'];

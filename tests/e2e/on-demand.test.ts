@@ -7,8 +7,6 @@
  * Runs its own server over a copy of the database as first built (the shared one is changed by
  * other test files), serving the Node build the e2e setup made, with no rebuilder behind it.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../db/client.ts';
 import type { PublishedEvent } from '../../functions/app-env.ts';
@@ -16,7 +14,7 @@ import { createMemoryLogger } from '../../functions/logger.ts';
 import { startNodeServer, type RunningServer } from '../../functions/node-server.ts';
 import { loadConfig } from '../../src/config.ts';
 import { mintToken } from '../../src/data/users.ts';
-import { CLOUDFLARE_FILES, filesOf, publishCorrection, sameBundleNames } from './on-demand-support.ts';
+import { CLOUDFLARE_FILES, differingFromStatic, filesOf, publishCorrection } from './on-demand-support.ts';
 
 const siteDir = inject('siteDir');
 const staticSiteDir = inject('staticSiteDir');
@@ -66,20 +64,7 @@ describe('pages rendered on demand', () => {
 
   it('answer with exactly what the static build wrote, for every one of them', async () => {
     expect(onDemand.length).toBeGreaterThan(8000);
-    const differing: string[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < onDemand.length) {
-        const file = onDemand[next++]!;
-        const res = await fetch(`${base}/${file.replace(/index\.html$/, '')}`, { headers: { 'accept-encoding': 'identity' } });
-        const got = Buffer.from(await res.arrayBuffer());
-        const want = readFileSync(join(staticSiteDir, file));
-        const same = file.endsWith('.html') ? sameBundleNames(got.toString('utf8')) === sameBundleNames(want.toString('utf8')) : got.equals(want);
-        if (res.status !== 200 || !same) differing.push(`${res.status} ${file}`);
-      }
-    };
-    await Promise.all([worker(), worker(), worker(), worker()]);
-    expect(differing).toEqual([]);
+    expect(await differingFromStatic(base, onDemand, staticSiteDir, 4)).toEqual([]);
     // Each was rendered once; the next request for any of them is answered from memory.
     const { renders } = running.pages.stats();
     await (await fetch(`${base}/${onDemand[0]!.replace(/index\.html$/, '')}`)).arrayBuffer();

@@ -20,7 +20,7 @@ import { startLibsqlHttpServer, type LibsqlHttpServer } from '../../src/cli/libs
 import { builtWorkerConfig, startWranglerDev, type WranglerDev } from '../../src/cli/wrangler-dev.ts';
 import { mintToken } from '../../src/data/users.ts';
 import { syncPostersToWorker } from '../../src/cli/poster-sync.ts';
-import { CLOUDFLARE_FILES, filesOf, publishCorrection, sameBundleNames } from './on-demand-support.ts';
+import { CLOUDFLARE_FILES, differingFromStatic, filesOf, publishCorrection, sameBundleNames } from './on-demand-support.ts';
 
 /** The text of a PDF (poppler's pdftotext). */
 function pdfText(bytes: Buffer): string {
@@ -79,20 +79,7 @@ describe('pages rendered by the Worker', () => {
     const firstOfKind = new Set(kinds.map((kind) => onDemand.find((f) => kind.test(f))));
     const checked = onDemand.filter((f, i) => i % 5 === 0 || firstOfKind.has(f) || /^villages\/\d{12}\/index\.html$/.test(f));
     for (const kind of kinds) expect(checked.some((f) => kind.test(f)), String(kind)).toBe(true);
-    const differing: string[] = [];
-    let next = 0;
-    const fetcher = async () => {
-      while (next < checked.length) {
-        const file = checked[next++]!;
-        const res = await fetch(`${base}/${file.replace(/index\.html$/, '')}`, { headers: { 'accept-encoding': 'identity' } });
-        const got = Buffer.from(await res.arrayBuffer());
-        const want = readFileSync(join(staticSiteDir, file));
-        const same = file.endsWith('.html') ? sameBundleNames(got.toString('utf8')) === sameBundleNames(want.toString('utf8')) : got.equals(want);
-        if (res.status !== 200 || !same) differing.push(`${res.status} ${file}`);
-      }
-    };
-    await Promise.all([fetcher(), fetcher(), fetcher()]);
-    expect(differing).toEqual([]);
+    expect(await differingFromStatic(base, checked, staticSiteDir, 3)).toEqual([]);
   }, 600_000);
 
   it('carry the site’s headers, and answer HEAD without a body', async () => {
