@@ -71,7 +71,7 @@ export function assetsStaticSite(assets: AssetsBinding): MiddlewareHandler<AppEn
  * `MAX_PARTS_KEPT`, the least recently used dropped first. Only what has been read is shared: a
  * request never waits on another's read (workerd forbids waiting on another request's I/O).
  */
-const MAX_PARTS_KEPT = 64;
+const MAX_PARTS_KEPT = 16;
 const manifestParts = new WeakMap<AssetsBinding, Map<string, PosterManifest | null>>();
 async function assetsPosterManifestPart(assets: AssetsBinding, part: ManifestPart): Promise<PosterManifest | null> {
   const parts = manifestParts.get(assets) ?? new Map<string, PosterManifest | null>();
