@@ -803,3 +803,22 @@ export const projectDocumentPolicies = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.countyCode, t.docType] })],
 );
+
+/**
+ * The Worker's own plan of one township's posters in a year, made when a publish changes it
+ * (functions/worker-posters.ts): the part of the posters' manifest its pages link from then on, in
+ * place of the one in its static assets, until a new build (another `build_id`) plans them all.
+ * A part planned again is a new row (the old one deleted), so the newest id says when pages change.
+ */
+export const posterPlanParts = sqliteTable(
+  'poster_plan_parts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    buildId: text('build_id').notNull(),
+    year: integer('year').notNull(),
+    townshipCode: text('township_code').notNull(),
+    manifestJson: text('manifest_json').notNull(),
+    plannedAt: text('planned_at').notNull(),
+  },
+  (t) => [uniqueIndex('poster_plan_parts_uq').on(t.buildId, t.year, t.townshipCode)],
+);

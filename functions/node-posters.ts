@@ -14,7 +14,7 @@ import { renderReportPdf, type ReportPdfRenderer } from '../src/posters/report-p
 import { readPosterSettings, type PosterSettingsSource } from '../src/posters/model.ts';
 import type { PosterOnDemand } from '../src/posters/on-demand.ts';
 import type { AppEnv } from './app-env.ts';
-import { IMMUTABLE_CACHE } from './storage/poster-store.ts';
+import { sendPosterFile } from './stored-posters.ts';
 
 
 export function nodePosterFiles(posters: PosterOnDemand, urlPrefix = '/posters'): MiddlewareHandler<AppEnv> {
@@ -27,12 +27,7 @@ export function nodePosterFiles(posters: PosterOnDemand, urlPrefix = '/posters')
     // so `..`, encoded slashes and the like never reach a path.
     const file = await posters.file(name);
     if (!file) return next();
-    const bytes = await readFile(file.path);
-    c.header('Content-Type', file.contentType);
-    c.header('Content-Length', String(bytes.byteLength));
-    c.header('Cache-Control', IMMUTABLE_CACHE);
-    if (c.req.method === 'HEAD') return c.body(null, 200);
-    return c.body(new Uint8Array(bytes), 200);
+    return sendPosterFile(c, { bytes: new Uint8Array(await readFile(file.path)), contentType: file.contentType });
   };
 }
 

@@ -2,12 +2,22 @@
  * The Worker's answers from its poster store (functions/storage/poster-store.ts): the posters at
  * `/posters/<year>/<file>` and the share cards at `/share/villages/<code>/<year>.png`.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { loadCurrentVersion } from '../src/data/disclosures.ts';
 import { shareCardStoreName } from '../src/posters/card-model.ts';
 import { isManifestName, POSTER_FILE_NAME } from '../src/posters/manifest.ts';
 import type { AppEnv } from './app-env.ts';
 import { IMMUTABLE_CACHE, type PosterStore } from './storage/poster-store.ts';
+
+/** Sends a poster file, named by its content, with a cache for good (HEAD: the headers only). */
+export function sendPosterFile(c: Context<AppEnv>, file: { bytes: Uint8Array; contentType: string }, headers: Record<string, string> = {}): Response {
+  c.header('Content-Type', file.contentType);
+  c.header('Content-Length', String(file.bytes.byteLength));
+  c.header('Cache-Control', IMMUTABLE_CACHE);
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  if (c.req.method === 'HEAD') return c.body(null, 200);
+  return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200);
+}
 
 /** Serves `/posters/<year>/<file>` from the store; anything else (or a file not stored) goes on. */
 export function storedPosterFiles(store: PosterStore, urlPrefix = '/posters'): MiddlewareHandler<AppEnv> {
@@ -18,12 +28,7 @@ export function storedPosterFiles(store: PosterStore, urlPrefix = '/posters'): M
     // Checked against the strict pattern before it reaches the bucket.
     if (isManifestName(name) || !POSTER_FILE_NAME.test(name)) return next();
     const file = await store.get(name);
-    if (!file) return next();
-    c.header('Content-Type', file.contentType);
-    c.header('Content-Length', String(file.bytes.byteLength));
-    c.header('Cache-Control', IMMUTABLE_CACHE);
-    if (c.req.method === 'HEAD') return c.body(null, 200);
-    return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200);
+    return file ? sendPosterFile(c, file) : next();
   };
 }
 

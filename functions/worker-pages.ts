@@ -16,6 +16,8 @@ import { provideSiteDatabase } from '../src/data/site-database.ts';
 import { newSiteCacheScope, useSiteCacheScope } from '../src/data/site-cache.ts';
 import { useSitePosterParts } from '../src/posters/site-poster-parts.ts';
 import { createWorker } from './worker.ts';
+// HarfBuzz's subsetter, compiled by the bundler: workerd compiles no WebAssembly at run time.
+import posterSubsetter from 'harfbuzzjs/dist/harfbuzz-subset.wasm?module';
 
 /** One per build (astro.config.mjs, Vite's `define`). */
 declare const __SITE_BUILD_ID__: string;
@@ -34,4 +36,5 @@ export default createWorker({
     buildId: __SITE_BUILD_ID__,
     render: (request, env, ctx) => handle(request as never, env as never, ctx as never) as Promise<Response>,
   },
+  posterSubsetter,
 });

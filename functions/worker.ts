@@ -21,7 +21,7 @@ import { openWebDatabase } from '../db/client-web.ts';
 import type { Database } from '../db/database.ts';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
 import { countyManifestPath, manifestFiles, manifestPartOf, parsePosterManifest, type ManifestPart, type PosterManifest } from '../src/posters/manifest.ts';
-import { publicChangeStamp } from '../src/data/audit.ts';
+import { publicPageStamp } from '../src/data/poster-plan-parts.ts';
 import { sha256Hex } from '../src/domain/disclosure/disclosure-content.ts';
 import { shanghaiDate } from '../src/domain/shared/dates.ts';
 import { createApp } from './app.ts';
@@ -32,6 +32,7 @@ import { deployHookOnPublished } from './deploy-hook.ts';
 import { createJsonLogger } from './logger.ts';
 import { r2PosterStore, type R2PosterBucket } from './storage/poster-store.ts';
 import { storedPosterFiles, storedShareCards } from './stored-posters.ts';
+import { createWorkerPosters, drawnPosterFiles } from './worker-posters.ts';
 import { r2FileStorage, type R2BucketLike } from './storage/r2-storage.ts';
 import { stripOnlyReencoder } from './storage/strip-reencode.ts';
 
@@ -96,10 +97,10 @@ async function assetsPosterManifestPart(assets: AssetsBinding, part: ManifestPar
   return manifest;
 }
 
-/** Whether the built site's poster manifest (in the assets) lists the poster file `name`. */
-async function plannedInAssets(assets: AssetsBinding, name: string): Promise<boolean> {
+/** Whether the poster manifest (as `readPart` reads it) lists the poster file `name`. */
+async function isPlanned(readPart: (part: ManifestPart) => Promise<PosterManifest | null>, name: string): Promise<boolean> {
   const part = manifestPartOf(name);
-  const manifest = part ? await assetsPosterManifestPart(assets, part) : null;
+  const manifest = part ? await readPart(part) : null;
   return manifest !== null && manifestFiles(manifest).has(name);
 }
 
@@ -160,7 +161,7 @@ const KEPT_SECONDS = 24 * 60 * 60;
  *
  * A rendered page is kept in the data centre's cache (the Workers Cache API; a no-op on
  * workers.dev) under what it was rendered from: this build (its id), the last change
- * a public page can show (`publicChangeStamp`, one query) and the day in Asia/Shanghai (a 公示期
+ * a public page can show and the newest poster plan (`publicPageStamp`, one round trip) and the day in Asia/Shanghai (a 公示期
  * ends at midnight). A request first asks that one query: its page's ETag follows from the key, so
  * a revalidation is answered 304 without rendering, and a kept page is sent without rendering; any
  * publish, answer, posting proof or settings change gives every page a new key. `X-Page-Cache`
@@ -178,7 +179,7 @@ export function workerPages(pages: WorkerPages, env: WorkerEnv, clock: () => Dat
       return next();
     }
     if (decoded.includes('\0')) return next();
-    const stamp = await publicChangeStamp(c.get('deps').db);
+    const stamp = await publicPageStamp(c.get('deps').db);
     const keyText = `${pages.buildId}/${stamp}/${shanghaiDate(clock())}${c.req.path}`;
     const etag = `"${(await sha256Hex(keyText)).slice(0, 22)}"`;
     const asked = (c.req.header('If-None-Match') ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
@@ -218,6 +219,12 @@ export function workerPages(pages: WorkerPages, env: WorkerEnv, clock: () => Dat
 export interface WorkerOptions {
   /** The on-demand pages (functions/worker-pages.ts); without them the Worker serves its assets and the API. */
   pages?: WorkerPages;
+  /**
+   * HarfBuzz's subsetter (`harfbuzz-subset.wasm`, compiled): with it and the pages, the Worker names
+   * a publish's posters and draws those the bucket lacks (functions/worker-posters.ts); without it
+   * only the deploy draws posters.
+   */
+  posterSubsetter?: WebAssembly.Module;
 }
 
 interface BuiltApp {
@@ -243,8 +250,17 @@ export function appFor(env: WorkerEnv, options: WorkerOptions = {}, built?: Buil
   const config = loadConfig(vars);
   const logger = createJsonLogger(config.LOG_LEVEL);
   const db = perRequestDatabase(() => requestDatabase.getStore());
-  // The posters npm run deploy draws and stores in the bucket (functions/storage/poster-store.ts).
+  // The posters npm run deploy draws and stores in the bucket (functions/storage/poster-store.ts),
+  // and those the Worker draws after a publish (functions/worker-posters.ts).
   const posters = env.FILES ? r2PosterStore(env.FILES as unknown as R2PosterBucket) : null;
+  const builtPart = (part: ManifestPart) => assetsPosterManifestPart(env.ASSETS, part);
+  const drawing =
+    posters && options.pages && options.posterSubsetter
+      ? createWorkerPosters({ db, assets: env.ASSETS, store: posters, buildId: options.pages.buildId, subsetter: options.posterSubsetter, builtPart, clock: () => new Date(), log: (level, message, fields) => logger.log(level, message, fields) })
+      : null;
+  // The part pages link from: a publish's own plan first (drawing), else the build's.
+  const posterPart = drawing ? drawing.part : builtPart;
+  const hook = deployHookOnPublished(config.DEPLOY_HOOK_URL, logger);
   const app = createApp({
     db,
     config,
@@ -256,19 +272,28 @@ export function appFor(env: WorkerEnv, options: WorkerOptions = {}, built?: Buil
     staticSite: every(
       assetsStaticSite(env.ASSETS),
       ...(options.pages ? [workerPages(options.pages, env)] : []),
-      ...(posters ? [storedPosterFiles(posters), storedShareCards(posters, config.SITE_URL)] : []),
-      posterRedirects((part) => assetsPosterManifestPart(env.ASSETS, part)),
+      ...(posters ? [storedPosterFiles(posters), ...(drawing ? [drawnPosterFiles(drawing)] : []), storedShareCards(posters, config.SITE_URL)] : []),
+      posterRedirects(posterPart),
     ),
-    // Publishing cannot rebuild the site in a Worker: it asks Cloudflare to (deploy hook).
-    onPublished: deployHookOnPublished(config.DEPLOY_HOOK_URL, logger),
+    // The new versions' posters are named at once (pages link them, the Worker draws them when
+    // asked); the rest of the site cannot be rebuilt in a Worker: it asks Cloudflare to (deploy hook).
+    onPublished:
+      drawing || hook
+        ? async (event) => {
+            if (drawing && event.reason === 'publish' && event.year !== null && event.villageCodes?.length) {
+              await drawing.planVillages(event.year, event.villageCodes).catch((error: unknown) => logger.log('warn', 'naming the new posters failed; the deploy names them', { error: String(error) }));
+            }
+            await hook?.(event);
+          }
+        : undefined,
     // sharp does not run in workerd: JPEG metadata is stripped losslessly instead (docs/villager-side.md).
-    posterStore: posters ? { store: posters, isPlanned: (name) => plannedInAssets(env.ASSETS, name) } : undefined,
+    posterStore: posters ? { store: posters, isPlanned: (name) => isPlanned(posterPart, name) } : undefined,
     files: env.FILES ? { storage: r2FileStorage(env.FILES), reencodeImage: stripOnlyReencoder } : undefined,
     // Uploads run in the request, within the Worker's CPU limit: past WORKER_MAX_UPLOAD_ROWS rows a
     // file is refused with 413 TOO_MANY_ROWS before it is checked (the Node entry takes 100,000).
     runUpload: inProcessUploadRunner(db, { maxRows: WORKER_MAX_UPLOAD_ROWS }),
   });
-  options.pages?.setUp({ db, config, posterManifestPart: (part) => assetsPosterManifestPart(env.ASSETS, part) });
+  options.pages?.setUp({ db, config, posterManifestPart: posterPart });
   return { env, app, config };
 }
 

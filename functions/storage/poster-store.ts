@@ -1,10 +1,10 @@
 /**
  * Where the Worker keeps the 公示 posters: in its R2 bucket under `posters/<year>/<file>`, named by
  * content (src/posters/plan.ts), so a file once stored never changes and is served with a cache
- * for good. The Worker cannot draw posters (fonts and about a second of CPU each): `npm run
- * deploy` draws, in Node, only the posters the bucket lacks and stores them through the API
- * (functions/routes/poster-store.ts, src/cli/poster-sync.ts). The Node server keeps its posters in
- * its own folder (POSTER_DIR) and draws them when asked.
+ * for good. `npm run deploy` draws, in Node, the posters the bucket lacks and stores them through
+ * the API (functions/routes/poster-store.ts, src/cli/poster-sync.ts); between deploys the Worker
+ * draws and stores those a publish named (functions/worker-posters.ts). The Node server keeps its
+ * posters in its own folder (POSTER_DIR) and draws them when asked.
  */
 import { SHARE_CARD_STORE_NAME } from '../../src/posters/card-model.ts';
 import { POSTER_FILE_NAME } from '../../src/posters/manifest.ts';

@@ -18,6 +18,7 @@ import { posterSource } from '../data/poster-source.ts';
 import { generatePosters, type GeneratePostersResult } from '../posters/generate.ts';
 import type { PosterSettings } from '../posters/model.ts';
 import { planPosters, writePosterManifest } from '../posters/plan.ts';
+import { writePlannedSettings } from '../posters/manifest-store.ts';
 import { loadAllCountySettings, loadCountySettings, posterSettingsFor } from '../data/county-settings.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -108,12 +109,15 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr) {
 /** Renders the site's missing posters into POSTER_DIR and writes its manifest (what a static build runs). */
 export async function generateSitePosters(db: Database, env: Record<string, string | undefined>, options: { quiet?: boolean } = {}): Promise<GeneratePostersResult> {
   const config = loadPosterConfig(env);
-  return generatePosters({
+  const settings = await posterSettingsFromConfig(config, db);
+  const result = await generatePosters({
     source: posterSource(db),
     outDir: config.POSTER_DIR,
-    settings: await posterSettingsFromConfig(config, db),
+    settings,
     ...(options.quiet ? {} : { onProgress: progressPrinter() }),
   });
+  writePlannedSettings(config.POSTER_DIR, settings);
+  return result;
 }
 
 /**
@@ -124,8 +128,10 @@ export async function generateSitePosters(db: Database, env: Record<string, stri
 export async function planSitePosters(db: Database, env: Record<string, string | undefined>): Promise<GeneratePostersResult> {
   const started = performance.now();
   const config = loadPosterConfig(env);
-  const plan = await planPosters({ source: posterSource(db), outDir: config.POSTER_DIR, settings: await posterSettingsFromConfig(config, db) });
+  const settings = await posterSettingsFromConfig(config, db);
+  const plan = await planPosters({ source: posterSource(db), outDir: config.POSTER_DIR, settings });
   const removedFiles = writePosterManifest(config.POSTER_DIR, plan);
+  writePlannedSettings(config.POSTER_DIR, settings);
   const villages = plan.posters.filter((p) => p.kind === 'village');
   const missing = villages.filter((p) => p.job).length;
   return { rendered: 0, reused: villages.length - missing, townshipsRendered: 0, removedFiles, ms: performance.now() - started, manifest: plan.manifest, missing };

@@ -9,7 +9,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { cp, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { countyManifestPath, emptyManifest, LEGACY_MANIFEST_FILE, MANIFEST_DIR, manifestFiles, manifestPartPath, parsePosterManifest, type ManifestPart, type PosterManifest } from '../posters/manifest.ts';
+import { countyManifestPath, emptyManifest, LEGACY_MANIFEST_FILE, MANIFEST_DIR, manifestFiles, manifestPartPath, parsePosterManifest, WORKER_POSTER_SETTINGS, type ManifestPart, type PosterManifest } from '../posters/manifest.ts';
+import { posterFontDir } from '../posters/fonts.ts';
+import { POSTER_FONT_ASSETS, POSTER_FONT_FILES } from '../posters/poster-fonts.ts';
 import { readManifestIndex, readPosterManifest, splitPosterManifest, writePosterManifestParts, type ManifestIndex } from '../posters/manifest-store.ts';
 import { precompressFolder, type PrecompressResult } from './precompress.ts';
 import type { GeneratePostersResult } from '../posters/generate.ts';
@@ -111,6 +113,21 @@ export async function prunePosters(dir: string, posterDir: string, options: { fo
   if (options.forWorker) await writeCountyManifests(dir, posterDir, index, legacy);
   else if (legacy) writePosterManifestParts(dir, legacy);
   else if (index) await cp(join(posterDir, MANIFEST_DIR), join(dir, MANIFEST_DIR), { recursive: true, filter: (source) => !source.endsWith('.tmp') });
+}
+
+/**
+ * The settings (as the poster folder's plan recorded them) and fonts the Worker draws posters with,
+ * among its assets (functions/worker-posters.ts). Without recorded settings it draws none.
+ */
+async function addWorkerPosterDrawing(clientDir: string, posterDir: string): Promise<void> {
+  const settings = join(posterDir, WORKER_POSTER_SETTINGS);
+  if (!existsSync(settings)) return;
+  const path = join(clientDir, 'posters', WORKER_POSTER_SETTINGS);
+  mkdirSync(dirname(path), { recursive: true });
+  await cp(settings, path);
+  const fonts = join(clientDir, POSTER_FONT_ASSETS.slice(1));
+  mkdirSync(fonts, { recursive: true });
+  for (const file of Object.values(POSTER_FONT_FILES)) await cp(join(posterFontDir(), file), join(fonts, file));
 }
 
 /**
@@ -217,6 +234,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // Astro copies public/ into the site, poster folder included: what the manifest does not name
   // (another database's posters, say the sample's from a first look) must not be published with it.
   await prunePosters(join(nextDir, 'client', 'posters'), posterDir, { forWorker: target === 'worker' });
+  // The Worker draws a poster the deploy has not (after a publish): with the settings its names were
+  // planned with, from the original fonts among its assets (functions/worker-posters.ts).
+  if (target === 'worker') await addWorkerPosterDrawing(join(nextDir, 'client'), posterDir);
   // A build that draws its posters serves them as files (static hosting, the Worker): the share
   // cards too. The Node server draws cards when asked.
   if (posterMode === 'render') {

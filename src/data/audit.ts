@@ -108,9 +108,13 @@ export const PUBLIC_CHANGE_ACTIONS = [
  * 0 before any): the Worker keys the pages it keeps by it (functions/worker.ts). One query.
  */
 export async function publicChangeStamp(db: Database): Promise<number> {
-  const [row] = await db.select({ id: auditLog.id }).from(auditLog).where(inArray(auditLog.action, [...PUBLIC_CHANGE_ACTIONS])).orderBy(desc(auditLog.id)).limit(1);
+  const [row] = await lastPublicChange(db);
   return row?.id ?? 0;
 }
+
+/** The query of {@link publicChangeStamp}, for a batch: at most one row, the id of the last public change. */
+export const lastPublicChange = (db: Database) =>
+  db.select({ id: auditLog.id }).from(auditLog).where(inArray(auditLog.action, [...PUBLIC_CHANGE_ACTIONS])).orderBy(desc(auditLog.id)).limit(1);
 
 /**
  * Newest first, `limit` at a time; pass `nextBefore` back for the next page. With `scopeCode` (the

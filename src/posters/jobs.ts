@@ -5,7 +5,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import type { PosterFonts } from './fonts.ts';
+import type { PosterFonts } from './poster-fonts.ts';
 import { layoutPoster } from './layout.ts';
 import type { PosterModel } from './model.ts';
 import { renderPdf, renderPng } from './render.ts';
@@ -42,18 +42,27 @@ function writeAtomically(file: string, bytes: Uint8Array) {
   renameSync(tmp, file);
 }
 
-export async function runPosterJob(job: PosterJob, fonts: PosterFonts): Promise<JobResult> {
+/** Draws a job's files (path → bytes) without writing them: what the Worker stores in its bucket. */
+export async function drawPosterJob(job: PosterJob, fonts: PosterFonts): Promise<{ files: Map<string, Uint8Array>; pages: number }> {
+  const files = new Map<string, Uint8Array>();
   if (job.kind === 'village') {
     const pages = layoutPoster(job.model, fonts.measure);
     const info = { title: job.model.title, subject: job.model.subtitle, author: job.model.issuer };
-    writeAtomically(job.a4Pdf, await renderPdf(pages, fonts, 'A4', info));
-    writeAtomically(job.a3Pdf, await renderPdf(pages, fonts, 'A3', info));
-    pages.forEach((page, i) => writeAtomically(job.pngPattern.replace('{page}', String(i + 1)), renderPng(page, fonts)));
-    return { pages: pages.length };
+    files.set(job.a4Pdf, await renderPdf(pages, fonts, 'A4', info));
+    files.set(job.a3Pdf, await renderPdf(pages, fonts, 'A3', info));
+    pages.forEach((page, i) => files.set(job.pngPattern.replace('{page}', String(i + 1)), renderPng(page, fonts)));
+    return { files, pages: pages.length };
   }
   const pages = job.models.flatMap((m) => layoutPoster(m, fonts.measure));
   const info = { title: job.title };
-  writeAtomically(job.a4Pdf, await renderPdf(pages, fonts, 'A4', info));
-  writeAtomically(job.a3Pdf, await renderPdf(pages, fonts, 'A3', info));
-  return { pages: pages.length };
+  files.set(job.a4Pdf, await renderPdf(pages, fonts, 'A4', info));
+  files.set(job.a3Pdf, await renderPdf(pages, fonts, 'A3', info));
+  return { files, pages: pages.length };
+}
+
+/** Draws a job and writes its files, each atomically. */
+export async function runPosterJob(job: PosterJob, fonts: PosterFonts): Promise<JobResult> {
+  const { files, pages } = await drawPosterJob(job, fonts);
+  for (const [file, bytes] of files) writeAtomically(file, bytes);
+  return { pages };
 }

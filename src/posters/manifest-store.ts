@@ -31,9 +31,11 @@ import {
   mergeTownshipPlan,
   parsePosterManifest,
   villageManifestPart,
+  WORKER_POSTER_SETTINGS,
   type ManifestPart,
   type PosterManifest,
 } from './manifest.ts';
+import type { PosterSettings } from './model.ts';
 
 const INDEX_FILE = `${MANIFEST_DIR}/index.json`;
 
@@ -201,6 +203,14 @@ export function writePosterManifestParts(dir: string, manifest: PosterManifest, 
     changes++;
   }
   return changes;
+}
+
+/**
+ * Records beside the manifest the settings its names were planned with (WORKER_POSTER_SETTINGS): a
+ * Worker build carries them, and the Worker draws with them what a publish names after the build.
+ */
+export function writePlannedSettings(dir: string, settings: PosterSettings): void {
+  writeAtomically(join(dir, WORKER_POSTER_SETTINGS), `${JSON.stringify(settings)}\n`);
 }
 
 const isEmpty = (m: PosterManifest) => Object.keys(m.villages).length === 0 && Object.keys(m.superseded).length === 0 && Object.keys(m.townships).length === 0;

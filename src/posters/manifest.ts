@@ -125,6 +125,9 @@ export const manifestPartPath = (part: ManifestPart): string => `${MANIFEST_DIR}
  */
 export const countyManifestPath = (part: ManifestPart): string => `${MANIFEST_DIR}/by-county/${part.year}/${part.townshipCode.slice(0, 6)}.json`;
 
+/** Where a Worker build keeps, in its posters folder, the settings its posters were named with. */
+export const WORKER_POSTER_SETTINGS = `${MANIFEST_DIR}/settings.json`;
+
 /** Whether a name in the posters folder is (part of) the manifest, old or new: never a poster. */
 export const isManifestName = (name: string): boolean => name === LEGACY_MANIFEST_FILE || name.startsWith(`${MANIFEST_DIR}/`);
 

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { shanghaiDate } from '../domain/shared/dates.ts';
 import { canonicalJson, type PublishedDisclosure, type VillageDisclosureContent } from '../domain/disclosure/disclosure-content.ts';
-import { MissingGlyphError, missingCharacters, openPosterFonts, releaseOriginalFonts, subsetPosterFonts, type PosterFontBytes } from './fonts.ts';
+import { MissingGlyphError, openPosterFonts, type PosterFontBytes, type PosterFontCutter } from './poster-fonts.ts';
 import type { PosterJob } from './jobs.ts';
 import { layoutPoster, posterCharacters } from './layout.ts';
 import { emptyManifest, type PosterManifest, type TownshipPosterEntry, type VillagePosterEntry } from './manifest.ts';
@@ -66,6 +66,8 @@ export interface PlanPostersOptions {
    * Worker's deploy passes what its bucket holds (src/cli/poster-sync.ts), so only the rest is drawn.
    */
   isStored?: (name: string) => boolean;
+  /** How the fonts are cut to the jobs' characters. Default: from the font files, in Node (fonts.ts). */
+  fonts?: PosterFontCutter;
 }
 
 export interface PlannedPoster {
@@ -210,7 +212,8 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
   let fonts: PosterFontBytes | null = null;
   if (models.size > 0) {
     const text = [...new Set([...models.values()].map(posterCharacters).join(''))].join('');
-    const missing = missingCharacters(text);
+    const cut = options.fonts ?? (await import('./fonts.ts')).nodePosterFontCutter;
+    const { bytes, missing } = await cut(text);
     if (missing.length > 0) {
       const where = [...models.values()].filter((m) => missing.some((ch) => posterCharacters(m).includes(ch))).map((m) => `${m.villageCode}/${m.year}`);
       throw new MissingGlyphError(
@@ -218,9 +221,9 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
           `(in ${where.slice(0, 10).join(', ')}${where.length > 10 ? ', …' : ''}); correct the text or add a font that has it`,
       );
     }
-    fonts = await subsetPosterFonts(text);
+    fonts = bytes;
     // A long-running server keeps going after this: don't hold the 17 MB originals.
-    releaseOriginalFonts();
+    if (!options.fonts) (await import('./fonts.ts')).releaseOriginalFonts();
     const { measure } = openPosterFonts(fonts);
     for (const { poster, disclosure } of missingVillages) {
       const model = modelOf(disclosure);

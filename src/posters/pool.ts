@@ -5,7 +5,7 @@
  * use and do not keep the process alive while idle.
  */
 import { Worker } from 'node:worker_threads';
-import type { PosterFontBytes } from './fonts.ts';
+import type { PosterFontBytes } from './poster-fonts.ts';
 import type { JobResult, PosterJob } from './jobs.ts';
 
 export type RenderPriority = 'high' | 'low';

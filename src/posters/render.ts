@@ -6,7 +6,7 @@
  * position, then copied). Both draw the same nodes at the same positions, so the PNG and the PDF
  * show one layout.
  */
-import type { PosterFonts } from './fonts.ts';
+import type { PosterFonts } from './poster-fonts.ts';
 import { embedPosterFont } from './pdf-font.ts';
 import { PdfWriter, pdfNumber, pdfText } from './pdf-writer.ts';
 import { encodeGreyPng } from './png.ts';

@@ -160,11 +160,20 @@ describe('pages rendered by the Worker', () => {
     expect((await card.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
     const etag = card.headers.get('etag')!;
     expect((await fetch(`${base}/share/villages/${village}/2024.png`, { headers: { 'if-none-match': etag } })).status).toBe(304);
-    // A village whose posters were not stored: its poster address answers 404, not another file.
+    // A village whose posters were not stored: the Worker draws its poster when first asked for
+    // (functions/worker-posters.ts) and keeps it in the bucket; its share card only the deploy draws.
     const third = await (await fetch(`${base}/villages/430482101201/`)).text();
     const unstored = /href="(\/posters\/2024\/430482101201-v\d+-[0-9a-f]{16}-a4\.pdf)"/.exec(third)?.[1];
     expect(unstored).toBeDefined();
-    expect((await fetch(`${base}${unstored!}`)).status).toBe(404);
+    const drawn = await fetch(`${base}${unstored!}`);
+    expect([drawn.status, drawn.headers.get('content-type'), drawn.headers.get('x-poster')]).toEqual([200, 'application/pdf', 'drawn']);
+    const thirdCode = /核对码：<span class="code">([2-9A-Z]{4}-[2-9A-Z]{4})<\/span>/.exec(third)![1]!;
+    expect(pdfText(Buffer.from(await drawn.arrayBuffer()))).toContain(thirdCode);
+    const again = await fetch(`${base}${unstored!}`);
+    expect([again.status, again.headers.get('x-poster')]).toEqual([200, null]);
+    // A name no plan has is not drawn: one from an earlier key goes to the current file.
+    const stale = await fetch(`${base}${unstored!.replace(/-([0-9a-f]{16})-a4/, '-0123456789abcdef-a4')}`, { redirect: 'manual' });
+    expect([stale.status, new URL(stale.headers.get('location') ?? '', base).pathname]).toEqual([302, unstored]);
     expect((await fetch(`${base}/share/villages/430482101201/2024.png`)).status).toBe(404);
   }, 300_000);
 
@@ -193,8 +202,24 @@ describe('pages rendered by the Worker', () => {
     expect(await otherAgain.text()).toContain('2024年度公示（第1版）');
     expect(after).toContain('2024年度公示（第2版）');
     expect(after).toContain('本版更正原因：补录一笔拨付（Worker e2e）');
-    // Version 1's poster is never shown as the current one; version 2's is drawn by the next build.
+    // Version 1's poster is never shown as the current one. Version 2's is named once the publish's
+    // plan is stored (after the answer, functions/worker-posters.ts): the page links it from then
+    // on, and the Worker draws it when first asked for.
     expect(after).not.toContain('2024年度公示第 1 版');
+    let linked: string | undefined;
+    for (let tries = 0; tries < 60 && !linked; tries++) {
+      const page = await (await fetch(`${base}/villages/${village}/`)).text();
+      linked = /href="(\/posters\/2024\/430482101207-v2-[0-9a-f]{16}-a4\.pdf)"/.exec(page)?.[1];
+      if (!linked) await new Promise((done) => setTimeout(done, 500));
+    }
+    expect(linked).toBeDefined();
+    const poster = await fetch(`${base}${linked!}`);
+    expect([poster.status, poster.headers.get('content-type'), poster.headers.get('x-poster')]).toEqual([200, 'application/pdf', 'drawn']);
+    const printed = pdfText(Buffer.from(await poster.arrayBuffer()));
+    expect(printed).toContain(created[0]!.verificationCode);
+    expect(printed).toContain('第 2 版');
+    const png = await fetch(`${base}${linked!.replace(/-a4\.pdf$/, '-a4-p1.png')}`);
+    expect([png.status, png.headers.get('content-type'), png.headers.get('x-poster')]).toEqual([200, 'image/png', null]);
     expect((await fetch(`${base}/villages/${village}/2024/v2/`)).status).toBe(200);
     expect(await (await fetch(`${base}/villages/${village}/2024/v1/`)).text()).toContain('data-version-state="corrected"');
     const verify = await (await fetch(`${base}/verify/${created[0]!.verificationCode}/`)).text();
