@@ -33,6 +33,7 @@ import { createJsonLogger } from './logger.ts';
 import { r2PosterStore, type R2PosterBucket } from './storage/poster-store.ts';
 import { storedPosterFiles, storedShareCards } from './stored-posters.ts';
 import { createWorkerPosters, drawnPosterFiles } from './worker-posters.ts';
+import { gzippedAssets } from './gzipped-assets.ts';
 import { r2FileStorage, type R2BucketLike } from './storage/r2-storage.ts';
 import { stripOnlyReencoder } from './storage/strip-reencode.ts';
 
@@ -271,6 +272,7 @@ export function appFor(env: WorkerEnv, options: WorkerOptions = {}, built?: Buil
     // goes to the same version's current file.
     staticSite: every(
       assetsStaticSite(env.ASSETS),
+      gzippedAssets(env.ASSETS),
       ...(options.pages ? [workerPages(options.pages, env)] : []),
       ...(posters ? [storedPosterFiles(posters), ...(drawing ? [drawnPosterFiles(drawing)] : []), storedShareCards(posters, config.SITE_URL)] : []),
       posterRedirects(posterPart),

@@ -17,6 +17,7 @@ import { precompressFolder, type PrecompressResult } from './precompress.ts';
 import type { GeneratePostersResult } from '../posters/generate.ts';
 import { describeResult, generateSitePostersFromEnv, loadPosterConfig } from './posters.ts';
 import { drawSiteShareCards } from './share-cards.ts';
+import { gzipOversizedAssets } from './oversized-assets.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -38,6 +39,8 @@ export interface BuildOptions {
   posters?: boolean | 'render' | 'plan';
   /** Write .br and .gz beside the site's text files, for the Node server (never for the Worker's assets). */
   precompress?: boolean;
+  /** The Worker's build: text files over this many bytes are shipped gzipped (default Workers' 25 MiB per asset). */
+  gzipAssetsAbove?: number;
   /**
    * Who renders the pages there is one of per village, project, version or verification code
    * (src/on-demand/adapter.mjs), which are then not written as files: `'node'` the Node server
@@ -236,7 +239,15 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   await prunePosters(join(nextDir, 'client', 'posters'), posterDir, { forWorker: target === 'worker' });
   // The Worker draws a poster the deploy has not (after a publish): with the settings its names were
   // planned with, from the original fonts among its assets (functions/worker-posters.ts).
-  if (target === 'worker') await addWorkerPosterDrawing(join(nextDir, 'client'), posterDir);
+  if (target === 'worker') {
+    await addWorkerPosterDrawing(join(nextDir, 'client'), posterDir);
+    // Workers refuse an asset over 25 MiB: a province's site-wide open data goes gzipped.
+    const gzipped = await gzipOversizedAssets(join(nextDir, 'client'), options.gzipAssetsAbove).catch((error: unknown) => {
+      restoreWranglerRedirect(redirectBefore);
+      throw error;
+    });
+    if (gzipped.length > 0 && options.verbose !== false) console.log(`超过 25 MiB 的文件压缩后部署：${gzipped.join('、')}`);
+  }
   // A build that draws its posters serves them as files (static hosting, the Worker): the share
   // cards too. The Node server draws cards when asked.
   if (posterMode === 'render') {

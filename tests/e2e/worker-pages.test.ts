@@ -11,7 +11,7 @@
  * Runs over its own copy of the database as first built (the e2e setup's `workerBuild`).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -20,6 +20,7 @@ import { startLibsqlHttpServer, type LibsqlHttpServer } from '../../src/cli/libs
 import { builtWorkerConfig, startWranglerDev, type WranglerDev } from '../../src/cli/wrangler-dev.ts';
 import { mintToken } from '../../src/data/users.ts';
 import { syncPostersToWorker } from '../../src/cli/poster-sync.ts';
+import { WORKER_E2E_GZIP_ABOVE } from './global-setup.ts';
 import { CLOUDFLARE_FILES, differingFromStatic, filesOf, publishCorrection, sameBundleNames } from './on-demand-support.ts';
 
 /** The text of a PDF (poppler's pdftotext). */
@@ -129,6 +130,28 @@ describe('pages rendered by the Worker', () => {
     // Still answering.
     expect((await fetch(`${base}/villages/${village}/`)).status).toBe(200);
   });
+
+  it('send the files the build shipped gzipped (over the asset limit) as the static build wrote them', async () => {
+    const gzipped = JSON.parse(readFileSync(join(outDir, 'client', '_gzipped-assets.json'), 'utf8')) as string[];
+    // The sample's files over the e2e build's 1 MiB: its site-wide open data.
+    expect(gzipped).toContain('/data/disbursements.json');
+    for (const path of gzipped) {
+      expect(workerFiles.has(path.slice(1))).toBe(false);
+      expect(statSync(join(outDir, 'client', `${path.slice(1)}.gz`)).size).toBeLessThan(WORKER_E2E_GZIP_ABOVE);
+      const written = readFileSync(join(staticSiteDir, path.slice(1)));
+      // A browser accepts gzip: the bytes go as they are (fetch unpacks them once).
+      const packed = await fetch(`${base}${path}`, { headers: { 'accept-encoding': 'gzip' } });
+      expect([packed.status, packed.headers.get('content-encoding')]).toEqual([200, 'gzip']);
+      expect(packed.headers.get('content-type')).toMatch(/^(text\/csv; charset=utf-8|application\/(geo\+)?json)$/);
+      expect(Buffer.from(await packed.arrayBuffer()).equals(written)).toBe(true);
+      // A client that does not: unpacked by the Worker.
+      const plain = await fetch(`${base}${path}`, { headers: { 'accept-encoding': 'identity' } });
+      expect([plain.status, plain.headers.get('content-encoding')]).toEqual([200, null]);
+      expect(Buffer.from(await plain.arrayBuffer()).equals(written)).toBe(true);
+      const head = await fetch(`${base}${path}`, { method: 'HEAD', headers: { 'accept-encoding': 'gzip' } });
+      expect([head.status, await head.text()]).toEqual([200, '']);
+    }
+  }, 120_000);
 
   it('serve the posters and share cards the deploy drew and stored, drawing only what the bucket lacks', async () => {
     const { token } = await mintToken(opened.db, { role: 'county', scopeCode: '430482', name: `e2e-sync-${process.pid}`, at: new Date().toISOString() });

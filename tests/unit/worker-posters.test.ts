@@ -29,8 +29,8 @@ const harfbuzz = () => new WebAssembly.Module(readFileSync(createRequire(import.
 /** The Worker's assets binding over the build's settings and the original fonts. */
 function assets(settings: unknown) {
   const asked: string[] = [];
-  const files = new Map<string, Uint8Array | string>([[`/posters/${WORKER_POSTER_SETTINGS}`, JSON.stringify(settings)]]);
-  for (const file of Object.values(POSTER_FONT_FILES)) files.set(`${POSTER_FONT_ASSETS}/${file}`, readFileSync(join(posterFontDir(), file)));
+  const files = new Map<string, Uint8Array<ArrayBuffer> | string>([[`/posters/${WORKER_POSTER_SETTINGS}`, JSON.stringify(settings)]]);
+  for (const file of Object.values(POSTER_FONT_FILES)) files.set(`${POSTER_FONT_ASSETS}/${file}`, new Uint8Array(readFileSync(join(posterFontDir(), file))));
   return {
     asked,
     async fetch(request: Request) {
