@@ -38,9 +38,12 @@ export const SHARE_CARD_PATH = /^\/share\/villages\/(\d{12})\/(\d{4})\.png$/;
 /**
  * Serves `/share/villages/<code>/<year>.png`, the card of the year's current version, from the
  * store (drawn by the deploy, src/cli/poster-sync.ts). A correction changes the card at the same
- * address: revalidated by its ETag (the one the Node server sends), never cached for good.
+ * address: revalidated by its ETag (the one the Node server sends), never cached for good. Until
+ * the deploy has drawn a new version's card, `posterInstead` may name a picture of the same
+ * version (the Worker: its poster's first page, which it can draw), sent with a 302 that is always
+ * revalidated, so the address never shows an older version's figures.
  */
-export function storedShareCards(store: PosterStore, siteUrl: string): MiddlewareHandler<AppEnv> {
+export function storedShareCards(store: PosterStore, siteUrl: string, posterInstead?: (villageCode: string, year: number) => Promise<string | null>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     const m = SHARE_CARD_PATH.exec(c.req.path);
@@ -51,7 +54,10 @@ export function storedShareCards(store: PosterStore, siteUrl: string): Middlewar
     const etag = `"${name.slice(-28, -4)}"`;
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag });
     const file = await store.get(name);
-    if (!file) return next();
+    if (!file) {
+      const instead = await posterInstead?.(m[1]!, Number(m[2]));
+      return instead ? c.redirect(instead, 302) : next();
+    }
     c.header('Content-Type', 'image/png');
     c.header('Content-Length', String(file.bytes.byteLength));
     c.header('ETag', etag);

@@ -20,7 +20,7 @@ import { every } from 'hono/combine';
 import { openWebDatabase } from '../db/client-web.ts';
 import type { Database } from '../db/database.ts';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
-import { countyManifestPath, manifestFiles, manifestPartOf, parsePosterManifest, type ManifestPart, type PosterManifest } from '../src/posters/manifest.ts';
+import { countyManifestPath, findVillagePoster, manifestFiles, manifestPartOf, parsePosterManifest, villageManifestPart, type ManifestPart, type PosterManifest } from '../src/posters/manifest.ts';
 import { publicPageStamp } from '../src/data/poster-plan-parts.ts';
 import { sha256Hex } from '../src/domain/disclosure/disclosure-content.ts';
 import { shanghaiDate } from '../src/domain/shared/dates.ts';
@@ -96,6 +96,12 @@ async function assetsPosterManifestPart(assets: AssetsBinding, part: ManifestPar
     parts.delete(old);
   }
   return manifest;
+}
+
+/** The first PNG page of a village's current poster of a year, as the manifest (as `readPart` reads it) names it. */
+async function currentPosterPage(readPart: (part: ManifestPart) => Promise<PosterManifest | null>, villageCode: string, year: number): Promise<string | null> {
+  const manifest = await readPart(villageManifestPart(villageCode, year));
+  return (manifest && findVillagePoster(manifest, villageCode, year)?.png[0]) ?? null;
 }
 
 /** Whether the poster manifest (as `readPart` reads it) lists the poster file `name`. */
@@ -274,7 +280,7 @@ export function appFor(env: WorkerEnv, options: WorkerOptions = {}, built?: Buil
       assetsStaticSite(env.ASSETS),
       gzippedAssets(env.ASSETS),
       ...(options.pages ? [workerPages(options.pages, env)] : []),
-      ...(posters ? [storedPosterFiles(posters), ...(drawing ? [drawnPosterFiles(drawing)] : []), storedShareCards(posters, config.SITE_URL)] : []),
+      ...(posters ? [storedPosterFiles(posters), ...(drawing ? [drawnPosterFiles(drawing)] : []), storedShareCards(posters, config.SITE_URL, drawing ? (code, year) => currentPosterPage(drawing.part, code, year) : undefined)] : []),
       posterRedirects(posterPart),
     ),
     // The new versions' posters are named at once (pages link them, the Worker draws them when

@@ -197,7 +197,10 @@ describe('pages rendered by the Worker', () => {
     // A name no plan has is not drawn: one from an earlier key goes to the current file.
     const stale = await fetch(`${base}${unstored!.replace(/-([0-9a-f]{16})-a4/, '-0123456789abcdef-a4')}`, { redirect: 'manual' });
     expect([stale.status, new URL(stale.headers.get('location') ?? '', base).pathname]).toEqual([302, unstored]);
-    expect((await fetch(`${base}/share/villages/430482101201/2024.png`)).status).toBe(404);
+    // Its share card, until a deploy draws it: the first page of the same version's poster.
+    const thirdPng = /href="(\/posters\/2024\/430482101201-v\d+-[0-9a-f]{16}-a4-p1\.png)"/.exec(third)![1]!;
+    const card3 = await fetch(`${base}/share/villages/430482101201/2024.png`, { redirect: 'manual' });
+    expect([card3.status, new URL(card3.headers.get('location') ?? '', base).pathname, card3.headers.get('cache-control')]).toEqual([302, thirdPng, 'no-cache']);
   }, 300_000);
 
   it('show a correction published through the Worker at the next request, with no redeploy', async () => {
@@ -243,6 +246,9 @@ describe('pages rendered by the Worker', () => {
     expect(printed).toContain('第 2 版');
     const png = await fetch(`${base}${linked!.replace(/-a4\.pdf$/, '-a4-p1.png')}`);
     expect([png.status, png.headers.get('content-type'), png.headers.get('x-poster')]).toEqual([200, 'image/png', null]);
+    // The share card address never shows version 1's figures: version 2's poster until a deploy draws its card.
+    const card = await fetch(`${base}/share/villages/${village}/2024.png`, { redirect: 'manual' });
+    expect([card.status, new URL(card.headers.get('location') ?? '', base).pathname]).toEqual([302, linked!.replace(/-a4\.pdf$/, '-a4-p1.png')]);
     expect((await fetch(`${base}/villages/${village}/2024/v2/`)).status).toBe(200);
     expect(await (await fetch(`${base}/villages/${village}/2024/v1/`)).text()).toContain('data-version-state="corrected"');
     const verify = await (await fetch(`${base}/verify/${created[0]!.verificationCode}/`)).text();
