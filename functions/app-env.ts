@@ -35,6 +35,11 @@ export interface AppDeps {
    * Worker calls its deploy hook. Not awaited by the request (errors are logged).
    */
   onPublished?: ((event: PublishedEvent) => Promise<void> | void) | undefined;
+  /**
+   * False when `onPublished` does not rebuild the site (the Worker without a deploy hook, which only
+   * names a publish's posters): staff are then told the site is not updated (`not_configured`).
+   */
+  rebuildsSite?: boolean | undefined;
   /** Largest accepted upload body in bytes (default 5 MiB); larger answers 413. */
   maxUploadBytes?: number | undefined;
   /**

@@ -6,9 +6,9 @@
 import type { Context } from 'hono';
 import type { AppEnv, PublishedEvent } from './app-env.ts';
 
-/** 'scheduled' when the hook was called, 'not_configured' when this server has none. */
+/** 'scheduled' when the hook was called, 'not_configured' when this server has none (or one that rebuilds nothing). */
 export function scheduleRebuild(c: Context<AppEnv>, event: Omit<PublishedEvent, 'requestId'>): 'scheduled' | 'not_configured' {
-  const { onPublished, logger } = c.get('deps');
+  const { onPublished, logger, rebuildsSite } = c.get('deps');
   if (!onPublished) return 'not_configured';
   const requestId = c.get('requestId');
   const task = Promise.resolve()
@@ -19,5 +19,5 @@ export function scheduleRebuild(c: Context<AppEnv>, event: Omit<PublishedEvent, 
   } catch {
     // Node has no execution context: the promise simply runs on.
   }
-  return 'scheduled';
+  return rebuildsSite === false ? 'not_configured' : 'scheduled';
 }

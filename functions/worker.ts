@@ -294,6 +294,7 @@ export function appFor(env: WorkerEnv, options: WorkerOptions = {}, built?: Buil
             await hook?.(event);
           }
         : undefined,
+    rebuildsSite: hook !== undefined,
     // sharp does not run in workerd: JPEG metadata is stripped losslessly instead (docs/villager-side.md).
     posterStore: posters ? { store: posters, isPlanned: (name) => isPlanned(posterPart, name) } : undefined,
     files: env.FILES ? { storage: r2FileStorage(env.FILES), reencodeImage: stripOnlyReencoder } : undefined,

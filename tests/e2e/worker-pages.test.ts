@@ -216,6 +216,8 @@ describe('pages rendered by the Worker', () => {
     const body = await publishCorrection(base, token, '补录一笔拨付（Worker e2e）', '记-E2E-W001');
     const created = body.created.filter((d) => d.scopeType === 'village');
     expect(created).toEqual([expect.objectContaining({ scopeCode: village, version: 2 })]);
+    // No deploy hook: the Worker names the posters, but says the index pages are not rebuilt.
+    expect(body.rebuild).toBe('not_configured');
     // The very next request: this Worker has no deploy hook, nothing was redeployed. The page kept
     // before is not sent, nor confirmed to a browser that holds it.
     const afterRes = await fetch(`${base}/villages/${village}/`, { headers: { 'if-none-match': keptTag } });

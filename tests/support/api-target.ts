@@ -27,7 +27,7 @@ export interface ApiTarget {
 export const TEST_ROSTER_KEY = 'test-roster-key-0123456789abcdef-not-secret';
 
 /** A fresh migrated database and the app in-process, as the Node entry builds it. */
-export async function createNodeTarget(options: { clock?: InjectedClock; env?: Record<string, string>; onPublished?: AppDeps['onPublished'] } = {}): Promise<ApiTarget> {
+export async function createNodeTarget(options: { clock?: InjectedClock; env?: Record<string, string>; onPublished?: AppDeps['onPublished']; rebuildsSite?: boolean } = {}): Promise<ApiTarget> {
   const temp = await createTempDatabase();
   const clock = options.clock ?? new InjectedClock();
   const app = createApp({
@@ -37,6 +37,7 @@ export async function createNodeTarget(options: { clock?: InjectedClock; env?: R
     logger: createMemoryLogger(),
     runtime: 'node',
     onPublished: options.onPublished,
+    rebuildsSite: options.rebuildsSite,
   });
   return {
     runtime: 'node',

@@ -51,6 +51,17 @@ describe('the app asks for a rebuild when something public changed', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('says the site is not rebuilt when the hook rebuilds nothing (the Worker without a deploy hook), and still calls it', async () => {
+    target = await createNodeTarget({ clock: InjectedClock.at('2026-11-26T08:00:00.000Z'), onPublished: (e) => void events.push(e), rebuildsSite: false });
+    await seedCounty(target.db);
+    const tokens = await mintAll(target.db);
+    await postJson(target, '/api/v1/uploads/projects', tokens.county, { rows: [projectRow('HK-2', VILLAGE_A1)] });
+    await approve(target, { county: tokens.county, township: tokens.townshipA }, ['HK-2']);
+    const res = await postJson(target, '/api/v1/publish', tokens.county, { year: 2025 });
+    expect(await res.json()).toMatchObject({ createdCount: 2, rebuild: 'not_configured' });
+    await calledTimes(events, 1);
+  });
+
   it('after a question is answered, not when it is only received or taken in hand', async () => {
     await start();
     await seedVillagerRoster(target.db);
