@@ -62,19 +62,23 @@ const assetUrl = (path: string) => new Request(`https://assets.invalid${path}`);
 export function createWorkerPosters(options: WorkerPosterOptions): WorkerPosters {
   const { db, assets, store, buildId, log } = options;
   const source = posterSource(db);
-  let settingsRead: Promise<PosterSettings | null> | null = null;
-  /** The settings the build named its posters with (its assets never change in an isolate); null when it has none. */
-  const settings = () => {
-    settingsRead ??= assets.fetch(assetUrl(`/posters/${WORKER_POSTER_SETTINGS}`)).then(async (res) => {
-      if (!res.ok) {
-        await res.body?.cancel();
-        return null;
-      }
-      return (await res.json()) as PosterSettings;
-    });
-    // A failed read is tried again by the next request.
-    settingsRead.catch(() => (settingsRead = null));
-    return settingsRead;
+  /**
+   * The settings the build named its posters with, null when it has none. Kept once read (a Worker
+   * version's assets never change); a read in flight is never shared, since workerd forbids a
+   * request to wait on another request's I/O.
+   */
+  let settingsKept: { value: PosterSettings | null } | null = null;
+  const settings = async (): Promise<PosterSettings | null> => {
+    if (settingsKept) return settingsKept.value;
+    const res = await assets.fetch(assetUrl(`/posters/${WORKER_POSTER_SETTINGS}`));
+    if (!res.ok) {
+      await res.body?.cancel();
+      // A build without settings has none for good; another failure is tried again.
+      if (res.status === 404) settingsKept = { value: null };
+      return null;
+    }
+    settingsKept = { value: (await res.json()) as PosterSettings };
+    return settingsKept.value;
   };
   const cutter = posterFontCutter(
     async (weight) => {
