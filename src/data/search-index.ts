@@ -27,14 +27,21 @@ function entry(k: SearchEntry['k'], n: string, c: string, u: string): SearchEntr
   return { k, n, c, u, i: initialsOf(n), y: pinyinOf(n) };
 }
 
-/** Every township, village and project of the published data. */
+/**
+ * Every township, village and project of the published data. Each says where it is: a township
+ * its own county; on a site over several counties a village and a project their county too (two
+ * counties may each have a 新建村 in a 城关镇).
+ */
 export function buildSearchIndex(data: PortalData): SearchEntry[] {
+  const countyOf = (villageCode: string | undefined) => (villageCode && data.villageByCode.get(villageCode)?.years[0]?.latest.content.scope.countyName) || data.countyName;
+  const several = new Set(data.villages.map((v) => v.code.slice(0, 6))).size > 1;
+  const place = (v: PortalData['villages'][number]) => `${several ? countyOf(v.code) : ''}${v.townshipName}`;
   return [
-    ...data.townships.map((t) => entry('t', t.name, data.countyName, `/townships/${t.code}/`)),
-    ...data.villages.map((v) => entry('v', v.name, v.townshipName, `/villages/${v.code}/`)),
+    ...data.townships.map((t) => entry('t', t.name, countyOf(t.villageCodes[0]), `/townships/${t.code}/`)),
+    ...data.villages.map((v) => entry('v', v.name, place(v), `/villages/${v.code}/`)),
     ...data.projects.map((p) => {
       const v = data.villageByCode.get(p.villageCode)!;
-      return entry('p', p.project.name, `${p.project.year}年 ${v.townshipName}${v.name}`, `/projects/${p.project.code}/`);
+      return entry('p', p.project.name, `${p.project.year}年 ${place(v)}${v.name}`, `/projects/${p.project.code}/`);
     }),
   ];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initialsOf, pinyinOf } from '../../src/data/search-index.ts';
+import type { PortalData } from '../../src/data/portal-data.ts';
+import { buildSearchIndex, initialsOf, pinyinOf } from '../../src/data/search-index.ts';
 import { matchesInitials, search, type SearchEntry } from '../../src/domain/shared/search-match.ts';
 
 const entry = (k: SearchEntry['k'], n: string): SearchEntry => ({ k, n, c: '', u: `/x/${n}/`, i: initialsOf(n), y: pinyinOf(n) });
@@ -34,5 +35,40 @@ describe('search by name and pinyin', () => {
 
   it('ranks a village above a project with the same name start', () => {
     expect(search(entries, '大水').map((e) => e.k)).toEqual(['v', 'p']);
+  });
+});
+
+describe('the search index says where each entry is', () => {
+  /** A village of the portal's data, as far as the index reads it. */
+  const village = (code: string, name: string, townshipName: string, countyName: string) => ({
+    code,
+    name,
+    townshipCode: code.slice(0, 9),
+    townshipName,
+    figures: null,
+    location: null,
+    years: [{ year: 2024, latest: { content: { scope: { countyName } } }, versions: [] }],
+  });
+  const portal = (villages: Array<ReturnType<typeof village>>) =>
+    ({
+      countyName: villages[0]!.years[0]!.latest.content.scope.countyName,
+      villages,
+      villageByCode: new Map(villages.map((v) => [v.code, v])),
+      townships: villages.map((v) => ({ code: v.townshipCode, name: v.townshipName, villageCodes: [v.code] })),
+      projects: villages.map((v, i) => ({ villageCode: v.code, project: { code: `P-${i}`, name: '安全饮水', year: 2024 } })),
+    }) as unknown as PortalData;
+
+  it('on a site over several counties: each township its own county, villages and projects their county and township', () => {
+    const entries = buildSearchIndex(portal([village('430482101207', '新建村', '城关镇', '常宁市'), village('430421100201', '新建村', '城关镇', '衡阳县')]));
+    expect(entries.filter((e) => e.k === 't').map((e) => e.c)).toEqual(['常宁市', '衡阳县']);
+    expect(entries.filter((e) => e.k === 'v').map((e) => e.c)).toEqual(['常宁市城关镇', '衡阳县城关镇']);
+    expect(entries.filter((e) => e.k === 'p').map((e) => e.c)).toEqual(['2024年 常宁市城关镇新建村', '2024年 衡阳县城关镇新建村']);
+  });
+
+  it('on a one-county site: villages and projects by township alone, as before', () => {
+    const entries = buildSearchIndex(portal([village('430482101207', '新建村', '城关镇', '常宁市'), village('430482102201', '大水村', '柏坊镇', '常宁市')]));
+    expect(entries.filter((e) => e.k === 't').map((e) => e.c)).toEqual(['常宁市', '常宁市']);
+    expect(entries.filter((e) => e.k === 'v').map((e) => e.c)).toEqual(['城关镇', '柏坊镇']);
+    expect(entries.filter((e) => e.k === 'p').map((e) => e.c)).toEqual(['2024年 城关镇新建村', '2024年 柏坊镇大水村']);
   });
 });
