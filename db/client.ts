@@ -1,8 +1,10 @@
 /**
  * Database client factory for Node: an embedded SQLite file by default, Turso (`libsql://…`)
- * when configured. The same drizzle schema and queries run over both.
+ * when configured. The same drizzle schema and queries run over both. With a remote database the
+ * Node server may read from an embedded replica of it (a local file it keeps in sync; writes are
+ * forwarded to the primary), so a page's queries never cross the network.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from '@libsql/client';
@@ -23,12 +25,35 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.me
 export interface DatabaseOptions {
   url: string;
   authToken?: string | undefined;
+  /**
+   * Keep an embedded replica of the remote `url` in the local file `path` and read from it. It
+   * pulls the primary's changes every `syncSeconds` and after each write made through it (which goes
+   * to the primary), so this connection always reads its own writes. One process per file: a second
+   * open of the same replica is refused.
+   */
+  replica?: { path: string; syncSeconds: number } | undefined;
 }
 
 export interface OpenDatabase {
   db: Database;
   client: Client;
   close(): void;
+  /** Pulls the primary's changes into the replica now (after another connection wrote); nothing without a replica. */
+  sync(): Promise<void>;
+}
+
+/** The Node server's connection as configured: through DATABASE_REPLICA when one is set (src/config.ts). */
+export function serverDatabaseOptions(config: { DATABASE_URL: string; DATABASE_AUTH_TOKEN?: string | undefined; DATABASE_REPLICA?: string | undefined; DATABASE_SYNC_SECONDS: number }): DatabaseOptions {
+  return {
+    url: config.DATABASE_URL,
+    authToken: config.DATABASE_AUTH_TOKEN,
+    replica: config.DATABASE_REPLICA === undefined ? undefined : { path: config.DATABASE_REPLICA, syncSeconds: config.DATABASE_SYNC_SECONDS },
+  };
+}
+
+/** The replica could not be opened or could not copy the primary; the message says which and why. */
+export class ReplicaError extends Error {
+  override name = 'ReplicaError';
 }
 
 /**
@@ -38,6 +63,7 @@ export interface OpenDatabase {
  * is SQLite's busy timeout on every pooled connection); libSQL turns foreign keys on by default.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
+  if (options.replica) return openReplica(options.url, options.authToken, options.replica);
   const { url } = options;
   const isFile = url.startsWith('file:');
   if (isFile) {
@@ -47,7 +73,74 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
   const client = createClient({ url, authToken: options.authToken, timeout: 5000 });
   if (isFile) await client.execute('PRAGMA journal_mode = WAL');
   const db = drizzle(client, { schema });
-  return { db, client, close: () => client.close() };
+  return { db, client, close: () => client.close(), sync: async () => undefined };
+}
+
+async function openReplica(url: string, authToken: string | undefined, replica: { path: string; syncSeconds: number }): Promise<OpenDatabase> {
+  if (!/^(libsql:\/\/|https?:\/\/)/.test(url)) throw new ReplicaError(`a replica copies a remote database (libsql:// or http(s)://), not ${url.split(':')[0]}:`);
+  const path = resolve(replica.path);
+  mkdirSync(dirname(path), { recursive: true });
+  const unlock = lockReplica(path);
+  let client: Client | undefined;
+  try {
+    client = createClient({ url: `file:${path}`, syncUrl: url, authToken, syncInterval: replica.syncSeconds, readYourWrites: true });
+    // Complete before the first read: a fresh replica is empty until its first sync.
+    await client.sync();
+  } catch (error) {
+    client?.close();
+    unlock();
+    throw new ReplicaError(`the replica ${path} could not copy ${redactedUrl(url)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const opened = client;
+  const db = drizzle(opened, { schema });
+  return {
+    db,
+    client: opened,
+    close: () => {
+      opened.close();
+      unlock();
+    },
+    sync: async () => {
+      await opened.sync();
+    },
+  };
+}
+
+/**
+ * Two processes syncing into one replica file would corrupt it, so the file is taken with a lock
+ * file holding the owner's pid. A lock left by a process that has ended is taken over.
+ */
+function lockReplica(path: string): () => void {
+  const lock = `${path}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lock, 'utf8'));
+      if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
+        throw new ReplicaError(`the replica ${path} is in use by process ${owner} (${lock}); each server needs a replica file of its own`);
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new ReplicaError(`the replica ${path} could not be locked (${lock})`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function redactedUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
 /** Applies every pending migration in db/migrations (generated by drizzle-kit). */

@@ -49,6 +49,11 @@ export interface NodeServerOptions {
    * database cannot be shared with a thread and always runs in process.
    */
   uploadThread?: boolean;
+  /**
+   * Pulls other connections' writes into `db` when it is an embedded replica (db/client.ts): run
+   * after each upload, whose thread writes to the primary, so the next request reads what it wrote.
+   */
+  syncDatabase?: () => Promise<void>;
 }
 
 export interface RunningServer {
@@ -90,7 +95,7 @@ export function startNodeServer(options: NodeServerOptions): Promise<RunningServ
   const uploads =
     options.uploadThread === false || /:memory:|mode=memory/.test(config.DATABASE_URL)
       ? null
-      : createUploadThread({ db, url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, logger });
+      : createUploadThread({ db, url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, logger, ...(options.syncDatabase ? { afterJob: options.syncDatabase } : {}) });
   const app = createApp({
     db,
     config,

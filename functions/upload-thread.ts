@@ -19,6 +19,8 @@ export interface UploadThreadOptions {
   url: string;
   authToken?: string | undefined;
   logger: Logger;
+  /** Run after each job, before its answer (the server's replica pulls what the thread wrote). */
+  afterJob?: () => Promise<void>;
   /** Old-generation heap of the thread, MB (default 768). */
   maxHeapMb?: number;
 }
@@ -86,7 +88,9 @@ export function createUploadThread(options: UploadThreadOptions): UploadThread {
       const answer = new Promise<UploadReport>((resolve, reject) => pending.set(id, { resolve, reject }));
       // The bytes are copied (the request may still hold them); a job is at most the upload limit.
       worker!.postMessage({ id, job });
-      return answer;
+      const report = await answer;
+      await options.afterJob?.();
+      return report;
     });
 
   return {

@@ -34,6 +34,13 @@ export const configSchema = z.object({
       message: 'DATABASE_URL must start with file:, libsql://, http(s):// or ws(s)://',
     }),
   DATABASE_AUTH_TOKEN: optionalText,
+  /**
+   * With a remote DATABASE_URL, the Node server keeps an embedded replica of it in this local file
+   * and reads from it (writes still go to the primary); see db/client.ts. Only `npm start` uses it.
+   */
+  DATABASE_REPLICA: optionalText,
+  /** How often the replica pulls the primary's changes, in seconds (it also does after every write of its own). */
+  DATABASE_SYNC_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   /** 0 picks a free port (tests). */
   PORT: z.coerce.number().int().min(0).max(65535).default(4321),
   HOST: z.string().trim().default('0.0.0.0'),
@@ -104,6 +111,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // A cross-field rule kept out of the schema, so that configSchema.extend() stays a plain object.
   if (result.success && (result.data.ACCESS_TEAM_DOMAIN === undefined) !== (result.data.ACCESS_AUD === undefined)) {
     lines.push('  ACCESS_AUD: ACCESS_TEAM_DOMAIN and ACCESS_AUD must be set together (or neither)');
+  }
+  if (result.success && result.data.DATABASE_REPLICA !== undefined && !/^(libsql:\/\/|https?:\/\/)/.test(result.data.DATABASE_URL)) {
+    lines.push('  DATABASE_REPLICA: a replica needs a remote DATABASE_URL (libsql:// or http(s)://) to copy; the embedded file is read directly');
   }
   if (!result.success || lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   return withSiteUrl(result.data);

@@ -183,6 +183,22 @@ export function dumpStatements(text: string): string[] {
     .filter((s) => s !== '' && !/^(BEGIN|COMMIT|PRAGMA foreign_keys = OFF)$/.test(s));
 }
 
+/** The client's SQL cache stores texts under 5,000 UTF-16 units with the server; the server keeps at most 5,000 bytes. */
+const STORED_SQL_LIMIT = 5000;
+
+/**
+ * A statement as the client will send it in full. Over HTTP (Turso, sqld) @libsql/client stores
+ * each text shorter than 5,000 UTF-16 units with the server and then refers to it by number, but
+ * the server refuses to store more than 5,000 bytes of UTF-8, and every later batch then fails
+ * with "SQL text <n> not found" (tursodatabase/libsql-client-ts#353). A dump's rows carry Chinese
+ * as literals (three bytes a character), so a row between the two measures is padded with a
+ * trailing comment until the client sends it inline. Statements of plain ASCII never need it.
+ */
+export function sentWhole(statement: string): string {
+  if (statement.length >= STORED_SQL_LIMIT || Buffer.byteLength(statement, 'utf8') <= STORED_SQL_LIMIT) return statement;
+  return `${statement}\n/*${' '.repeat(STORED_SQL_LIMIT - statement.length)}*/`;
+}
+
 /**
  * Restores a dump into an empty database, in one transaction: all of it or nothing.
  * Foreign keys are checked at commit (`defer_foreign_keys`), when every row is back.
@@ -197,7 +213,7 @@ export async function restoreDatabase(client: Client, text: string): Promise<{ s
   try {
     await tx.execute('PRAGMA defer_foreign_keys = ON');
     const chunk = 20;
-    for (let i = 0; i < statements.length; i += chunk) await tx.batch(statements.slice(i, i + chunk));
+    for (let i = 0; i < statements.length; i += chunk) await tx.batch(statements.slice(i, i + chunk).map(sentWhole));
     await tx.commit();
   } catch (error) {
     await tx.rollback().catch(() => undefined);

@@ -265,6 +265,11 @@ class HranaDatabase {
           this.conn.exec(sqlOf(stream, request));
           return ok({ type: 'sequence' });
         case 'store_sql':
+          // As libSQL's server (and Turso): a stored text is at most 5,000 bytes of UTF-8. A client
+          // that stores a longer one anyway finds it missing when it refers to it.
+          if (Buffer.byteLength(request.sql, 'utf8') > MAX_STORED_SQL_BYTES) {
+            return { type: 'error', error: { message: `SQL text of ${Buffer.byteLength(request.sql, 'utf8')} bytes is over the ${MAX_STORED_SQL_BYTES} that can be stored`, code: 'SQL_TOO_LARGE' } };
+          }
           stream.sqls.set(request.sql_id, request.sql);
           return ok({ type: 'store_sql' });
         case 'close_sql':
@@ -371,6 +376,9 @@ class HranaDatabase {
 function ok(response: Record<string, unknown>): StreamResult {
   return { type: 'ok', response };
 }
+
+/** libsql-server/src/hrana/http/request.rs, MAX_STORED_SQL_SIZE (5 kB). */
+const MAX_STORED_SQL_BYTES = 5000;
 
 function sqlOf(stream: StreamState, source: { sql?: string | undefined; sql_id?: number | undefined }): string {
   if (typeof source.sql === 'string') return source.sql;

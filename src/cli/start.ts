@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { migrateDatabase, openDatabase } from '../../db/client.ts';
+import { migrateDatabase, openDatabase, ReplicaError, serverDatabaseOptions, type OpenDatabase } from '../../db/client.ts';
 import { startNodeServer } from '../../functions/node-server.ts';
 import { createJsonLogger } from '../../functions/logger.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
@@ -83,7 +83,20 @@ if (!process.argv.includes('--no-build') || preparing) {
   );
 }
 
-const { db, close: closeDb } = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN });
+// The server's own connection: with DATABASE_REPLICA, an embedded replica of the remote database
+// that pages read locally. Everything else (migrations above, the site builds, the upload thread)
+// reaches the primary itself; the server pulls after an upload's writes (node-server.ts).
+let server: OpenDatabase;
+try {
+  server = await openDatabase(serverDatabaseOptions(config));
+} catch (error) {
+  if (!(error instanceof ReplicaError)) throw error;
+  logger.log('error', 'the database replica could not be opened, exiting', { error: error.message });
+  console.error(`\n  数据库副本（DATABASE_REPLICA）打不开，服务没有启动：${error.message}\n`);
+  process.exit(1);
+}
+if (config.DATABASE_REPLICA !== undefined) logger.log('info', 'reading from an embedded replica', { replica: config.DATABASE_REPLICA, syncSeconds: config.DATABASE_SYNC_SECONDS });
+const { db, close: closeDb } = server;
 
 // Publishing through the API rebuilds the site into a fresh folder and swaps it in when complete,
 // never while the first build still runs.
@@ -98,6 +111,7 @@ const running = await startNodeServer({
   onPublished: rebuildAfterFirst,
   // Read from the database at each rebuild: a change on the staff page needs no restart.
   posters: { dir: posterConfig.POSTER_DIR, settings: () => posterSettingsFromConfig(posterConfig, db) },
+  syncDatabase: server.sync,
 });
 // A 公示期 ends at midnight in Asia/Shanghai, and pages show its outcome only once rendered again:
 // drop the on-demand pages and rebuild the rest daily a few minutes after midnight there (the

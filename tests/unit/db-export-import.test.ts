@@ -13,7 +13,7 @@ import { createClient as createWebClient } from '@libsql/client/web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { loadSampleCounty } from '../../src/cli/sample-data.ts';
-import { restoreDatabase } from '../../src/cli/database-dump.ts';
+import { restoreDatabase, sentWhole } from '../../src/cli/database-dump.ts';
 import { startLibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
 import { PROJECT_ROOT } from '../../src/cli/site-build.ts';
 
@@ -106,6 +106,34 @@ describe('db:export and db:import', () => {
     try {
       await restoreDatabase(web, readFileSync(dumpPath, 'utf8'));
       expect(await fingerprint(web)).toEqual(before);
+    } finally {
+      web.close();
+      await server.close();
+    }
+  });
+
+  it('sends in full a row whose Chinese is over the 5,000 bytes a libSQL server stores (libsql-client-ts#353)', async () => {
+    // 1,700 characters: 5,100 bytes of UTF-8, under the 5,000 UTF-16 units the client's cache checks.
+    const statement = `INSERT INTO t VALUES ('${'村'.repeat(1700)}')`;
+    expect(sentWhole(statement)).toMatch(/^INSERT INTO t VALUES \('村+'\)\n\/\* +\*\/$/);
+    expect(sentWhole(statement).length).toBeGreaterThanOrEqual(5000);
+    for (const kept of ['INSERT INTO t VALUES (1)', `INSERT INTO t VALUES ('${'a'.repeat(4990)}')`, `INSERT INTO t VALUES ('${'村'.repeat(1600)}')`]) expect(sentWhole(kept)).toBe(kept);
+    const path = join(dir, 'stored-sql.db');
+    const server = await startLibsqlHttpServer({ path });
+    const web = createWebClient({ url: server.url, intMode: 'bigint' });
+    try {
+      await web.execute('CREATE TABLE t (x TEXT)');
+      // Unpadded, the client stores the text, the server refuses it and the batch cannot find it.
+      const tx = await web.transaction('write');
+      await expect(tx.batch([statement])).rejects.toThrow(/SQL text \d+ was not stored/);
+      await tx.rollback();
+      tx.close();
+      const padded = await web.transaction('write');
+      await padded.batch([sentWhole(statement), sentWhole(statement)]);
+      await padded.commit();
+      padded.close();
+      const row = (await web.execute('SELECT count(*), min(length(x)) FROM t')).rows[0]!;
+      expect([row[0], row[1]]).toEqual([2n, 1700n]);
     } finally {
       web.close();
       await server.close();
