@@ -1,7 +1,10 @@
 /**
- * Builds the search index (/search/index.json) at build time: townships, villages and projects
- * with their pinyin (pinyin-pro), so the browser can match names, full pinyin and initials
- * ("dsc" → 大水村) without a server.
+ * Builds the search indexes at build time, with pinyin (pinyin-pro), so the browser can match
+ * names, full pinyin and initials ("dsc" → 大水村) without a server. A one-county site has one
+ * (/search/index.json: townships, villages and projects). A site over several counties would make
+ * that one file grow with every county (over 25 MiB at 100 counties' worth), so there
+ * /search/index.json finds places only (counties, townships, villages) and each county has its own
+ * index with its projects (/counties/<code>/search/index.json), the size of a one-county site's.
  */
 import { pinyin } from 'pinyin-pro';
 import type { SearchEntry } from '../domain/shared/search-match.ts';
@@ -44,4 +47,26 @@ export function buildSearchIndex(data: PortalData): SearchEntry[] {
       return entry('p', p.project.name, `${p.project.year}年 ${place(v)}${v.name}`, `/projects/${p.project.code}/`);
     }),
   ];
+}
+
+/**
+ * /search/ on a site over several counties: each county (to its overview), township and village,
+ * each placed by its county. Projects are found on a county's own search page.
+ */
+export function buildPlaceIndex(data: PortalData, counties: ReadonlyArray<{ code: string; name: string }>): SearchEntry[] {
+  return [
+    ...counties.map((c) => entry('c', c.name, '', `/counties/${c.code}/`)),
+    ...buildSearchIndex({ ...data, projects: [] }),
+  ];
+}
+
+/** One county's index on a site over several: its townships, villages and projects, placed by township. */
+export function buildCountySearchIndex(data: PortalData, countyCode: string): SearchEntry[] {
+  const inCounty = (code: string) => code.startsWith(countyCode);
+  return buildSearchIndex({
+    ...data,
+    villages: data.villages.filter((v) => inCounty(v.code)),
+    townships: data.townships.filter((t) => inCounty(t.code)),
+    projects: data.projects.filter((p) => inCounty(p.villageCode)),
+  });
 }

@@ -242,6 +242,42 @@ describe('two counties in one database, served by one npm start', () => {
     for (const c of counties) expect(index).toContain(`href="/counties/${c.code}/data/projects.csv"`);
   });
 
+  it('finds places over both counties on /search/, and each county’s projects on that county’s own search page, in Chromium', async () => {
+    type Index = { entries: Array<{ k: string; n: string; c: string; u: string }> };
+    const places = (await (await get('/search/index.json')).json()) as Index;
+    expect(places.entries.filter((e) => e.k === 'p')).toEqual([]);
+    expect(places.entries.filter((e) => e.k === 'c').map((e) => [e.n, e.u])).toEqual(counties.map((c) => [c.name, `/counties/${c.code}/`]));
+    for (const c of counties) expect(places.entries).toContainEqual(expect.objectContaining({ k: 'v', n: c.village.name, c: `${c.name}${c.township.name}`, u: `/villages/${c.village.code}/` }));
+    for (const [c, other] of [[counties[0]!, counties[1]!], [counties[1]!, counties[0]!]] as const) {
+      const own = (await (await get(`/counties/${c.code}/search/index.json`)).json()) as Index;
+      expect(own.entries.filter((e) => e.k === 'p').map((e) => [e.n, e.u])).toEqual([[`${c.name}村组道路硬化`, `/projects/${c.projectCode}/`]]);
+      expect(own.entries.filter((e) => e.u.includes(other.code) || e.n.includes(other.name))).toEqual([]);
+    }
+    const browser = await launchBrowser();
+    try {
+      const { context, blocked } = await newPhoneContext(browser, base);
+      const page = await context.newPage();
+      await page.goto(`${base}/search/`);
+      expect(await hasHorizontalScroll(page)).toBe(false);
+      expect(await axeViolations(page)).toEqual([]);
+      // A village of either county, found by its name, says which county and township it is in.
+      await page.fill('#q', counties[1]!.village.name);
+      await expect.poll(() => page.locator('#search-results li').first().textContent()).toContain(`${counties[1]!.name}${counties[1]!.township.name}`);
+      // The directory leads to a county's own search, which finds its project and not the other's.
+      await page.getByRole('link', { name: counties[0]!.name, exact: true }).click();
+      await page.waitForURL(`${base}/counties/${counties[0]!.code}/search/`);
+      expect(await hasHorizontalScroll(page)).toBe(false);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.fill('#q', '道路硬化');
+      await expect.poll(() => page.locator('#search-results a').allTextContents()).toEqual([`${counties[0]!.name}村组道路硬化`]);
+      expect(await page.getByRole('link', { name: counties[0]!.village.name, exact: true }).getAttribute('href')).toBe(`/villages/${counties[0]!.village.code}/`);
+      expect(blocked).toEqual([]);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('prints each county’s poster with its own 公示单位, its QR code leading to its own page', async () => {
     for (const c of counties) {
       const html = await (await get(`/villages/${c.village.code}/`)).text();

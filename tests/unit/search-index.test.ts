@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PortalData } from '../../src/data/portal-data.ts';
-import { buildSearchIndex, initialsOf, pinyinOf } from '../../src/data/search-index.ts';
+import { buildCountySearchIndex, buildPlaceIndex, buildSearchIndex, initialsOf, pinyinOf } from '../../src/data/search-index.ts';
 import { matchesInitials, search, type SearchEntry } from '../../src/domain/shared/search-match.ts';
 
 const entry = (k: SearchEntry['k'], n: string): SearchEntry => ({ k, n, c: '', u: `/x/${n}/`, i: initialsOf(n), y: pinyinOf(n) });
@@ -70,5 +70,24 @@ describe('the search index says where each entry is', () => {
     expect(entries.filter((e) => e.k === 't').map((e) => e.c)).toEqual(['常宁市', '常宁市']);
     expect(entries.filter((e) => e.k === 'v').map((e) => e.c)).toEqual(['城关镇', '柏坊镇']);
     expect(entries.filter((e) => e.k === 'p').map((e) => e.c)).toEqual(['2024年 城关镇新建村', '2024年 柏坊镇大水村']);
+  });
+
+  it('on a site over several counties, /search/ holds places only and each county’s index its own projects', () => {
+    const data = portal([village('430482101207', '新建村', '城关镇', '常宁市'), village('430421100201', '新建村', '城关镇', '衡阳县')]);
+    const places = buildPlaceIndex(data, [{ code: '430421', name: '衡阳县' }, { code: '430482', name: '常宁市' }]);
+    expect(places.map((e) => [e.k, e.n, e.c, e.u])).toEqual([
+      ['c', '衡阳县', '', '/counties/430421/'],
+      ['c', '常宁市', '', '/counties/430482/'],
+      ['t', '城关镇', '常宁市', '/townships/430482101/'],
+      ['t', '城关镇', '衡阳县', '/townships/430421100/'],
+      ['v', '新建村', '常宁市城关镇', '/villages/430482101207/'],
+      ['v', '新建村', '衡阳县城关镇', '/villages/430421100201/'],
+    ]);
+    const own = buildCountySearchIndex(data, '430421');
+    expect(own.map((e) => [e.k, e.c, e.u])).toEqual([
+      ['t', '衡阳县', '/townships/430421100/'],
+      ['v', '城关镇', '/villages/430421100201/'],
+      ['p', '2024年 城关镇新建村', '/projects/P-1/'],
+    ]);
   });
 });

@@ -6,11 +6,11 @@
 
 /** One searchable thing as stored in /search/index.json (short keys keep the file small). */
 export interface SearchEntry {
-  /** kind: t township, v village, p project */
-  k: 't' | 'v' | 'p';
+  /** kind: c county, t township, v village, p project */
+  k: 'c' | 't' | 'v' | 'p';
   /** name */
   n: string;
-  /** context shown under the name (township, village, year) */
+  /** context shown under the name (township, village, year); empty for a county */
   c: string;
   /** url */
   u: string;
@@ -47,7 +47,7 @@ export function matchesInitials(initials: string, q: string): boolean {
  */
 export function scoreEntry(entry: SearchEntry, q: string): number {
   if (q === '') return 0;
-  const kindBonus = entry.k === 'v' ? 3 : entry.k === 't' ? 2 : 0;
+  const kindBonus = entry.k === 'v' ? 3 : entry.k === 't' || entry.k === 'c' ? 2 : 0;
   if (entry.n.startsWith(q)) return 100 + kindBonus;
   if (entry.n.includes(q)) return 80 + kindBonus;
   if (entry.u.toLowerCase().includes(q) && q.length >= 6) return 70 + kindBonus;
