@@ -166,12 +166,17 @@ try {
         `INSERT INTO disbursements (project_id, voucher_number, ${list(paymentColumns)}) SELECT np.id, ?1 || d.voucher_number, ${list(paymentColumns, 'd.')} FROM disbursements d JOIN projects op ON op.id = d.project_id JOIN projects np ON np.code = ?1 || op.code WHERE op.village_code = ?2`,
       ),
     };
+    // Each added county is a county of its own, as in a province's portal: its own settings
+    // (公示单位, 示例数据 like the sample's) and its versions issued by it.
+    const insertSettings = sqlite.prepare("INSERT OR IGNORE INTO county_settings (county_code, is_sample, issuing_unit, supervision_phones, supervision_address) VALUES (?, 1, ?, '0734-0000000', '')");
+    const unitOf = (countyCode: string) => `${hunan.counties.get(countyCode) ?? countyCode}水库移民事务中心`;
     sqlite.exec('BEGIN');
     for (const v of extra) {
       const township = hunan.townships.get(v.townshipCode);
       insertDivision.run(v.countyCode, hunan.counties.get(v.countyCode) ?? v.countyCode, 'county', v.countyCode.slice(0, 4) + '00');
       insertDivision.run(v.townshipCode, township?.name ?? v.townshipCode, 'township', v.countyCode);
       insertDivision.run(v.code, v.name, 'village', v.townshipCode);
+      insertSettings.run(v.countyCode, unitOf(v.countyCode));
     }
     extra.forEach((v, i) => {
       const template = templates[i % templates.length]!.code;
@@ -208,14 +213,14 @@ try {
         for (const project of content.projects) project.code = `${v.code}-${project.code}`;
         const json = JSON.stringify(content);
         const hash: string = createHash('sha256').update((previous ?? '') + json).digest('hex');
-        insertVersion.run(v.code, r.year, r.version, r.period_start, r.period_end, r.issuing_unit, r.published_at, json, hash, previous, verificationCode(hash), r.correction_reason, r.is_sample);
+        insertVersion.run(v.code, r.year, r.version, r.period_start, r.period_end, unitOf(v.countyCode), r.published_at, json, hash, previous, verificationCode(hash), r.correction_reason, r.is_sample);
         for (const project of content.projects) insertListed.run(project.code, v.code);
         previous = hash;
       }
     });
     sqlite.exec('COMMIT');
     const count = (table: string) => (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    const counts = { villages: count('resettlement_villages'), projects: count('projects'), disbursements: count('disbursements'), milestones: count('project_milestones'), versions: count('disclosures') };
+    const counts = { counties: count('county_settings'), villages: count('resettlement_villages'), projects: count('projects'), disbursements: count('disbursements'), milestones: count('project_milestones'), versions: count('disclosures') };
     sqlite.close();
     return counts;
   });
@@ -239,6 +244,10 @@ try {
   const nodeBuild = await timed(() => buildSite({ env, outDir: join(dir, 'dist'), verbose: false, posters: 'plan', target: 'node' }));
   const siteDir = join(dir, 'dist', 'client');
   const nodeFiles = countFiles(siteDir);
+  // What a visitor's phone loads to search: the site's index, and the largest county's on a site over several.
+  const kib = (path: string) => Math.round(statSync(path).size / 1024);
+  const countySearch = existsSync(join(siteDir, 'counties')) ? readdirSync(join(siteDir, 'counties')).map((c) => join(siteDir, 'counties', c, 'search', 'index.json')).filter((f) => existsSync(f)) : [];
+  const searchIndexKiB = { site: kib(join(siteDir, 'search', 'index.json')), largestCounty: countySearch.length === 0 ? null : Math.max(...countySearch.map(kib)) };
   // The static build writes every on-demand page as a file, plus Cloudflare's three (.assetsignore, _headers, wrangler.json).
   const staticFiles = nodeFiles + onDemandFiles(file) + 3;
   let staticFilesBuilt: number | null = null;
@@ -374,6 +383,7 @@ try {
 
   const row = {
     scale: values.scale,
+    counties: generation.value.counties,
     resettlementVillages: generation.value.villages,
     projects: generation.value.projects,
     payments: generation.value.disbursements,
@@ -385,6 +395,7 @@ try {
     versions: generation.value.versions,
     nodeBuildSeconds: Number((nodeBuild.ms / 1000).toFixed(1)),
     nodeBuildFiles: nodeFiles,
+    searchIndexKiB: `${searchIndexKiB.site}${searchIndexKiB.largestCounty === null ? '' : ` (largest county's ${searchIndexKiB.largestCounty})`}`,
     staticBuildFiles: staticFilesBuilt === null ? `${staticFiles} (counted)` : `${staticFiles} (counted), ${staticFilesBuilt} (built)`,
     workerBuildSeconds: Number((workerBuild.ms / 1000).toFixed(1)),
     workerStaticFiles: workerFiles,
