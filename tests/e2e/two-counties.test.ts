@@ -217,6 +217,8 @@ describe('two counties in one database, served by one npm start', () => {
       expect(res.status).toBe(200);
       const html = await res.text();
       expect(html).toContain(`href="/counties/${c.code}/"`);
+      // Its 搜索 searches its own county, where its projects are found.
+      expect(html).toContain(`href="/counties/${c.code}/search/"`);
       const village = text(html);
       expect(village).toContain(`${c.name}村组道路硬化`);
       expect(village).toContain(`公示单位：${c.unit}`);
