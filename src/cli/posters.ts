@@ -8,7 +8,8 @@
  * Flags: `--out <dir>`, `--year <yyyy>` (repeatable), `--workers <n>`; `--plan` only names them and
  * prints the result as JSON (the Node build runs it so, in a child process).
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
@@ -18,7 +19,7 @@ import { posterSource } from '../data/poster-source.ts';
 import { generatePosters, type GeneratePostersResult } from '../posters/generate.ts';
 import type { PosterSettings } from '../posters/model.ts';
 import { planPosters, writePosterManifest } from '../posters/plan.ts';
-import { writePlannedSettings } from '../posters/manifest-store.ts';
+import { readPosterManifest, writePlannedSettings } from '../posters/manifest-store.ts';
 import { loadAllCountySettings, loadCountySettings, posterSettingsFor } from '../data/county-settings.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -129,11 +130,17 @@ export async function planSitePosters(db: Database, env: Record<string, string |
   const started = performance.now();
   const config = loadPosterConfig(env);
   const settings = await posterSettingsFromConfig(config, db);
-  const plan = await planPosters({ source: posterSource(db), outDir: config.POSTER_DIR, settings });
+  // Page counts of the posters named before: only posters new since then are laid out.
+  const known = new Map<string, number>();
+  const before = readPosterManifest(config.POSTER_DIR);
+  for (const entry of [...Object.values(before.villages), ...Object.values(before.superseded)]) {
+    if (entry.pages > 0) known.set(entry.a4Pdf.replace(/^\/posters\//, '').replace(/-a4\.pdf$/, ''), entry.pages);
+  }
+  const plan = await planPosters({ source: posterSource(db), outDir: config.POSTER_DIR, settings, namesOnly: { known } });
   const removedFiles = writePosterManifest(config.POSTER_DIR, plan);
   writePlannedSettings(config.POSTER_DIR, settings);
   const villages = plan.posters.filter((p) => p.kind === 'village');
-  const missing = villages.filter((p) => p.job).length;
+  const missing = villages.filter((p) => !existsSync(join(config.POSTER_DIR, p.files[0]!))).length;
   return { rendered: 0, reused: villages.length - missing, townshipsRendered: 0, removedFiles, ms: performance.now() - started, manifest: plan.manifest, missing };
 }
 

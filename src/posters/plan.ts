@@ -68,6 +68,14 @@ export interface PlanPostersOptions {
   isStored?: (name: string) => boolean;
   /** How the fonts are cut to the jobs' characters. Default: from the font files, in Node (fonts.ts). */
   fonts?: PosterFontCutter;
+  /**
+   * Only name the posters (no jobs: nothing will be drawn from this plan), reusing the page counts
+   * of `known` (a poster's base → its pages, from the manifest planned before). A base is a hash
+   * of everything that decides the layout, so the same base has the same pages; only a poster new
+   * since then is laid out. What `npm start`'s builds and the Worker's build do: without it every
+   * plan laid out every poster of the site again (minutes for a province).
+   */
+  namesOnly?: { known: ReadonlyMap<string, number> };
 }
 
 export interface PlannedPoster {
@@ -172,8 +180,9 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
       const label = `${villageDisplayName(entry.villageName)} ${year}${isCurrent ? '' : `（第${d.version}版，已更正）`}`;
       const poster: PlannedPoster = { kind: 'village', base, year, label, files: [], job: null, entry };
       posters.push(poster);
-      const pages = countExistingPages((page) => exists(`${base}-a4-p${page}.png`));
-      if (exists(`${base}-a4.pdf`) && exists(`${base}-a3.pdf`) && pages > 0) setPosterPages(entry, pages);
+      const known = options.namesOnly?.known.get(base);
+      const pages = known ?? countExistingPages((page) => exists(`${base}-a4-p${page}.png`));
+      if (known !== undefined || (exists(`${base}-a4.pdf`) && exists(`${base}-a3.pdf`) && pages > 0)) setPosterPages(entry, pages);
       else missingVillages.push({ poster, disclosure: d });
       const township = d.content.scope.townshipCode;
       if (township && isCurrent) byTownship.set(township, [...(byTownship.get(township) ?? []), { d, key }]);
@@ -194,7 +203,7 @@ export async function planPosters(options: PlanPostersOptions): Promise<PosterPl
       manifest.townships[`${code}/${year}`] = entry;
       const poster: PlannedPoster = { kind: 'township', base, year, label: `${name} ${year}（乡镇合订本）`, files: [`${base}-a4.pdf`, `${base}-a3.pdf`], job: null, entry };
       posters.push(poster);
-      if (!(exists(`${base}-a4.pdf`) && exists(`${base}-a3.pdf`))) {
+      if (!options.namesOnly && !(exists(`${base}-a4.pdf`) && exists(`${base}-a3.pdf`))) {
         missingTownships.push({ poster, title: `${name}${year}年度水库移民后期扶持项目公示（${members.length} 个村）`, members: members.map((m) => m.d) });
       }
     }

@@ -83,6 +83,25 @@ describe('posters drawn on demand', () => {
   }, 60_000);
 
 
+  it('a names-only plan lays out only posters it does not know, and names the rest as before', async () => {
+    const whole = await planPosters({ source: posterSource(db.db), outDir: posterDir, settings: POSTER_SETTINGS, years: [2022] });
+    const [first, second] = Object.values(whole.manifest.villages);
+    const baseOf = (e: VillagePosterEntry) => e.a4Pdf.replace(/^\/posters\//, '').replace(/-a4\.pdf$/, '');
+    // Every poster known with its own page count but the first, and the second with a count no
+    // layout gives: the plan takes the known count as it is and lays out the first.
+    const known = new Map([...Object.values(whole.manifest.villages), ...Object.values(whole.manifest.superseded)].map((e) => [baseOf(e), e.pages]));
+    known.delete(baseOf(first!));
+    known.set(baseOf(second!), 9);
+    const named = await planPosters({ source: posterSource(db.db), outDir: posterDir, settings: POSTER_SETTINGS, years: [2022], namesOnly: { known } });
+    const byCode = (code: string) => Object.values(named.manifest.villages).find((e) => e.villageCode === code)!;
+    expect(byCode(first!.villageCode)).toEqual(first);
+    expect(named.manifest.superseded).toEqual(whole.manifest.superseded);
+    expect([byCode(second!.villageCode).pages, byCode(second!.villageCode).png.length]).toEqual([9, 9]);
+    // Only the unknown poster was laid out (its job), and no township job: nothing is drawn from it.
+    expect(named.posters.filter((p) => p.job).map((p) => p.base)).toEqual([baseOf(first!)]);
+    expect(named.manifest.townships).toEqual(whole.manifest.townships);
+  }, 60_000);
+
   it('names a published village’s posters from its township alone, as a whole plan names them', async () => {
     const whole = await planPosters({ source: posterSource(db.db), outDir: posterDir, settings: POSTER_SETTINGS, years: [2022] });
     const village = Object.values(whole.manifest.villages)[0]!;
