@@ -350,7 +350,8 @@ try {
     headers: { ...auth, 'content-type': 'text/csv' },
     body: '项目编号,拨付日期,金额(元),资金来源,凭证号,收款单位\nCN2024-0001,2024-10-16,10000,中央,记-BENCH-0002,湖南湘南水利水电工程有限公司\n',
   });
-  if (((await workerUpload.json()) as { status: string }).status !== 'committed') throw new Error('the Worker\'s correction did not upload');
+  const workerUploaded = (await workerUpload.json()) as { status: string };
+  if (workerUploaded.status !== 'committed') throw new Error(`the Worker's correction did not upload (${workerUpload.status}): ${JSON.stringify(workerUploaded).slice(0, 2000)}`);
   const workerPublishStarted = performance.now();
   const workerPublish = await fetch(`${worker.url}/api/v1/publish`, {
     method: 'POST',
