@@ -19,6 +19,8 @@ export const ON_DEMAND_PAGES = [
   'src/pages/data/villages/[code]/village.json.ts',
   'src/pages/data/villages/[code]/versions/[release].json.ts',
   'src/pages/feeds/villages/[code].xml.ts',
+  // On a site over several counties, one per county, year and indicator: most of a province's index files.
+  'src/pages/counties/[county]/years/[year]/indicators/[key].astro',
 ];
 
 /** @param {{ component: string; prerender?: boolean }} route */

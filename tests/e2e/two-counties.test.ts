@@ -10,7 +10,7 @@
  * rebuilt for the other villages.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
@@ -203,6 +203,12 @@ describe('two counties in one database, served by one npm start', () => {
     const behind = text(await (await get('/counties/430422/years/2025/indicators/disbursementRate/')).text());
     expect(behind).toContain('衡南县村组道路硬化');
     expect(behind).not.toContain('衡阳县村组道路硬化');
+    // Rendered on demand (one per county, year and indicator: most of a province's files), not built.
+    expect(existsSync(join(env.SITE_DIR, 'counties/430422/years/2025/indicators/disbursementRate/index.html'))).toBe(false);
+    expect(existsSync(join(env.SITE_DIR, 'counties/430422/index.html'))).toBe(true);
+    for (const path of ['/counties/430423/years/2025/indicators/disbursementRate/', '/counties/430422/years/2019/indicators/disbursementRate/', '/counties/430422/years/2025/indicators/noSuchIndicator/']) {
+      expect((await get(path)).status, path).toBe(404);
+    }
   });
 
   it('gives each county its own overview, village pages and footer, and never the other’s', async () => {
@@ -353,6 +359,8 @@ describe('two counties in one database, served by one npm start', () => {
     const [a] = counties as [County];
     const before = await (await get(`/villages/${a.village.code}/`)).text();
     expect(before).toContain('第1版');
+    const rate = async () => /<h1>[^<]*：([^<]*)<\/h1>/.exec(await (await get(`/counties/${a.code}/years/2025/indicators/disbursementRate/`)).text())?.[1];
+    expect(await rate()).toBe('50%');
     const paid = await fetch(`${base}/api/v1/uploads/disbursements`, {
       method: 'POST',
       headers: { authorization: `Bearer ${a.token}`, 'content-type': 'text/csv' },
@@ -365,6 +373,8 @@ describe('two counties in one database, served by one npm start', () => {
     const after = text(await (await get(`/villages/${a.village.code}/`)).text());
     expect(after).toContain('第2版');
     expect(after).toContain('补录一笔拨付');
+    // The county's indicator page, rendered on demand, follows at once too: 120,000 of 200,000 元.
+    expect(await rate()).toBe('60%');
     // Measured here for the report only, never asserted (docs/benchmarks.md has the figures).
     console.log(`two counties: correction live ${Date.now() - started} ms after the publish request`);
   });
