@@ -11,7 +11,6 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +22,7 @@ import { PROJECT_ROOT } from '../../src/cli/site-build.ts';
 import { codeStartsWith } from '../../src/data/code-prefix.ts';
 import { mintToken } from '../../src/data/users.ts';
 import { loadConfig } from '../../src/config.ts';
+import { freePort } from '../support/free-port.ts';
 import { InjectedClock } from '../support/test-clock.ts';
 import { axeViolations, hasHorizontalScroll, launchBrowser, newPhoneContext } from './browser.ts';
 
@@ -49,16 +49,6 @@ const COUNTIES: Array<Pick<County, 'code' | 'name' | 'unit' | 'phone' | 'project
   { code: '430421', name: '衡阳县', unit: '衡阳县水库移民事务中心', phone: '0734-6822222', projectCode: 'HY2025-0001', budgetYuan: 200_000, paidYuan: 100_000 },
   { code: '430422', name: '衡南县', unit: '衡南县库区移民事务中心', phone: '0734-8522333', projectCode: 'HN2025-0001', budgetYuan: 300_000, paidYuan: 60_000 },
 ];
-
-const freePort = () =>
-  new Promise<number>((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 

@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.ts';
 
 export interface Sqld {
   /** The primary's HTTP address, a DATABASE_URL. */
@@ -19,16 +19,6 @@ export interface Sqld {
   /** Stops it and removes its folder. */
   dispose(): Promise<void>;
 }
-
-const freePort = () =>
-  new Promise<number>((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 
 export function sqldBinary(): string {
   const binary = process.env.SQLD_BIN ?? 'sqld';
