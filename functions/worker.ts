@@ -152,7 +152,7 @@ export interface WorkerPages {
 }
 
 /** The paths {@link WorkerPages} may answer (src/on-demand/adapter.mjs, ON_DEMAND_PAGES); every other goes on. */
-const PAGE_PATHS = /^\/(?:villages|projects|verify|data\/villages|feeds\/villages)\//;
+const PAGE_PATHS = /^\/(?:villages|projects|verify|data\/villages|feeds\/villages|townships|counties)\//;
 
 /** The part of the Workers Cache API used here (`caches.default`). */
 interface PageCache {

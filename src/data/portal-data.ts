@@ -287,15 +287,19 @@ export async function loadCountyPortalData(db: Database, countyCode: string): Pr
   return indexPortalData(rows, []);
 }
 
-/** Everything one county published (its villages' and its own versions) and its division changes, indexed: a county's own open data in a site over several. */
-export async function loadCountyScopePortalData(db: Database, countyCode: string): Promise<PortalData> {
-  const changes = (await loadDivisionChanges(db)).filter((c) => c.toCode.startsWith(countyCode));
-  const rows = await db.select().from(disclosures).where(codeStartsWith(disclosures.scopeCode, countyCode)).orderBy(asc(disclosures.id));
+/**
+ * Everything published under one division, a county or a township (its villages' versions, and
+ * the county's own for a county), with the division changes of its codes, indexed: a county's open
+ * data and search, a township's page, in a site over several counties or rendered on demand.
+ */
+export async function loadDivisionPortalData(db: Database, code: string): Promise<PortalData> {
+  const changes = (await loadDivisionChanges(db)).filter((c) => c.toCode.startsWith(code) || c.fromCode?.startsWith(code));
+  const rows = await db.select().from(disclosures).where(codeStartsWith(disclosures.scopeCode, code)).orderBy(asc(disclosures.id));
   return indexPortalData(rows, changes);
 }
 
 /** The portal data of this build process (or data change), loaded on first use and shared by every page. */
 export const portalData: () => Promise<PortalData> = loadedOnce(() => siteDatabase().then(({ db }) => loadPortalData(db)));
 
-/** One county's portal data (a site over several), loaded once per build or data change. */
-export const countyPortalData: (countyCode: string) => Promise<PortalData> = loadedOncePer((countyCode) => siteDatabase().then(({ db }) => loadCountyScopePortalData(db, countyCode)));
+/** One county's or township's portal data ({@link loadDivisionPortalData}), loaded once per build or data change. */
+export const divisionPortalData: (code: string) => Promise<PortalData> = loadedOncePer((code) => siteDatabase().then(({ db }) => loadDivisionPortalData(db, code)));

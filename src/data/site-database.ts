@@ -52,6 +52,21 @@ export function siteCounties(): Promise<CountySettings[]> {
   return allSettings();
 }
 
+/** The site's counties by code and name (code order): more than one on a site over several. */
+export async function siteCountyNames(): Promise<Array<{ code: string; name: string }>> {
+  return (await allSettings()).flatMap((c) => (c.countyCode ? [{ code: c.countyCode, name: c.countyName }] : []));
+}
+
+/**
+ * The county `code` is, on a site over several counties; null on a one-county site or for a code
+ * that is none of its counties. A county's own pages are rendered on demand from any address
+ * asked for (src/on-demand/adapter.mjs), and answer 404 when this is null.
+ */
+export async function countyOfSeveral(code: string): Promise<CountySettings | null> {
+  const counties = await allSettings();
+  return counties.length <= 1 ? null : (counties.find((c) => c.countyCode === code) ?? null);
+}
+
 /**
  * The settings a page prints: a one-county site's, whatever the page; in a site over several, of
  * the county `code` (any division code) belongs to, or, on a page over them all, their 公示单位

@@ -55,7 +55,7 @@ describe('pages rendered on demand', () => {
 
   it('are files only in the static build: the Node build holds the index pages', () => {
     expect(onDemand.filter((f) => /^villages\/\d{12}\/index\.html$/.test(f)).length).toBe(163);
-    for (const kind of [/^villages\/\d{12}\/\d{4}\/v\d+\/index\.html$/, /^villages\/\d{12}\/history\/\d{4}\/index\.html$/, /^projects\/[^/]+\/index\.html$/, /^verify\/[2-9A-Z]{4}-[2-9A-Z]{4}\/index\.html$/, /^data\/villages\/\d{12}\/(projects|disbursements|direct-subsidies)\.csv$/, /^data\/villages\/\d{12}\/(projects\.geojson|village\.json)$/, /^data\/villages\/\d{12}\/versions\/\d{4}-v\d+\.json$/, /^feeds\/villages\/\d{12}\.xml$/]) {
+    for (const kind of [/^villages\/\d{12}\/\d{4}\/v\d+\/index\.html$/, /^villages\/\d{12}\/history\/\d{4}\/index\.html$/, /^projects\/[^/]+\/index\.html$/, /^verify\/[2-9A-Z]{4}-[2-9A-Z]{4}\/index\.html$/, /^data\/villages\/\d{12}\/(projects|disbursements|direct-subsidies)\.csv$/, /^data\/villages\/\d{12}\/(projects\.geojson|village\.json)$/, /^data\/villages\/\d{12}\/versions\/\d{4}-v\d+\.json$/, /^feeds\/villages\/\d{12}\.xml$/, /^townships\/\d{9}\/index\.html$/]) {
       expect(onDemand.some((f) => kind.test(f)), String(kind)).toBe(true);
     }
     expect(nodeFiles.has('index.html') && nodeFiles.has('data/villages.json') && nodeFiles.has('verify/index.html')).toBe(true);
@@ -95,6 +95,11 @@ describe('pages rendered on demand', () => {
       `/data/villages/${village}/households.csv`,
       `/data/villages/${village}/versions/2024-v9.json`,
       '/feeds/villages/430482999999.xml',
+      '/townships/430482999/',
+      '/townships/4304821/',
+      // A site of one county has no county pages (its overview is the home page).
+      '/counties/430482/',
+      '/counties/430482/search/index.json',
     ]) {
       const res = await fetch(`${base}${path}`);
       expect(res.status, path).toBe(404);

@@ -76,7 +76,7 @@ describe('pages rendered by the Worker', () => {
   });
 
   it('answer with exactly what the static build wrote (every page of one kind in five, and every village page)', async () => {
-    const kinds = [/^villages\/\d{12}\/\d{4}\/v\d+\//, /^villages\/\d{12}\/history\//, /^projects\//, /^verify\/[2-9A-Z]{4}-/, /\.csv$/, /\.geojson$/, /village\.json$/, /versions\/\d{4}-v\d+\.json$/, /^feeds\//];
+    const kinds = [/^villages\/\d{12}\/\d{4}\/v\d+\//, /^villages\/\d{12}\/history\//, /^projects\//, /^verify\/[2-9A-Z]{4}-/, /\.csv$/, /\.geojson$/, /village\.json$/, /versions\/\d{4}-v\d+\.json$/, /^feeds\//, /^townships\//];
     const firstOfKind = new Set(kinds.map((kind) => onDemand.find((f) => kind.test(f))));
     const checked = onDemand.filter((f, i) => i % 5 === 0 || firstOfKind.has(f) || /^villages\/\d{12}\/index\.html$/.test(f));
     for (const kind of kinds) expect(checked.some((f) => kind.test(f)), String(kind)).toBe(true);
@@ -119,6 +119,8 @@ describe('pages rendered by the Worker', () => {
       '/verify/AAAA-AAAA/',
       `/data/villages/${village}/households.csv`,
       '/feeds/villages/430482999999.xml',
+      '/townships/430482999/',
+      '/counties/430482/',
       '/villages/%00/',
       '/villages/%E0%A4%A/',
       `/villages/${'9'.repeat(5000)}/`,

@@ -5,11 +5,11 @@
 import type { APIRoute } from 'astro';
 import { portalData } from '../../data/portal-data.ts';
 import { buildPlaceIndex, buildSearchIndex } from '../../data/search-index.ts';
-import { siteCounties } from '../../data/site-database.ts';
+import { siteCountyNames } from '../../data/site-database.ts';
 
 export const GET: APIRoute = async () => {
   const data = await portalData();
-  const counties = (await siteCounties()).flatMap((c) => (c.countyCode ? [{ code: c.countyCode, name: c.countyName }] : []));
+  const counties = await siteCountyNames();
   const entries = counties.length > 1 ? buildPlaceIndex(data, counties) : buildSearchIndex(data);
   return new Response(JSON.stringify({ isSample: data.isSample, entries }), {
     headers: { 'Content-Type': 'application/json; charset=utf-8' },

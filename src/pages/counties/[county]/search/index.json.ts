@@ -1,20 +1,19 @@
-/** One county's search index on a site over several counties (src/data/search-index.ts). */
+/** One county's search index on a site over several counties (src/data/search-index.ts), rendered on demand in Node and the Worker. */
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { portalData } from '../../../../data/portal-data.ts';
+import { divisionPortalData } from '../../../../data/portal-data.ts';
 import { buildCountySearchIndex } from '../../../../data/search-index.ts';
-import { siteCounties } from '../../../../data/site-database.ts';
+import { countyOfSeveral, siteCountyNames } from '../../../../data/site-database.ts';
 
 export const getStaticPaths: GetStaticPaths = async () => {
-  const counties = await siteCounties();
-  return counties.length <= 1 ? [] : counties.flatMap((c) => (c.countyCode ? [{ params: { county: c.countyCode } }] : []));
+  const counties = await siteCountyNames();
+  return counties.length <= 1 ? [] : counties.map((c) => ({ params: { county: c.code } }));
 };
 
 export const GET: APIRoute = async ({ params }) => {
-  const data = await portalData();
   const county = params.county!;
-  const entries = buildCountySearchIndex(data, county);
-  const isSample = data.villages.some((v) => v.code.startsWith(county) && v.years.some((y) => y.latest.isSample));
-  return new Response(JSON.stringify({ isSample, entries }), {
+  if (!(await countyOfSeveral(county))) return new Response(null, { status: 404 });
+  const data = await divisionPortalData(county);
+  return new Response(JSON.stringify({ isSample: data.isSample, entries: buildCountySearchIndex(data, county) }), {
     headers: { 'Content-Type': 'application/json; charset=utf-8' },
   });
 };

@@ -1,0 +1,4 @@
+/** A county's open-data files /counties/<code>/data/<dataset>.geojson (./_county-file.ts). */
+import { countyDataRoute } from './_county-file.ts';
+
+export const { getStaticPaths, GET } = countyDataRoute('geojson');
