@@ -15,6 +15,12 @@
  *
  * For development and tests only: it has no TLS and at most one bearer token.
  *
+ * Its SQLite is Node's own, not the one inside `@libsql/client`. SQLite's file locks are held per
+ * process, and two copies of SQLite in one process drop each other's (closing a descriptor of the
+ * file releases every lock the process holds on it: sqlite.org/howtocorrupt.html, section 2.2), so
+ * a process that also opens the file through `@libsql/client` must run this server in a child
+ * process of its own: {@link spawnLibsqlHttpServer}.
+ *
  * @example
  * ```sh
  * node src/cli/libsql-http-server.ts --db data/portal.db --port 8080
@@ -22,9 +28,11 @@
  * ```
  */
 import { randomBytes } from 'node:crypto';
+import { fork } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 export interface LibsqlHttpServerOptions {
@@ -44,10 +52,12 @@ export interface LibsqlHttpServer {
   /** Base URL for `DATABASE_URL`, e.g. `http://127.0.0.1:8080`. */
   url: string;
   port: number;
+  /** The process serving: this one, or the child of {@link spawnLibsqlHttpServer}. */
+  pid: number;
   /** Serve another database file from now on (closes every open stream). Used by tests. */
-  reopen(path: string): void;
+  reopen(path: string): Promise<void>;
   /** Closes the streams idle for longer than `streamIdleMs` now (the sweeper does it every second). */
-  expireIdleStreams(): void;
+  expireIdleStreams(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -161,10 +171,12 @@ class HranaDatabase {
   }
 
   reopen(path: string): void {
+    // Opened first: a file that cannot be opened leaves the one served as it was.
+    const next = HranaDatabase.open(path);
     this.closeAllStreams();
     this.statements.clear();
     this.conn.close();
-    this.conn = HranaDatabase.open(path);
+    this.conn = next;
     this.changesStmt = this.prepareChanges();
   }
 
@@ -490,26 +502,84 @@ export async function startLibsqlHttpServer(options: LibsqlHttpServerOptions): P
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolveListen());
   });
   const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
   const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   return {
     url: `http://${shownHost}:${port}`,
     port,
-    reopen: (path) => database.reopen(toPath(path)),
-    expireIdleStreams: () => database.expireIdle(idleMs),
+    pid: process.pid,
+    reopen: async (path) => database.reopen(toPath(path)),
+    expireIdleStreams: async () => database.expireIdle(idleMs),
     close: () =>
-      new Promise<void>((done) => {
+      (closing ??= new Promise<void>((done) => {
         clearInterval(sweeper);
         server.close(() => {
           database.close();
           done();
         });
         server.closeAllConnections();
-      }),
+      })),
   };
 }
 
 function toPath(pathOrUrl: string): string {
   return pathOrUrl.startsWith('file:') ? pathOrUrl.slice('file:'.length) : pathOrUrl;
+}
+
+/** What the parent of a {@link spawnLibsqlHttpServer} child asks it, over the IPC channel. */
+type ChildRequest = { id: number } & ({ type: 'reopen'; path: string } | { type: 'expire' } | { type: 'close' });
+type ChildMessage = { type: 'listening'; url: string; port: number } | { type: 'done'; id: number; error?: string };
+
+/**
+ * {@link startLibsqlHttpServer} in a child process of its own (see the module's comment on SQLite's
+ * locks): for a caller that also opens the database file through `@libsql/client`. The same
+ * interface; `reopen` and `expireIdleStreams` are asked of the child and done when they resolve.
+ * The child stops when closed or when this process exits.
+ */
+export async function spawnLibsqlHttpServer(options: Omit<LibsqlHttpServerOptions, 'clock'>): Promise<LibsqlHttpServer> {
+  const args = ['--db', toPath(options.path), '--port', String(options.port ?? 0), '--host', options.host ?? '127.0.0.1', '--ipc'];
+  if (options.authToken) args.push('--auth-token', options.authToken);
+  if (options.streamIdleMs !== undefined) args.push('--stream-idle-ms', String(options.streamIdleMs));
+  const child = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pending = new Map<number, { done: () => void; fail: (error: Error) => void }>();
+  const exited = new Promise<void>((done) =>
+    child.once('exit', (code) => {
+      for (const waiting of pending.values()) waiting.fail(new Error(`the libSQL HTTP server exited (${code})`));
+      pending.clear();
+      done();
+    }),
+  );
+  let nextId = 0;
+  const listening = await new Promise<{ url: string; port: number }>((done, fail) => {
+    child.once('error', fail);
+    child.once('exit', (code) => fail(new Error(`the libSQL HTTP server exited (${code}) before it listened`)));
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'listening') done(message);
+      else {
+        const waiting = pending.get(message.id);
+        pending.delete(message.id);
+        if (message.error) waiting?.fail(new Error(message.error));
+        else waiting?.done();
+      }
+    });
+  });
+  const ask = (request: { type: 'reopen'; path: string } | { type: 'expire' } | { type: 'close' }) =>
+    new Promise<void>((done, fail) => {
+      const id = nextId++;
+      pending.set(id, { done, fail });
+      child.send({ ...request, id });
+    });
+  return {
+    url: listening.url,
+    port: listening.port,
+    pid: child.pid!,
+    reopen: (path) => ask({ type: 'reopen', path: toPath(path) }),
+    expireIdleStreams: () => ask({ type: 'expire' }),
+    close: async () => {
+      if (child.exitCode === null && child.connected) await ask({ type: 'close' }).catch(() => undefined);
+      await exited;
+    },
+  };
 }
 
 if (import.meta.main) {
@@ -519,6 +589,9 @@ if (import.meta.main) {
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       'auth-token': { type: 'string' },
+      'stream-idle-ms': { type: 'string' },
+      // Started by spawnLibsqlHttpServer: answers over the IPC channel, stops with its parent.
+      ipc: { type: 'boolean', default: false },
     },
   });
   const fromEnv = process.env.DATABASE_URL?.startsWith('file:') ? process.env.DATABASE_URL : undefined;
@@ -528,9 +601,34 @@ if (import.meta.main) {
     port: Number(values.port),
     host: values.host,
     authToken: values['auth-token'],
+    streamIdleMs: values['stream-idle-ms'] === undefined ? undefined : Number(values['stream-idle-ms']),
   });
-  console.log(`libSQL HTTP dev server on ${running.url} over ${toPath(path)}`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void running.close().then(() => process.exit(0)));
+  if (values.ipc && process.send) {
+    const send = (message: ChildMessage) => process.send!(message);
+    send({ type: 'listening', url: running.url, port: running.port });
+    process.on('message', (request: ChildRequest) => {
+      void (async () => {
+        try {
+          if (request.type === 'reopen') await running.reopen(request.path);
+          else if (request.type === 'expire') await running.expireIdleStreams();
+          else {
+            await running.close();
+            send({ type: 'done', id: request.id });
+            process.disconnect();
+            return;
+          }
+          send({ type: 'done', id: request.id });
+        } catch (error) {
+          send({ type: 'done', id: request.id, error: error instanceof Error ? error.message : String(error) });
+        }
+      })();
+    });
+    // The parent gone (closed or crashed): nobody is left to serve.
+    process.once('disconnect', () => void running.close().then(() => process.exit(0)));
+  } else {
+    console.log(`libSQL HTTP dev server on ${running.url} over ${toPath(path)}`);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => void running.close().then(() => process.exit(0)));
+    }
   }
 }

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { loadConfig } from '../config.ts';
-import { startLibsqlHttpServer, type LibsqlHttpServer } from './libsql-http-server.ts';
+import { spawnLibsqlHttpServer, type LibsqlHttpServer } from './libsql-http-server.ts';
 import { ensureSampleData } from './sample-data.ts';
 import { buildSite, PROJECT_ROOT } from './site-build.ts';
 import { builtWorkerConfig, startWranglerDev } from './wrangler-dev.ts';
@@ -41,7 +41,8 @@ let authToken = config.DATABASE_AUTH_TOKEN;
 if (config.DATABASE_URL.startsWith('file:')) {
   // A fresh token each run: the Worker must send it, as it sends Turso's in production.
   authToken = randomBytes(18).toString('base64url');
-  database = await startLibsqlHttpServer({ path: config.DATABASE_URL, authToken });
+  // In a child process: this one opens the same file to store the posters (see spawnLibsqlHttpServer).
+  database = await spawnLibsqlHttpServer({ path: config.DATABASE_URL, authToken });
   databaseUrl = database.url;
   console.log(`libSQL HTTP dev server on ${database.url} over ${config.DATABASE_URL.slice('file:'.length)}`);
 }

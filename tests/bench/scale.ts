@@ -51,7 +51,7 @@ import { mintToken } from '../../src/data/users.ts';
 import { posterSettingsFromEnv } from '../../src/cli/posters.ts';
 import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
 import { createSiteRebuilder } from '../../src/cli/site-rebuild.ts';
-import { startLibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
+import { spawnLibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
 import { builtWorkerConfig, startWranglerDev } from '../../src/cli/wrangler-dev.ts';
 import { findVillagePoster, villageManifestPart } from '../../src/posters/manifest.ts';
 import { readPosterManifestPart } from '../../src/posters/manifest-store.ts';
@@ -264,7 +264,8 @@ try {
   const gzipped = existsSync(gzippedList) ? (JSON.parse(readFileSync(gzippedList, 'utf8')) as string[]).map((path) => `${path} (${(statSync(join(workerOut, 'client', `${path.slice(1)}.gz`)).size / 1024 / 1024).toFixed(1)} MiB gzipped)`) : [];
   // countFiles leaves out .gz files (the Node build's precompressed copies): here they are assets.
   const workerFiles = countFiles(join(workerOut, 'client')) + gzipped.length;
-  const database = await startLibsqlHttpServer({ path: env.DATABASE_URL });
+  // In a child process: this one opens the same file through @libsql/client (see spawnLibsqlHttpServer).
+  const database = await spawnLibsqlHttpServer({ path: env.DATABASE_URL });
   const worker = await startWranglerDev({ config: builtWorkerConfig(workerOut), persistTo: join(dir, 'wrangler-state'), vars: { DATABASE_URL: database.url, LOG_LEVEL: 'error' }, readyTimeoutMs: 180_000 });
 
   // The Node server as `npm start` wires it: on-demand pages and posters, a rebuild of the index pages after a publish.

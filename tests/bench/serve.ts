@@ -26,7 +26,7 @@ import { disclosures } from '../../db/schema.ts';
 import { startNodeServer } from '../../functions/node-server.ts';
 import { createMemoryLogger } from '../../functions/logger.ts';
 import { loadConfig } from '../../src/config.ts';
-import { startLibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
+import { spawnLibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
 import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
 import { builtWorkerConfig, startWranglerDev } from '../../src/cli/wrangler-dev.ts';
 
@@ -138,7 +138,7 @@ const results: Result[] = [];
 const bundle = workerBundle();
 let readyMs: number;
 {
-  const database = config.DATABASE_URL.startsWith('file:') ? await startLibsqlHttpServer({ path: config.DATABASE_URL }) : undefined;
+  const database = config.DATABASE_URL.startsWith('file:') ? await spawnLibsqlHttpServer({ path: config.DATABASE_URL }) : undefined;
   const started = performance.now();
   const worker = await startWranglerDev({
     config: builtWorkerConfig(),

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createMemoryLogger } from '../../functions/logger.ts';
 import { startNodeServer } from '../../functions/node-server.ts';
 import { loadConfig } from '../../src/config.ts';
-import { startLibsqlHttpServer, type LibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
+import { spawnLibsqlHttpServer, type LibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
 import { startWranglerDev, type WranglerDev } from '../../src/cli/wrangler-dev.ts';
 import { TEST_ROSTER_KEY, type ApiTarget } from '../support/api-target.ts';
 import { createTempDatabase } from '../support/temp-database.ts';
@@ -106,7 +106,8 @@ export async function workerdRuntime(): Promise<ContractRuntime> {
   let worker: WranglerDev | undefined;
   let clock: RealClock;
   try {
-    server = await startLibsqlHttpServer({ path: first.url, authToken: token });
+    // In a child process: the tests arrange data through @libsql/client in this one (see spawnLibsqlHttpServer).
+    server = await spawnLibsqlHttpServer({ path: first.url, authToken: token });
     worker = await startWranglerDev({
       // The Worker without the site's pages, bundled by wrangler alone (functions/worker-pages.ts
       // needs a site build; tests/e2e/worker-pages.test.ts runs that one).
@@ -134,7 +135,7 @@ export async function workerdRuntime(): Promise<ContractRuntime> {
     async target() {
       if (handedOut) {
         current = await createTempDatabase();
-        running.server.reopen(current.url);
+        await running.server.reopen(current.url);
       }
       handedOut = true;
       const temp = current;

@@ -19,7 +19,7 @@ import * as schema from '../../db/schema.ts';
 import { createApp } from '../../functions/app.ts';
 import { createMemoryLogger } from '../../functions/logger.ts';
 import { buildSite, PROJECT_ROOT } from '../../src/cli/site-build.ts';
-import { startLibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
+import { spawnLibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
 import { builtWorkerConfig, startWranglerDev } from '../../src/cli/wrangler-dev.ts';
 import { codeStartsWith } from '../../src/data/code-prefix.ts';
 import { mintToken } from '../../src/data/users.ts';
@@ -409,7 +409,7 @@ describe('two counties in one database, served by one npm start', () => {
     await buildSite({ env: { ...env, SITE_DIR: '' }, outDir, verbose: false, posters: false, target: 'worker' });
     expect(readdirSync(join(outDir, 'client'))).not.toContain('counties');
     expect(readdirSync(join(outDir, 'client'))).not.toContain('townships');
-    const database = await startLibsqlHttpServer({ path: databaseUrl, authToken: 'two-counties-e2e' });
+    const database = await spawnLibsqlHttpServer({ path: databaseUrl, authToken: 'two-counties-e2e' });
     const worker = await startWranglerDev({
       config: builtWorkerConfig(outDir),
       persistTo: join(work, 'worker-state'),

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../db/client.ts';
-import { startLibsqlHttpServer, type LibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
+import { spawnLibsqlHttpServer, type LibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
 import { builtWorkerConfig, startWranglerDev, type WranglerDev } from '../../src/cli/wrangler-dev.ts';
 import { mintToken } from '../../src/data/users.ts';
 import { syncPostersToWorker } from '../../src/cli/poster-sync.ts';
@@ -47,7 +47,8 @@ describe('pages rendered by the Worker', () => {
 
   beforeAll(async () => {
     opened = await openDatabase({ url: databaseUrl });
-    database = await startLibsqlHttpServer({ path: databaseUrl, authToken: 'worker-pages-e2e' });
+    // In a child process: this one opens the same file through @libsql/client (see spawnLibsqlHttpServer).
+    database = await spawnLibsqlHttpServer({ path: databaseUrl, authToken: 'worker-pages-e2e' });
     worker = await startWranglerDev({
       config: builtWorkerConfig(outDir),
       persistTo: join(outDir, '..', 'worker-state'),

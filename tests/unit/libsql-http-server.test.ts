@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase } from '../../db/client.ts';
 import { openWebDatabase } from '../../db/client-web.ts';
-import { startLibsqlHttpServer, type LibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
+import { spawnLibsqlHttpServer, startLibsqlHttpServer, type LibsqlHttpServer } from '../../src/cli/libsql-http-server.ts';
 
 describe('libSQL HTTP dev server', () => {
   let dir: string;
@@ -123,11 +123,11 @@ describe('libSQL HTTP dev server', () => {
     await tx.execute('INSERT INTO t (n) VALUES (500)');
     // Just under 15 s idle: the sweep keeps the stream, and it goes on.
     now += 14_999;
-    server.expireIdleStreams();
+    await server.expireIdleStreams();
     await tx.execute('INSERT INTO t (n) VALUES (500)');
     // Idle for 15 s and a bit on the server's clock, then its sweep runs.
     now += 15_001;
-    server.expireIdleStreams();
+    await server.expireIdleStreams();
     expect((await web.execute('SELECT count(*) AS c FROM t WHERE n = 500')).rows[0]?.c).toBe(0);
     await expect(tx.commit()).rejects.toThrow();
   });
@@ -163,5 +163,35 @@ describe('libSQL HTTP dev server', () => {
     } finally {
       await guarded.close();
     }
+  });
+
+  it('runs in a child process of its own beside this process’s @libsql/client, and sees each of its writes at once', async () => {
+    const path = join(dir, 'spawned.db');
+    const own = createFileClient({ url: `file:${path}` });
+    await own.execute('CREATE TABLE k (v TEXT)');
+    const spawned = await spawnLibsqlHttpServer({ path, authToken: 'child-token' });
+    try {
+      expect(spawned.pid).not.toBe(process.pid);
+      const client = createWebClient({ url: spawned.url, authToken: 'child-token' });
+      for (let i = 1; i <= 20; i++) {
+        await own.execute({ sql: 'INSERT INTO k VALUES (?)', args: [`v${i}`] });
+        expect((await client.execute('SELECT count(*) AS c FROM k')).rows[0]?.c).toBe(i);
+      }
+      // Asked of the child: another file served from now on; one it cannot open changes nothing.
+      const other = join(dir, 'spawned-other.db');
+      const second = createFileClient({ url: `file:${other}` });
+      await second.execute('CREATE TABLE other (x)');
+      second.close();
+      await spawned.reopen(other);
+      expect((await client.execute("SELECT name FROM sqlite_master WHERE type = 'table'")).rows.map((r) => r.name)).toEqual(['other']);
+      await expect(spawned.reopen(join(dir, 'no-such-dir', 'x.db'))).rejects.toThrow();
+      expect((await client.execute('SELECT count(*) AS c FROM other')).rows[0]?.c).toBe(0);
+      client.close();
+    } finally {
+      own.close();
+      await spawned.close();
+    }
+    // Closed: the child has gone, and nothing answers on its port.
+    await expect(fetch(`${spawned.url}/health`)).rejects.toThrow();
   });
 });
