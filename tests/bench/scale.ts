@@ -41,7 +41,8 @@ import { SAMPLE_COUNTY_CODE } from '../../db/seed/sample-county.ts';
 import { loadSampleCounty } from '../../src/cli/sample-data.ts';
 import { buildVillageContents } from '../../src/data/disclosures.ts';
 import { loadLedger } from '../../src/data/ledger.ts';
-import { computeIndicators } from '../../src/domain/ledger/indicators.ts';
+import { computeIndicators, INDICATOR_DEFINITIONS } from '../../src/domain/ledger/indicators.ts';
+import { OPEN_DATA_FILES } from '../../src/data/open-data-files.ts';
 import { verificationCode, type VillageDisclosureContent } from '../../src/domain/disclosure/disclosure-content.ts';
 import { GZIPPED_ASSETS_FILE } from '../../functions/gzipped-assets.ts';
 import { createMemoryLogger } from '../../functions/logger.ts';
@@ -87,7 +88,9 @@ function countFiles(root: string): number {
  * The files a static build writes for the pages the Node build renders on demand, counted from the
  * published versions: per village its page, feed and 5 data files; per village and year its
  * history; per version its page, its snapshot file and (county versions too) its verification
- * page; per project listed its page.
+ * page; per project listed its page; per township its page; on a site over several counties, per
+ * county its overview, search page and index and open-data files, and per county and year its
+ * year page and indicator pages.
  */
 function onDemandFiles(databaseFile: string): number {
   const sqlite = new DatabaseSync(databaseFile, { readOnly: true });
@@ -97,8 +100,13 @@ function onDemandFiles(databaseFile: string): number {
   const villageVersions = one("SELECT count(*) AS n FROM disclosures WHERE scope_type = 'village'");
   const allVersions = one('SELECT count(*) AS n FROM disclosures');
   const projects = one('SELECT count(DISTINCT project_code) AS n FROM published_projects');
+  const townships = one("SELECT count(DISTINCT substr(scope_code, 1, 9)) AS n FROM disclosures WHERE scope_type = 'village'");
+  const counties = one('SELECT count(*) AS n FROM county_settings');
+  // Years a county published anything in (its villages' versions or its own).
+  const countyYears = one('SELECT count(*) AS n FROM (SELECT DISTINCT substr(scope_code, 1, 6), year FROM disclosures)');
   sqlite.close();
-  return villages * 7 + villageYears + villageVersions * 2 + allVersions + projects;
+  const countyPages = counties > 1 ? counties * (3 + OPEN_DATA_FILES.length) + countyYears * (1 + INDICATOR_DEFINITIONS.length) : 0;
+  return villages * 7 + villageYears + villageVersions * 2 + allVersions + projects + townships + countyPages;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
