@@ -1,6 +1,7 @@
 /**
- * The map's filters (year, project type, status, township, village) and how they live in the URL,
- * so a filtered view can be shared as a link. Pure: no DOM, no Leaflet; unit-tested.
+ * The map's filters (year, county on a site over several, project type, status, township, village)
+ * and how they live in the URL, so a filtered view can be shared as a link. Pure: no DOM, no
+ * Leaflet; unit-tested.
  */
 import type { StatusGroup } from '../domain/ledger/status-style.ts';
 
@@ -30,19 +31,21 @@ export interface MapProject {
 
 export interface MapFilters {
   year: string;
+  /** A county's code, on a site over several counties. */
+  county: string;
   type: string;
   status: string;
   township: string;
   village: string;
 }
 
-export const FILTER_KEYS: readonly (keyof MapFilters)[] = ['year', 'type', 'status', 'township', 'village'];
+export const FILTER_KEYS: readonly (keyof MapFilters)[] = ['year', 'county', 'type', 'status', 'township', 'village'];
 
 /** Reads filters from a query string; unknown or empty values mean "all" (''). `defaults` fills a missing year. */
 export function parseFilters(search: string, defaults: Partial<MapFilters> = {}): MapFilters {
   const params = new URLSearchParams(search);
   const get = (k: keyof MapFilters) => (params.has(k) ? (params.get(k) ?? '').trim() : (defaults[k] ?? ''));
-  return { year: get('year'), type: get('type'), status: get('status'), township: get('township'), village: get('village') };
+  return { year: get('year'), county: get('county'), type: get('type'), status: get('status'), township: get('township'), village: get('village') };
 }
 
 /**
@@ -66,9 +69,19 @@ export function filtersToSearch(f: MapFilters, defaults: Partial<MapFilters> = {
 export function matchesFilters(p: MapProject, f: MapFilters): boolean {
   return (
     (f.year === '' || f.year === 'all' || String(p.y) === f.year) &&
+    (f.county === '' || p.tw.startsWith(f.county)) &&
     (f.type === '' || p.t === f.type) &&
     (f.status === '' || p.s === f.status) &&
     (f.township === '' || p.tw === f.township) &&
     (f.village === '' || p.v === f.village)
   );
+}
+
+/**
+ * Whether the list under the map names the projects shown. On a site over several counties it
+ * waits for a county, township or village: a province's year is over ten thousand projects, too
+ * long a list for a phone (the markers are clustered; the list is not).
+ */
+export function listsProjects(f: MapFilters, severalCounties: boolean): boolean {
+  return !severalCounties || f.county !== '' || f.township !== '' || f.village !== '';
 }

@@ -9,7 +9,7 @@ import 'leaflet/dist/leaflet.css';
 import 'leaflet.markercluster/dist/MarkerCluster.css';
 import './map.css';
 import { STATUS_STYLES } from '../domain/ledger/status-style.ts';
-import { FILTER_KEYS, filtersToSearch, matchesFilters, parseFilters, type MapFilters, type MapProject } from './filters.ts';
+import { FILTER_KEYS, filtersToSearch, listsProjects, matchesFilters, parseFilters, type MapFilters, type MapProject } from './filters.ts';
 import { escapeHtml } from '../domain/shared/html-escape.ts';
 import type { MapPlaces } from './places.ts';
 
@@ -27,6 +27,10 @@ const form = document.getElementById('map-filters') as HTMLFormElement;
 const listEl = document.getElementById('map-list')!;
 const countEl = document.getElementById('map-count')!;
 const villageNote = document.getElementById('map-village')!;
+/** A site over several counties: a county filter, and the list waits for a place (listsProjects). */
+const severalCounties = root.dataset.severalCounties === 'true';
+const countySelect = form.elements.namedItem('county') as HTMLSelectElement | null;
+const townshipSelect = form.elements.namedItem('township') as HTMLSelectElement | null;
 
 const map = L.map(root, { zoomControl: false, attributionControl: true, minZoom: 8, maxZoom: 18 }).setView([26.4, 112.4], 10);
 map.attributionControl.setPrefix(false);
@@ -137,7 +141,8 @@ function apply(f: MapFilters, fit: boolean) {
   cluster.clearLayers();
   cluster.addLayers(shown.map(markerOf));
   if (fit && shown.length > 0) map.fitBounds(L.latLngBounds(shown.map((p) => [p.lat, p.lon])), { padding: [24, 24], maxZoom: 15 });
-  countEl.textContent = `共 ${shown.length} 个项目`;
+  const listed = listsProjects(f, severalCounties);
+  countEl.textContent = listed ? `共 ${shown.length} 个项目` : `共 ${shown.length} 个项目。选一个县，下面列出它的项目。`;
   const village = f.village ? all.find((p) => p.v === f.village) : undefined;
   villageNote.hidden = !village;
   if (village) villageNote.querySelector('span')!.textContent = `只显示 ${village.vn} 的项目。`;
@@ -145,7 +150,7 @@ function apply(f: MapFilters, fit: boolean) {
   if (listShows === key) return;
   listShows = key;
   listEl.replaceChildren(
-    ...shown.map((p) => {
+    ...(listed ? shown : []).map((p) => {
       const li = document.createElement('li');
       const a = document.createElement('a');
       a.href = `/projects/${p.c}/`;
@@ -159,7 +164,16 @@ function apply(f: MapFilters, fit: boolean) {
   );
 }
 
+/** With a county chosen, the township list offers that county's townships only. */
+function syncTownships() {
+  if (!countySelect || !townshipSelect) return;
+  const county = countySelect.value;
+  for (const option of townshipSelect.options) option.hidden = option.value !== '' && county !== '' && !option.value.startsWith(county);
+  if (townshipSelect.selectedOptions[0]?.hidden) townshipSelect.value = '';
+}
+
 function update(fit: boolean) {
+  syncTownships();
   const f = readForm();
   history.replaceState(null, '', `${location.pathname}${filtersToSearch(f, defaults)}`);
   void show(f, fit);
@@ -212,4 +226,5 @@ async function show(f: MapFilters, fit: boolean) {
 
 const initial = parseFilters(location.search, defaults);
 writeForm(initial);
+syncTownships();
 void yieldToPage().then(() => show(initial, true));

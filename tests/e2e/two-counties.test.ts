@@ -103,7 +103,7 @@ describe('two counties in one database, served by one npm start', () => {
         await upload(
           'projects',
           c.token,
-          `项目编号,年度,村代码,项目类型,项目名称,建设内容及规模,实施单位,中央资金(元),申请日期,村理财小组复核日期\n${c.projectCode},2025,${c.village.code},美丽家园建设,${c.name}村组道路硬化,硬化道路1公里,${c.village.name},${c.budgetYuan},2025-03-10,2025-03-20\n`,
+          `项目编号,年度,村代码,项目类型,项目名称,建设内容及规模,实施单位,中央资金(元),经度,纬度,申请日期,村理财小组复核日期\n${c.projectCode},2025,${c.village.code},美丽家园建设,${c.name}村组道路硬化,硬化道路1公里,${c.village.name},${c.budgetYuan},${c.code === '430421' ? '112.371,26.971' : '112.681,26.741'},2025-03-10,2025-03-20\n`,
         );
         expect((await send(`/api/v1/projects/${c.projectCode}/transitions`, c.townshipToken, JSON.stringify({ action: 'township_review' }), 'application/json')).status).toBe(200);
         expect((await send(`/api/v1/projects/${c.projectCode}/transitions`, c.token, JSON.stringify({ action: 'county_approve' }), 'application/json')).status).toBe(200);
@@ -297,6 +297,45 @@ describe('two counties in one database, served by one npm start', () => {
       await page.fill('#q', '道路硬化');
       await expect.poll(() => page.locator('#search-results a').allTextContents()).toEqual([`${counties[0]!.name}村组道路硬化`]);
       expect(await page.getByRole('link', { name: counties[0]!.village.name, exact: true }).getAttribute('href')).toBe(`/villages/${counties[0]!.village.code}/`);
+      expect(blocked).toEqual([]);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('filters the map over both counties by county, listing a county’s projects once it is chosen, in Chromium', async () => {
+    const [a, b] = counties as [County, County];
+    // A province's year is over ten thousand projects: not listed in the page, nor by default.
+    const html = await (await get('/map/')).text();
+    expect(html).not.toContain('href="/projects/');
+    expect(text(html)).toContain('2025年共 2 个项目。选一个县，下面列出它的项目。');
+    for (const c of counties) {
+      expect(html).toContain(`<option value="${c.code}">${c.name}</option>`);
+      expect(html).toContain(`<option value="${c.township.code}">${c.name}${c.township.name}</option>`);
+    }
+    const browser = await launchBrowser();
+    try {
+      const { context, blocked } = await newPhoneContext(browser, base);
+      const page = await context.newPage();
+      await page.goto(`${base}/map/`);
+      await page.waitForFunction(() => document.getElementById('map')?.getAttribute('aria-busy') === 'false');
+      expect([await page.locator('#map-list li').count(), await page.locator('#map-count').textContent()]).toEqual([0, '共 2 个项目。选一个县，下面列出它的项目。']);
+      await page.locator('.filters-box summary').click();
+      await page.selectOption('#f-county', b.code);
+      await page.waitForFunction(() => document.getElementById('map-count')?.textContent === '共 1 个项目');
+      expect(await page.locator('#map-list li a').allTextContents()).toEqual([`${b.name}村组道路硬化`, `${b.township.name}${b.village.name}`]);
+      expect(new URL(page.url()).searchParams.get('county')).toBe(b.code);
+      // Only that county's townships are offered.
+      const offered = await page.locator('#f-township option').evaluateAll((os) => (os as HTMLOptionElement[]).filter((o) => !o.hidden && o.value).map((o) => o.value));
+      expect(offered).toEqual([b.township.code]);
+      expect(await hasHorizontalScroll(page)).toBe(false);
+      expect(await axeViolations(page)).toEqual([]);
+      // The link keeps the county: reloaded, the same project is listed.
+      await page.reload();
+      await page.waitForFunction(() => document.getElementById('map-count')?.textContent === '共 1 个项目');
+      expect(await page.locator('#map-list li a').first().textContent()).toBe(`${b.name}村组道路硬化`);
+      expect(await page.locator('#map-list').textContent()).not.toContain(a.name);
       expect(blocked).toEqual([]);
       await context.close();
     } finally {
