@@ -32,7 +32,8 @@ const severalCounties = root.dataset.severalCounties === 'true';
 const countySelect = form.elements.namedItem('county') as HTMLSelectElement | null;
 const townshipSelect = form.elements.namedItem('township') as HTMLSelectElement | null;
 
-const map = L.map(root, { zoomControl: false, attributionControl: true, minZoom: 8, maxZoom: 18 }).setView([26.4, 112.4], 10);
+// A province spans zoom 6; one county, 8.
+const map = L.map(root, { zoomControl: false, attributionControl: true, minZoom: severalCounties ? 6 : 8, maxZoom: 18 }).setView([26.4, 112.4], 10);
 map.attributionControl.setPrefix(false);
 L.control.zoom({ zoomInTitle: '放大', zoomOutTitle: '缩小' }).addTo(map);
 if (tiles.kind === 'tianditu' && tiles.key) {
