@@ -47,11 +47,15 @@ if (tiles.kind === 'tianditu' && tiles.key) {
 }
 
 // The map's own light base: township names, and village names from zoom 12, from the site's
-// published records (/map/places.json). Labels only: nothing to tap, no boundary lines or areas.
+// published records (/map/places.json). Over several counties, county names when zoomed out and
+// township names from zoom 10 (a province's two thousand townships at once are one smudge).
+// Labels only: nothing to tap, no boundary lines or areas.
 map.createPane('places').style.zIndex = '450';
-/** Zoom from which village names are drawn (townships are drawn at every zoom). */
+/** Zoom from which village names are drawn. */
 const VILLAGE_NAMES_FROM_ZOOM = 12;
-const label = (p: { n: string; lat: number; lon: number }, kind: 't' | 'v') =>
+/** Zoom from which township names are drawn (below it, over several counties, the counties'). */
+const TOWNSHIP_NAMES_FROM_ZOOM = severalCounties ? 10 : 0;
+const label = (p: { n: string; lat: number; lon: number }, kind: 'c' | 't' | 'v') =>
   L.marker([p.lat, p.lon], {
     icon: L.divIcon({ className: `place place-${kind}`, html: `<span>${escapeHtml(p.n)}</span>`, iconSize: [0, 0] }),
     interactive: false,
@@ -61,11 +65,18 @@ const label = (p: { n: string; lat: number; lon: number }, kind: 't' | 'v') =>
 void fetch('/map/places.json')
   .then((r) => r.json() as Promise<MapPlaces>)
   .then((places) => {
-    L.layerGroup(places.townships.map((p) => label(p, 't'))).addTo(map);
+    const counties = L.layerGroup(places.counties.map((p) => label(p, 'c')));
+    const townships = L.layerGroup(places.townships.map((p) => label(p, 't')));
     const villages = L.layerGroup(places.villages.map((p) => label(p, 'v')));
-    const showVillages = () => (map.getZoom() >= VILLAGE_NAMES_FROM_ZOOM ? villages.addTo(map) : villages.remove());
-    map.on('zoomend', showVillages);
-    showVillages();
+    const shownFrom = (layer: L.LayerGroup, shown: boolean) => (shown ? layer.addTo(map) : layer.remove());
+    const showPlaces = () => {
+      const zoom = map.getZoom();
+      shownFrom(counties, zoom < TOWNSHIP_NAMES_FROM_ZOOM);
+      shownFrom(townships, zoom >= TOWNSHIP_NAMES_FROM_ZOOM);
+      shownFrom(villages, zoom >= VILLAGE_NAMES_FROM_ZOOM);
+    };
+    map.on('zoomend', showPlaces);
+    showPlaces();
     root.dataset.places = String(places.townships.length);
   })
   .catch(() => undefined);
