@@ -94,9 +94,11 @@ describe('the staff page /admin/ in Chromium: sign in, templates, upload, approv
 
   async function signIn(token: string) {
     await submitToken(token);
-    await expect.poll(() => me().textContent()).toMatch(/^已登录：/);
+    // Waits as long as the file's other waits for the server: the default (1 s) failed once on a
+    // loaded machine, with the queue still loading.
+    await expect.poll(() => me().textContent(), { timeout: 30_000 }).toMatch(/^已登录：/);
     // The queue is loaded as part of signing in; wait until it has answered.
-    await expect.poll(() => page.locator('#queue').textContent()).not.toBe('');
+    await expect.poll(() => page.locator('#queue').textContent(), { timeout: 30_000 }).not.toBe('');
   }
 
   async function signOut() {
