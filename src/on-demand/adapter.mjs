@@ -4,7 +4,8 @@
  * (on a site over several) are rendered when asked instead of being written as files at every
  * publish: by the Node server in the Node build (SITE_TARGET=node, `npm start`; this adapter), by
  * the Worker in the Worker build (SITE_TARGET=worker, `npm run build`; {@link onDemandPages} beside
- * @astrojs/cloudflare). Every other page is still prerendered. A static build (SITE_TARGET=static) prerenders everything.
+ * @astrojs/cloudflare). Every other page is still prerendered. A static build (SITE_TARGET=static)
+ * prerenders everything.
  */
 
 /** The routes rendered on demand, by their page file. */
